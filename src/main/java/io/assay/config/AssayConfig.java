@@ -1,0 +1,73 @@
+package io.assay.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The site configuration ({@code conf/assay.yaml}): where data lives, alert thresholds, privacy
+ * settings, and the namespaces and holdouts that experiments may refer to. Relative paths resolve
+ * against the directory holding {@code assay.yaml}.
+ */
+public record AssayConfig(
+    Path dataRoot,
+    Path logs,
+    String logsFormat,
+    Path population,
+    Path outputRoot,
+    Reconcile reconcile,
+    Alerts alerts,
+    Privacy privacy,
+    List<Namespace> namespaces,
+    List<Holdout> holdouts) {
+
+  public AssayConfig {
+    namespaces = List.copyOf(namespaces);
+    holdouts = List.copyOf(holdouts);
+  }
+
+  /**
+   * Reconciliation settings.
+   *
+   * @param multiArmPolicy what enrollments do with a unit logged in more than one arm: {@code
+   *     exclude} (default) or {@code keep_first}
+   * @param mismatchSampleSize rows kept per experiment, version, date and mismatch category
+   * @param lateLookbackDays how many earlier log partitions an incremental night re-reads
+   */
+  public record Reconcile(String multiArmPolicy, int mismatchSampleSize, int lateLookbackDays) {}
+
+  /**
+   * Alert thresholds.
+   *
+   * @param srmPValue SRM alert when the (Holm-adjusted) chi-square p-value is below this
+   * @param mismatchRate reconciliation alert when the share of mismatched exposures exceeds this
+   * @param smd covariate imbalance flag when |standardized mean difference| exceeds this
+   * @param exposureShareTolerance alert when an arm's share exceeds its weight by more than this
+   * @param minExpectedCount SRM cells with a smaller expected count are skipped, with the reason
+   */
+  public record Alerts(
+      double srmPValue,
+      double mismatchRate,
+      double smd,
+      double exposureShareTolerance,
+      double minExpectedCount) {}
+
+  /**
+   * Privacy settings.
+   *
+   * @param pseudonymize whether row-level outputs replace unit ids with a keyed hash
+   * @param keyEnv environment variable holding the pseudonymization key
+   * @param keyFile file holding the key when the variable is unset (must lie outside conf/)
+   * @param minCellSize segments with fewer units are suppressed in reports
+   */
+  public record Privacy(
+      boolean pseudonymize, String keyEnv, Optional<Path> keyFile, int minCellSize) {}
+
+  public Optional<Namespace> namespace(String name) {
+    return namespaces.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  public Optional<Holdout> holdout(String name) {
+    return holdouts.stream().filter(h -> h.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,183 @@
+package io.assay.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code conf/assay.yaml}. */
+final class AssayConfigReader {
+  private AssayConfigReader() {}
+
+  static AssayConfig read(JsonNode tree, String file, Path baseDir, Problems problems) {
+    SpecNode n = new SpecNode(tree, file, "", problems);
+
+    SpecNode data = n.object("data", true, "{root: DIR, logs: DIR, logs_format: json}");
+    Path dataRoot = baseDir;
+    Path logs = baseDir.resolve("logs");
+    Path population = baseDir.resolve("population");
+    String logsFormat = "json";
+    if (data != null) {
+      dataRoot = baseDir.resolve(data.requiredString("root", "the data directory")).normalize();
+      logs = dataRoot.resolve(data.optionalString("logs").orElse("logs")).normalize();
+      population = dataRoot.resolve(data.optionalString("population").orElse("population"));
+      logsFormat = data.choice("logs_format", formats("json", "parquet", "delta"), "json");
+      data.finish();
+    }
+
+    SpecNode output = n.object("output", true, "{root: DIR}");
+    Path outputRoot = baseDir.resolve("out");
+    if (output != null) {
+      outputRoot =
+          baseDir.resolve(output.requiredString("root", "the output directory")).normalize();
+      output.finish();
+    }
+
+    AssayConfig.Reconcile reconcile = new AssayConfig.Reconcile("exclude", 100, 2);
+    SpecNode r = n.object("reconcile", false, "reconciliation settings");
+    if (r != null) {
+      String policy =
+          r.choice(
+              "multi_arm_policy", formats("exclude", "keep_first"), reconcile.multiArmPolicy());
+      int sample = r.optionalInt("mismatch_sample_size").orElse(reconcile.mismatchSampleSize());
+      int lookback = r.optionalInt("late_lookback_days").orElse(reconcile.lateLookbackDays());
+      if (sample < 0) {
+        r.error("mismatch_sample_size", "must not be negative", "use e.g. 100");
+      }
+      if (lookback < 0) {
+        r.error("late_lookback_days", "must not be negative", "use e.g. 2");
+      }
+      r.finish();
+      reconcile = new AssayConfig.Reconcile(policy, sample, lookback);
+    }
+
+    AssayConfig.Alerts alerts = new AssayConfig.Alerts(0.001, 0.01, 0.1, 0.02, 5);
+    SpecNode a = n.object("alerts", false, "alert thresholds");
+    if (a != null) {
+      alerts =
+          new AssayConfig.Alerts(
+              probability(a, "srm_p_value", alerts.srmPValue()),
+              probability(a, "mismatch_rate", alerts.mismatchRate()),
+              positive(a, "smd", alerts.smd()),
+              probability(a, "exposure_share_tolerance", alerts.exposureShareTolerance()),
+              positive(a, "min_expected_count", alerts.minExpectedCount()));
+      a.finish();
+    }
+
+    AssayConfig.Privacy privacy =
+        new AssayConfig.Privacy(true, "ASSAY_PSEUDONYM_KEY", Optional.empty(), 50);
+    SpecNode p = n.object("privacy", false, "privacy settings");
+    if (p != null) {
+      boolean pseudo = p.optionalBoolean("pseudonymize").orElse(true);
+      String keyEnv = p.optionalString("key_env").orElse(privacy.keyEnv());
+      Optional<Path> keyFile = p.optionalString("key_file").map(s -> expandHome(baseDir, s));
+      int minCell = p.optionalInt("min_cell_size").orElse(privacy.minCellSize());
+      if (minCell < 0) {
+        p.error("min_cell_size", "must not be negative", "use e.g. 50");
+      }
+      if (keyFile.isPresent()
+          && keyFile
+              .get()
+              .toAbsolutePath()
+              .normalize()
+              .startsWith(baseDir.toAbsolutePath().normalize())) {
+        p.error(
+            "key_file",
+            "the pseudonymization key file lies inside the configuration directory",
+            "keep the key outside conf/ (and outside version control), or use " + keyEnv);
+      }
+      p.finish();
+      privacy = new AssayConfig.Privacy(pseudo, keyEnv, keyFile, minCell);
+    }
+
+    List<Namespace> namespaces = new ArrayList<>();
+    Set<String> nsNames = new HashSet<>();
+    for (SpecNode ns : n.list("namespaces", false, "[{name: NAME, salt: SALT}]")) {
+      if (ns.requireObject("{name: NAME, salt: SALT}") == null) {
+        continue;
+      }
+      String name = ns.requiredString("name", "the namespace name");
+      String salt = ns.optionalString("salt").orElse(name);
+      ns.finish();
+      if (name == null) {
+        continue;
+      }
+      if (!nsNames.add(name)) {
+        ns.error("name", "namespace '" + name + "' is declared twice", "declare it once");
+      }
+      if (salt != null && salt.isEmpty()) {
+        ns.error("salt", "salt is empty", "set a non-empty salt");
+      }
+      namespaces.add(new Namespace(name, salt));
+    }
+
+    List<Holdout> holdouts = new ArrayList<>();
+    Set<String> hNames = new HashSet<>();
+    for (SpecNode h : n.list("holdouts", false, "[{name: NAME, salt: SALT, range: [0, 0.05]}]")) {
+      if (h.requireObject("{name: NAME, salt: SALT, range: [0, 0.05]}") == null) {
+        continue;
+      }
+      String name = h.requiredString("name", "the holdout name");
+      String salt = h.requiredString("salt", "the holdout's hash salt");
+      double[] range = ExperimentReader.readRange(h, "range");
+      h.finish();
+      if (name != null && !hNames.add(name)) {
+        h.error("name", "holdout '" + name + "' is declared twice", "declare it once");
+      }
+      if (salt != null && salt.isEmpty()) {
+        h.error("salt", "salt is empty", "set a non-empty salt");
+      }
+      if (name != null && salt != null && range != null) {
+        holdouts.add(new Holdout(name, salt, range[0], range[1]));
+      }
+    }
+    n.finish();
+    return new AssayConfig(
+        dataRoot,
+        logs,
+        logsFormat,
+        population,
+        outputRoot,
+        reconcile,
+        alerts,
+        privacy,
+        namespaces,
+        holdouts);
+  }
+
+  private static double probability(SpecNode n, String field, double dflt) {
+    double v = n.optionalDouble(field).orElse(dflt);
+    if (v <= 0 || v >= 1) {
+      n.error(field, field + " " + v + " is outside (0, 1)", "use a fraction such as " + dflt);
+    }
+    return v;
+  }
+
+  private static double positive(SpecNode n, String field, double dflt) {
+    double v = n.optionalDouble(field).orElse(dflt);
+    if (v <= 0) {
+      n.error(field, field + " " + v + " is not positive", "use e.g. " + dflt);
+    }
+    return v;
+  }
+
+  static Map<String, String> formats(String... names) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String s : names) {
+      m.put(s, s);
+    }
+    return m;
+  }
+
+  private static Path expandHome(Path base, String s) {
+    if (s.startsWith("~/")) {
+      return Path.of(System.getProperty("user.home")).resolve(s.substring(2));
+    }
+    return base.resolve(s).normalize();
+  }
+}

@@ -1,0 +1,273 @@
+package io.assay.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Resolves a configuration directory into a validated {@link Conf}, or fails with a {@link
+ * ConfigException} listing every problem found (file, field path, what to do).
+ *
+ * <pre>
+ * DIR/assay.yaml                       site configuration
+ * DIR/metrics.yaml                     metric catalog
+ * DIR/experiments/KEY/VERSION.yaml     one immutable file per experiment version
+ * DIR/experiments.lock                 SHA-256 of every released version
+ * </pre>
+ *
+ * <p>No Spark here: this runs before a session starts, so a bad definition costs nothing.
+ */
+public final class ConfigLoader {
+
+  /** What to do with definitions that the lock file does not list yet. */
+  public enum LockMode {
+    /** Changed definitions and (when a lock file exists) unlocked ones are errors. */
+    ENFORCE,
+    /** Changed definitions are errors; unlocked ones are fine (used by {@code assay lock}). */
+    ALLOW_NEW
+  }
+
+  private ConfigLoader() {}
+
+  public static Conf load(Path confDir) {
+    return load(confDir, LockMode.ENFORCE);
+  }
+
+  public static Conf load(Path confDir, LockMode lockMode) {
+    Problems problems = new Problems();
+    if (!Files.isDirectory(confDir)) {
+      throw ConfigException.single(
+          confDir.toString(),
+          "",
+          "configuration directory not found",
+          "pass --conf DIR pointing at a directory holding assay.yaml");
+    }
+    Path assayFile = confDir.resolve("assay.yaml");
+    JsonNode assayTree = Yaml.read(assayFile, assayFile.toString(), problems);
+    AssayConfig assay =
+        assayTree == null
+            ? null
+            : AssayConfigReader.read(assayTree, assayFile.toString(), confDir, problems);
+
+    Path metricsFile = confDir.resolve("metrics.yaml");
+    JsonNode metricsTree = Yaml.read(metricsFile, metricsFile.toString(), problems);
+    Path dataRoot = assay == null ? confDir : assay.dataRoot();
+    MetricCatalog catalog =
+        metricsTree == null
+            ? null
+            : MetricCatalogReader.read(metricsTree, metricsFile.toString(), dataRoot, problems);
+
+    List<ExperimentDefinition> experiments = readExperiments(confDir, problems);
+
+    if (assay != null && catalog != null) {
+      crossCheck(assay, catalog, experiments, problems);
+    }
+    checkLock(confDir, experiments, lockMode, problems);
+    problems.throwIfErrors();
+    return new Conf(confDir, assay, catalog, experiments, problems.warnings());
+  }
+
+  private static List<ExperimentDefinition> readExperiments(Path confDir, Problems problems) {
+    Path dir = confDir.resolve("experiments");
+    List<ExperimentDefinition> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      problems.warning(dir.toString(), "", "no experiments directory", "create experiments/");
+      return out;
+    }
+    List<Path> keyDirs = list(dir);
+    for (Path keyDir : keyDirs) {
+      if (!Files.isDirectory(keyDir)) {
+        problems.error(
+            keyDir.toString(),
+            "",
+            "unexpected file in experiments/",
+            "store definitions as experiments/KEY/VERSION.yaml");
+        continue;
+      }
+      for (Path f : list(keyDir)) {
+        String name = f.getFileName().toString();
+        if (!name.endsWith(".yaml")) {
+          problems.error(
+              f.toString(),
+              "",
+              "unexpected file; definitions are VERSION.yaml",
+              "rename it to VERSION.yaml or move it out of experiments/");
+          continue;
+        }
+        JsonNode tree = Yaml.read(f, f.toString(), problems);
+        if (tree == null) {
+          continue;
+        }
+        String version = name.substring(0, name.length() - ".yaml".length());
+        ExperimentDefinition d =
+            ExperimentReader.read(
+                tree, f.toString(), keyDir.getFileName().toString(), version, problems);
+        if (d != null) {
+          out.add(d);
+        }
+      }
+    }
+    out.sort(
+        Comparator.comparing(ExperimentDefinition::key)
+            .thenComparing(ExperimentDefinition::version));
+    return out;
+  }
+
+  private static List<Path> list(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static void crossCheck(
+      AssayConfig assay,
+      MetricCatalog catalog,
+      List<ExperimentDefinition> experiments,
+      Problems problems) {
+    for (ExperimentDefinition d : experiments) {
+      String f = d.sourceFile();
+      checkMetrics(d, "primary", d.metrics().primary(), catalog, problems);
+      checkMetrics(d, "secondary", d.metrics().secondary(), catalog, problems);
+      checkMetrics(d, "guardrails", d.metrics().guardrails(), catalog, problems);
+      for (String g : d.metrics().guardrails()) {
+        catalog
+            .metric(g)
+            .filter(m -> m.nonInferiorityMargin().isEmpty())
+            .ifPresent(
+                m ->
+                    problems.warning(
+                        f,
+                        "metrics.guardrails",
+                        "guardrail '" + g + "' has no non_inferiority_margin in metrics.yaml",
+                        "set one, or its verdict is only 'no significant harm'"));
+      }
+      d.namespace()
+          .ifPresent(
+              ns -> {
+                if (assay.namespace(ns.namespace()).isEmpty()) {
+                  problems.error(
+                      f,
+                      "namespace.name",
+                      "namespace '" + ns.namespace() + "' is not declared in assay.yaml",
+                      "declare it under namespaces: in assay.yaml, or fix the name");
+                }
+              });
+      d.holdout()
+          .ifPresent(
+              h -> {
+                if (assay.holdout(h).isEmpty()) {
+                  problems.error(
+                      f,
+                      "holdout",
+                      "holdout '" + h + "' is not declared in assay.yaml",
+                      "declare it under holdouts: in assay.yaml, or fix the name");
+                }
+              });
+    }
+    // Experiments sharing a namespace must own disjoint slices while both are live. Versions of one
+    // experiment may reuse their own slice.
+    for (int i = 0; i < experiments.size(); i++) {
+      for (int j = i + 1; j < experiments.size(); j++) {
+        ExperimentDefinition a = experiments.get(i);
+        ExperimentDefinition b = experiments.get(j);
+        if (a.key().equals(b.key()) || a.namespace().isEmpty() || b.namespace().isEmpty()) {
+          continue;
+        }
+        NamespaceRange ra = a.namespace().get();
+        NamespaceRange rb = b.namespace().get();
+        boolean liveTogether = a.start().isBefore(b.end()) && b.start().isBefore(a.end());
+        if (ra.overlaps(rb) && liveTogether) {
+          problems.error(
+              b.sourceFile(),
+              "namespace.range",
+              "range ["
+                  + rb.start()
+                  + ", "
+                  + rb.end()
+                  + ") of namespace '"
+                  + rb.namespace()
+                  + "' overlaps ["
+                  + ra.start()
+                  + ", "
+                  + ra.end()
+                  + ") of "
+                  + a.id()
+                  + " while both run",
+              "give the experiments disjoint ranges of the namespace");
+        }
+      }
+    }
+  }
+
+  private static void checkMetrics(
+      ExperimentDefinition d,
+      String role,
+      List<String> names,
+      MetricCatalog catalog,
+      Problems problems) {
+    for (int i = 0; i < names.size(); i++) {
+      if (catalog.metric(names.get(i)).isEmpty()) {
+        problems.error(
+            d.sourceFile(),
+            "metrics." + role + "[" + i + "]",
+            "metric '" + names.get(i) + "' is not in the metric catalog",
+            "define it in metrics.yaml or use one of "
+                + String.join(", ", catalog.metrics().keySet()));
+      }
+    }
+  }
+
+  private static void checkLock(
+      Path confDir, List<ExperimentDefinition> experiments, LockMode mode, Problems problems) {
+    Path lockFile = confDir.resolve(DefinitionLock.FILE_NAME);
+    boolean exists = Files.isRegularFile(lockFile);
+    DefinitionLock lock = DefinitionLock.read(lockFile, lockFile.toString(), problems);
+    if (!exists && !experiments.isEmpty()) {
+      problems.warning(
+          lockFile.toString(),
+          "",
+          "no lock file, so in-place changes to definitions are not detected",
+          "run jobs/assay lock --conf " + confDir);
+    }
+    for (ExperimentDefinition d : experiments) {
+      String recorded = lock.hashOf(d.id());
+      if (recorded == null) {
+        if (exists && mode == LockMode.ENFORCE) {
+          problems.error(
+              d.sourceFile(),
+              "",
+              d.id() + " is not recorded in " + DefinitionLock.FILE_NAME,
+              "run jobs/assay lock --conf " + confDir + " to record this new version");
+        }
+      } else if (!recorded.equals(d.sha256())) {
+        problems.error(
+            d.sourceFile(),
+            "",
+            "the content of "
+                + d.id()
+                + " changed after it was locked (sha256 "
+                + d.sha256().substring(0, 12)
+                + "…, locked "
+                + recorded.substring(0, 12)
+                + "…); definitions are immutable",
+            "restore this file and put the change in a new version file, e.g. experiments/"
+                + d.key()
+                + "/"
+                + nextVersion(d.version())
+                + ".yaml");
+      }
+    }
+  }
+
+  static String nextVersion(SemVer v) {
+    return v.major() + "." + (v.minor() + 1) + ".0";
+  }
+}
