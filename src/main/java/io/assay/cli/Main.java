@@ -1,7 +1,76 @@
 package io.assay.cli;
 
-public final class Main {
-  private Main() {}
+import io.assay.config.ConfigException;
+import io.assay.config.Problem;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-  public static void main(String[] args) {}
+/**
+ * The {@code assay} command line. Each subcommand is thin: parse arguments, load and validate the
+ * configuration (exit 2 on any problem, before Spark starts), plan, run, return an exit code. Only
+ * {@link #main} calls {@code System.exit}.
+ */
+@Command(
+    name = "assay",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.class,
+    description =
+        "Spark batch jobs for A/B testing: recompute and reconcile assignments, check balance,"
+            + " compute metrics and write reports.",
+    subcommands = {
+      ValidateCommand.class,
+      LockCommand.class,
+      ExplainCommand.class,
+      AssignCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 failure, 2 bad configuration or usage, 3 alerts with --fail-on-alert.",
+      "Run 'assay COMMAND --help' for a command's options."
+    })
+public final class Main implements Runnable {
+  @picocli.CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A configured command line; tests call {@code execute} on it and read its exit code. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handle);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    if (e instanceof ConfigException ce) {
+      for (Problem p : ce.errors()) {
+        err.println("error: " + p.render());
+      }
+      for (Problem p : ce.warnings()) {
+        err.println("warning: " + p.render());
+      }
+      err.println(ce.errors().size() + " error(s); nothing was run.");
+      err.flush();
+      return ExitCodes.CONFIG;
+    }
+    if (e instanceof UsageProblem up) {
+      err.println("error: " + up.getMessage());
+      err.flush();
+      return ExitCodes.CONFIG;
+    }
+    err.println("failed: " + e);
+    org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
+    err.flush();
+    return ExitCodes.FAILURE;
+  }
 }

@@ -32,6 +32,30 @@ public sealed interface Condition {
 
   boolean test(Map<String, String> attributes);
 
+  /** A readable rendering, e.g. {@code all(country in [US, CA], age >= 18)}. */
+  default String render() {
+    if (this instanceof Always) {
+      return "always";
+    }
+    if (this instanceof All a) {
+      return "all(" + String.join(", ", a.terms().stream().map(Condition::render).toList()) + ")";
+    }
+    if (this instanceof Any a) {
+      return "any(" + String.join(", ", a.terms().stream().map(Condition::render).toList()) + ")";
+    }
+    if (this instanceof Not n) {
+      return "not(" + n.term().render() + ")";
+    }
+    if (this instanceof In i) {
+      return i.attribute() + " in " + i.values();
+    }
+    if (this instanceof NotIn i) {
+      return i.attribute() + " not in " + i.values();
+    }
+    Compare c = (Compare) this;
+    return c.attribute() + " " + c.op().symbol + " " + c.value();
+  }
+
   /** Attribute names the condition reads. */
   default void collectAttributes(java.util.Set<String> out) {}
 

@@ -185,26 +185,26 @@ public final class ConfigLoader {
         NamespaceRange rb = b.namespace().get();
         boolean liveTogether = a.start().isBefore(b.end()) && b.start().isBefore(a.end());
         if (ra.overlaps(rb) && liveTogether) {
-          problems.error(
-              b.sourceFile(),
-              "namespace.range",
-              "range ["
-                  + rb.start()
-                  + ", "
-                  + rb.end()
-                  + ") of namespace '"
-                  + rb.namespace()
-                  + "' overlaps ["
-                  + ra.start()
-                  + ", "
-                  + ra.end()
-                  + ") of "
-                  + a.id()
-                  + " while both run",
-              "give the experiments disjoint ranges of the namespace");
+          overlap(b, rb, a, ra, problems);
+          overlap(a, ra, b, rb, problems);
         }
       }
     }
+  }
+
+  private static void overlap(
+      ExperimentDefinition d,
+      NamespaceRange r,
+      ExperimentDefinition other,
+      NamespaceRange o,
+      Problems problems) {
+    problems.error(
+        d.sourceFile(),
+        "namespace.range",
+        String.format(
+            "range [%s, %s) of namespace '%s' overlaps [%s, %s) of %s while both run",
+            r.start(), r.end(), r.namespace(), o.start(), o.end(), other.id()),
+        "give the experiments disjoint ranges of the namespace");
   }
 
   private static void checkMetrics(

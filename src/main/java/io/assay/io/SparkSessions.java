@@ -1,0 +1,45 @@
+package io.assay.io;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one place that builds SparkSessions, so the CLI, the demo and the tests run with the same
+ * settings. Under spark-submit the master and resources come from the submit; embedded runs get a
+ * local master bound to the loopback interface.
+ *
+ * <p>Always set: Delta Lake's SQL extension and catalog, and the session time zone UTC (dates in
+ * outputs must not depend on the machine's zone).
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Returns the active session or creates one. {@code localMaster} is used only when no master was
+   * configured (embedded runs); settings in {@code extra} apply unless already set.
+   */
+  public static SparkSession getOrCreate(
+      String appName, String localMaster, Map<String, String> extra) {
+    SparkConf conf = new SparkConf(true);
+    boolean embedded = !conf.contains("spark.master");
+    if (embedded) {
+      conf.setMaster(localMaster);
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    }
+    conf.setIfMissing("spark.app.name", appName);
+    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.set("spark.sql.session.timeZone", "UTC");
+    // Delta's auto-compaction and optimized writes reorder nothing we depend on, but keep files
+    // few.
+    conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      conf.setIfMissing(e.getKey(), e.getValue());
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}
