@@ -1,6 +1,7 @@
 package io.assay.reconcile;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.conv;
 import static org.apache.spark.sql.functions.lit;
@@ -23,6 +24,8 @@ import io.assay.config.ExperimentDefinition;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -37,13 +40,9 @@ import org.apache.spark.sql.types.DataTypes;
  * UTF-16 code units has no built-in; it is the one place a UDF wraps the tested pure function.
  *
  * <p>Inputs: a unit id column (string), an attributes column ({@code map<string,string>}) and an
- * instant column (timestamp). The decision is a struct with the fields of {@link #DECISION_FIELDS}.
+ * instant column (timestamp). The decision is a struct {@link #decisionType()}.
  */
 public final class SparkAssignment {
-  /** Field names of the decision struct. */
-  public static final List<String> DECISION_FIELDS =
-      List.of("status", "arm", "position", "traffic");
-
   private static final UserDefinedFunction GB_V1 =
       functions.udf(
           (UDF2<String, String, Double>)
@@ -139,30 +138,42 @@ public final class SparkAssignment {
     return out;
   }
 
-  /** The arm key (null when outside traffic), at the ramp step in force at {@code at}. */
-  public static Column arm(AssignmentPlan plan, Column unit, Column at) {
+  /**
+   * The namespace position under the plan's scheme (GrowthBook's inNamespace hash, else native).
+   */
+  public static Column namespacePosition(AssignmentPlan plan, Column unit) {
+    var ns = plan.namespace().orElseThrow();
+    return switch (plan.scheme()) {
+      case GROWTHBOOK_V1, GROWTHBOOK_V2 -> GB_V1.apply(lit("__" + ns.name()), unit);
+      default -> nativePosition(ns.salt(), unit);
+    };
+  }
+
+  /**
+   * The arm key (null when outside traffic) for a precomputed position, at the ramp step in force
+   * at {@code at}. For PlanOut the position is {@code getUniform(0, 1)} and the arm is PlanOut's
+   * WeightedChoice over it.
+   */
+  static Column arm(AssignmentPlan plan, Column position, Column at) {
     ExperimentDefinition d = plan.definition();
     if (plan.scheme() == io.assay.config.HashScheme.PLANOUT) {
       double[] cum = PlanOutHash.cumulative(d.weights());
-      Column stop =
-          planOutHash(d.salt(), unit)
-              .cast(DataTypes.DoubleType)
-              .divide(lit(PlanOutHash.LONG_SCALE))
-              .multiply(lit(cum[cum.length - 1]));
+      Column stop = position.multiply(lit(cum[cum.length - 1]));
       Column out = lit(null).cast(DataTypes.StringType);
       for (int i = cum.length - 1; i >= 0; i--) {
         out = when(stop.leq(lit(cum[i])), lit(d.arms().get(i).key())).otherwise(out);
       }
       return out;
     }
-    Column p = position(plan, unit);
     Column out = lit(null).cast(DataTypes.StringType);
     for (AssignmentPlan.Step s : plan.steps()) {
       Column armAtStep = lit(null).cast(DataTypes.StringType);
       double[][] r = s.ranges();
       for (int i = r.length - 1; i >= 0; i--) {
         armAtStep =
-            when(p.geq(lit(r[i][0])).and(p.lt(lit(r[i][1]))), lit(d.arms().get(i).key()))
+            when(
+                    position.geq(lit(r[i][0])).and(position.lt(lit(r[i][1]))),
+                    lit(d.arms().get(i).key()))
                 .otherwise(armAtStep);
       }
       out = when(at.geq(lit(Timestamp.from(s.at()))), armAtStep).otherwise(out);
@@ -170,33 +181,94 @@ public final class SparkAssignment {
     return out;
   }
 
+  /** A plan and the rows it applies to (e.g. {@code experiment = k AND version = v}). */
+  public record Keyed(Column applies, AssignmentPlan plan) {}
+
+  private static final String POS = "__assay_pos";
+  private static final String NS_POS = "__assay_ns_pos";
+  private static final String HOLDOUT_POS = "__assay_holdout_pos";
+
   /**
-   * The full decision as a struct {@code (status, arm, position, traffic)}, with checks in the
-   * order of the Java assigner: window, eligibility, holdout, namespace, traffic.
+   * Adds the decision struct {@code (status, arm, position, traffic)} as column {@code out}, with
+   * checks in the order of the Java assigner: window, eligibility, holdout, namespace, traffic.
+   * Rows no plan applies to get a null decision.
+   *
+   * <p>The hashes are computed once per row in a first projection (each row evaluates only the plan
+   * that applies to it), and the range comparisons read them in a second; Spark does not collapse
+   * the two because that would duplicate the hash expressions.
    */
-  public static Column decide(AssignmentPlan plan, Column unit, Column attributes, Column at) {
+  public static Dataset<Row> withDecision(
+      Dataset<Row> in, List<Keyed> plans, Column unit, Column attributes, Column at, String out) {
+    Column pos = lit(null).cast(DataTypes.DoubleType);
+    Column nsPos = lit(null).cast(DataTypes.DoubleType);
+    Column holdoutPos = lit(null).cast(DataTypes.DoubleType);
+    for (int i = plans.size() - 1; i >= 0; i--) {
+      Keyed k = plans.get(i);
+      AssignmentPlan p = k.plan();
+      pos = when(k.applies(), position(p, unit)).otherwise(pos);
+      if (p.namespace().isPresent()) {
+        nsPos = when(k.applies(), namespacePosition(p, unit)).otherwise(nsPos);
+      }
+      if (p.holdout().isPresent()) {
+        holdoutPos =
+            when(k.applies(), nativePosition(p.holdout().get().salt(), unit)).otherwise(holdoutPos);
+      }
+    }
+    Dataset<Row> staged =
+        in.withColumn(POS, pos).withColumn(NS_POS, nsPos).withColumn(HOLDOUT_POS, holdoutPos);
+    Column decision = lit(null).cast(decisionType());
+    for (int i = plans.size() - 1; i >= 0; i--) {
+      Keyed k = plans.get(i);
+      decision =
+          when(
+                  k.applies(),
+                  decide(k.plan(), attributes, at, col(POS), col(NS_POS), col(HOLDOUT_POS)))
+              .otherwise(decision);
+    }
+    return staged.withColumn(out, decision).drop(POS, NS_POS, HOLDOUT_POS);
+  }
+
+  /** Convenience for one plan that applies to every row. */
+  public static Dataset<Row> withDecision(
+      Dataset<Row> in, AssignmentPlan plan, Column unit, Column attributes, Column at, String out) {
+    return withDecision(in, List.of(new Keyed(lit(true), plan)), unit, attributes, at, out);
+  }
+
+  public static org.apache.spark.sql.types.StructType decisionType() {
+    return new org.apache.spark.sql.types.StructType()
+        .add("status", DataTypes.StringType)
+        .add("arm", DataTypes.StringType)
+        .add("position", DataTypes.DoubleType)
+        .add("traffic", DataTypes.DoubleType);
+  }
+
+  private static Column decide(
+      AssignmentPlan plan,
+      Column attributes,
+      Column at,
+      Column position,
+      Column nsPosition,
+      Column holdoutPosition) {
     ExperimentDefinition d = plan.definition();
     Column inWindow =
         at.geq(lit(Timestamp.from(d.start()))).and(at.lt(lit(Timestamp.from(d.end()))));
-    Column arm = arm(plan, unit, at);
+    Column arm = arm(plan, position, at);
     Column status =
         when(not(inWindow), lit(Status.OUTSIDE_WINDOW.code()))
             .when(not(eligible(d.eligibility(), attributes)), lit(Status.NOT_ELIGIBLE.code()));
     if (plan.holdout().isPresent()) {
       var h = plan.holdout().get();
-      Column hp = nativePosition(h.salt(), unit);
-      status = status.when(hp.geq(h.start()).and(hp.lt(h.end())), lit(Status.HOLDOUT.code()));
+      status =
+          status.when(
+              holdoutPosition.geq(h.start()).and(holdoutPosition.lt(h.end())),
+              lit(Status.HOLDOUT.code()));
     }
     if (plan.namespace().isPresent()) {
       var ns = plan.namespace().get();
-      Column np =
-          switch (plan.scheme()) {
-            case GROWTHBOOK_V1, GROWTHBOOK_V2 -> GB_V1.apply(lit("__" + ns.name()), unit);
-            default -> nativePosition(ns.salt(), unit);
-          };
       status =
           status.when(
-              not(np.geq(ns.start()).and(np.lt(ns.end()))), lit(Status.NOT_IN_NAMESPACE.code()));
+              not(nsPosition.geq(ns.start()).and(nsPosition.lt(ns.end()))),
+              lit(Status.NOT_IN_NAMESPACE.code()));
     }
     status =
         status
@@ -206,7 +278,7 @@ public final class SparkAssignment {
     return struct(
         status.as("status"),
         when(assigned, arm).as("arm"),
-        position(plan, unit).as("position"),
+        position.as("position"),
         traffic(plan, at).as("traffic"));
   }
 }
