@@ -25,8 +25,10 @@ public sealed interface Condition {
   /**
    * The numeric text accepted by comparisons. Java's {@code String.matches} and Spark's {@code
    * rlike} use the same regex engine, and both parse a match to the same correctly rounded double.
+   * Spark's {@code rlike} looks for a match with {@code find()}, so the pattern ends in {@code \z}:
+   * {@code $} would also match before a trailing line terminator and let {@code "5\n"} through.
    */
-  String NUMBER = "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$";
+  String NUMBER = "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\\z";
 
   Pattern NUMBER_PATTERN = Pattern.compile(NUMBER);
 
