@@ -63,6 +63,13 @@ public final class AssignmentPlan {
               : site.namespace(r.namespace()).map(n -> n.salt()).orElse(r.namespace());
       ns = Optional.of(new NamespaceSlice(r.namespace(), salt, r.start(), r.end()));
     }
+    if (d.holdout().isPresent() && site == null) {
+      throw new IllegalArgumentException(
+          d.id()
+              + " respects holdout "
+              + d.holdout().get()
+              + " but no site configuration was given");
+    }
     Optional<Holdout> h =
         d.holdout()
             .map(
@@ -97,13 +104,7 @@ public final class AssignmentPlan {
 
   /** The ramp step in force at {@code t}, or -1 before the first step. */
   public int stepAt(Instant t) {
-    int idx = -1;
-    for (int i = 0; i < steps.size(); i++) {
-      if (!steps.get(i).at().isAfter(t)) {
-        idx = i;
-      }
-    }
-    return idx;
+    return definition.traffic().stepAt(t);
   }
 
   /** The unit's position in [0, 1) under the experiment's scheme and salt. */

@@ -81,14 +81,13 @@ public final class StratifiedAssignment {
     }
     Column attrs = mapEntries.isEmpty() ? map() : map(mapEntries.toArray(Column[]::new));
 
-    Column stratum = stratumKey(d.strata(), attrs);
     Dataset<Row> rows =
         population
             .select(
                 col(unitColumn).cast(DataTypes.StringType).as("unit_id"),
                 attrs.as("attrs"),
                 to_json(attrs).as("row_key"))
-            .withColumn("stratum", stratum);
+            .withColumn("stratum", stratumKey(d.strata(), col("attrs")));
 
     // One row per unit id; the kept row is the one with the smallest attribute JSON
     // (deterministic).

@@ -1,0 +1,124 @@
+package io.assay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.assay.assignment.NativeHash;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The launcher's commands that need no Spark: help, validate, explain. */
+class CliTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryCommandAndEveryCommandHasHelp() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    CommandLine cl = Main.commandLine();
+    for (String name : cl.getSubcommands().keySet()) {
+      assertTrue(r.out().contains(name), name + " missing from --help");
+      if (!name.equals("help")) {
+        Result sub = run(name, "--help");
+        assertEquals(0, sub.code(), name);
+        assertTrue(sub.out().startsWith("Usage: assay " + name), sub.out());
+      }
+    }
+    assertTrue(r.out().contains("Exit codes"));
+  }
+
+  @Test
+  void unknownOptionsAreUsageErrorsWithExitCode2() {
+    assertEquals(2, run("validate", "--nope").code());
+    assertEquals(2, run("explain", "--unit", "u1").code()); // --experiment is required
+    Result r = run("explain", "--experiment", "checkout_button", "--unit", "u", "--attr", "x");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--attr 'x' is not NAME=VALUE"), r.err());
+    r = run("explain", "--experiment", "nope", "--unit", "u");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("no experiment definition 'nope'"), r.err());
+  }
+
+  @Test
+  void validateAcceptsTheProjectConf() {
+    Result r = run("validate", "--conf", "conf");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("checkout_button@1.0.0"));
+  }
+
+  @Test
+  void explainTracesEveryStep() throws Exception {
+    Result r =
+        run(
+            "explain",
+            "--experiment",
+            "search_ranking@1.0.0",
+            "--unit",
+            "u-42",
+            "--at",
+            "2026-11-04T10:00:00Z",
+            "--attr",
+            "platform=ios",
+            "--attr",
+            "account_age_days=30");
+    assertEquals(0, r.code(), r.err());
+    for (String line :
+        new String[] {"window", "eligibility", "holdout", "namespace", "traffic", "position"}) {
+      assertTrue(r.out().contains(line), line + " missing:\n" + r.out());
+    }
+    assertTrue(r.out().contains("ramp step 2 of 3"), r.out());
+
+    Result j =
+        run(
+            "explain",
+            "--experiment",
+            "checkout_button",
+            "--unit",
+            "u-7",
+            "--at",
+            "2026-11-02T00:00:00Z",
+            "--attr",
+            "country=US",
+            "--json");
+    assertEquals(0, j.code(), j.err());
+    JsonNode n = new ObjectMapper().readTree(j.out());
+    assertEquals("checkout_button", n.get("experiment").asText());
+    double expectedHoldout = NativeHash.position("holdout-2026h2", "u-7");
+    assertEquals(expectedHoldout, n.get("holdout_position").asDouble(), 0.0);
+    if (expectedHoldout >= 0.05) {
+      double p = NativeHash.position("checkout_button", "u-7");
+      assertEquals(p, n.get("position").asDouble(), 0.0);
+      assertEquals(p < 0.5 ? "control" : "big_button", n.get("arm").asText());
+    }
+
+    Result ineligible =
+        run(
+            "explain",
+            "--experiment",
+            "checkout_button",
+            "--unit",
+            "u-7",
+            "--at",
+            "2026-11-02T00:00:00Z",
+            "--attr",
+            "country=JP");
+    assertTrue(ineligible.out().contains("not assigned: not eligible"), ineligible.out());
+    Result outside =
+        run("explain", "--experiment", "checkout_button", "--unit", "u-7", "--at", "2027-01-01");
+    assertTrue(outside.out().contains("outside the experiment window"), outside.out());
+  }
+}
