@@ -1,0 +1,28 @@
+package io.assay.reconcile;
+
+/**
+ * Why an exposure row was quarantined at ingest. A quarantined row is kept with its raw text and
+ * counted; it never stops the job. Codes are stable: they appear in the {@code quarantine} table.
+ */
+public enum QuarantineReason {
+  /** The line is not a JSON object (or the Parquet/Delta row could not be read as one). */
+  UNPARSEABLE,
+  /** A required field is absent or null; the {@code detail} column names it. */
+  MISSING_FIELD,
+  /** {@code ts} is present but not an ISO-8601 timestamp. */
+  BAD_TIMESTAMP,
+  /** {@code unit_id} is the empty string. */
+  EMPTY_UNIT_ID,
+  /** {@code arm} is the empty string. */
+  EMPTY_ARM,
+  /** {@code experiment} names no definition in conf/experiments. */
+  UNKNOWN_EXPERIMENT,
+  /** {@code version} names no version of a known experiment. */
+  UNKNOWN_VERSION,
+  /** {@code arm} is not an arm of the named definition version. */
+  UNKNOWN_ARM;
+
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
