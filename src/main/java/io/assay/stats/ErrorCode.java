@@ -16,8 +16,9 @@ public enum ErrorCode {
   /** A ratio metric's denominator sums to 0 in an arm: the ratio itself is undefined. */
   ZERO_DENOMINATOR,
   /**
-   * The standard error is 0 (for example every unit in both arms has the same value): the effect is
-   * reported, but no p-value or interval is.
+   * A standard error is 0 (for example every unit in both arms has the same value): the effect is
+   * reported; the p-value and the interval are null wherever they rest on that standard error (the
+   * pooled two-proportion test can still have a p-value when its Wald interval has none).
    */
   ZERO_VARIANCE,
   /** The control mean is 0: the absolute effect is reported, the relative lift is null. */

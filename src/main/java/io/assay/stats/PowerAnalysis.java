@@ -42,7 +42,10 @@ public final class PowerAnalysis {
 
   // ---- means ------------------------------------------------------------------------------
 
-  /** Power of Welch's (equal-variance noncentral t) two-sample test for a mean difference. */
+  /**
+   * Power of the two-sample t-test for a mean difference, planned with one per-unit σ for both arms
+   * (as {@code power.t.test}); with such arms Welch's test has practically the same power.
+   */
   public static double meansPower(
       double nControl, double nTreatment, double delta, double sd, double alpha, int sides) {
     checkDesign(alpha, sides);

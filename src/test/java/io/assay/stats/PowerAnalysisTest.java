@@ -19,8 +19,9 @@ class PowerAnalysisTest {
   }
 
   /**
-   * {@code power.t.test(n = 4, delta = 1)} prints power = 0.2224633 (R session published on
-   * rdrr-style tutorial pages; SciPy 1.17.1 via {@code nct.sf}: 0.22246333835457308).
+   * {@code power.t.test(n = 4, delta = 1)} prints power = 0.2224633 (R session output published in
+   * a tutorial on power analysis; SciPy 1.17.1 with the same formula via {@code nct.sf}:
+   * 0.22246333835457308).
    */
   @Test
   void tTestPowerSmallSample() {
@@ -33,7 +34,7 @@ class PowerAnalysisTest {
     assertEquals(22.02110, PowerAnalysis.meansSampleSize(1, 1, 0.05, 0.90, 2, 1), 1e-4);
   }
 
-  /** {@code power.t.test(power = .80, delta = 1)} prints n = 16.71477. */
+  /** {@code power.t.test(power = .80, delta = 1)} prints n = 16.71477 (same published session). */
   @Test
   void tTestSampleSizeForPower80() {
     assertEquals(16.71477, PowerAnalysis.meansSampleSize(1, 1, 0.05, 0.80, 2, 1), 1e-4);
