@@ -1,0 +1,31 @@
+package io.assay.stats;
+
+/**
+ * Why a result is (partly) undefined. Degenerate data never throw and never produce NaN or ±∞: the
+ * fields that cannot be computed are null and the result carries one of these codes. When several
+ * apply, the first in declaration order is reported.
+ */
+public enum ErrorCode {
+  /** An arm has no units: nothing about the comparison is defined. */
+  EMPTY_ARM,
+  /**
+   * An arm has fewer units than the minimum ({@code max(2, minUnitsPerArm)}): no variance (or not
+   * enough data to trust one), so no standard error, test or interval.
+   */
+  TOO_FEW_UNITS,
+  /** A ratio metric's denominator sums to 0 in an arm: the ratio itself is undefined. */
+  ZERO_DENOMINATOR,
+  /**
+   * A standard error is 0 (for example every unit in both arms has the same value): the effect is
+   * reported; the p-value and the interval are null wherever they rest on that standard error (the
+   * pooled two-proportion test can still have a p-value when its Wald interval has none).
+   */
+  ZERO_VARIANCE,
+  /** The control mean is 0: the absolute effect is reported, the relative lift is null. */
+  ZERO_BASELINE;
+
+  /** The spelling in JSON reports. */
+  public String label() {
+    return name();
+  }
+}

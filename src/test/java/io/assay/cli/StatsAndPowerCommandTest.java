@@ -1,0 +1,163 @@
+package io.assay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class StatsAndPowerCommandTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(Object command, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(command);
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static final String SLEEP =
+      "{\"kind\": \"mean\", \"control\": \"g2\", \"arms\": ["
+          + "{\"arm\": \"g1\", \"n\": 10, \"sum\": 7.5, \"sum_squares\": 34.43},"
+          + "{\"arm\": \"g2\", \"n\": 10, \"sum\": 23.3, \"sum_squares\": 90.37}]}";
+
+  /** R 4.x t.test(extra ~ group, data = sleep): p-value = 0.07939. */
+  @Test
+  void statsFromFile(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("req.json");
+    Files.writeString(f, SLEEP);
+    Run r = run(new StatsCommand(), "--input", f.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(0.07939, j.at("/arms/0/absolute/p_value").asDouble(), 5e-6);
+  }
+
+  @Test
+  void statsFromStdin() throws Exception {
+    Run r = run(new StatsCommand(new ByteArrayInputStream(SLEEP.getBytes(StandardCharsets.UTF_8))));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(
+        17.776, new ObjectMapper().readTree(r.out()).at("/arms/0/absolute/df").asDouble(), 5e-4);
+  }
+
+  @Test
+  void statsInvalidInputExitsTwoWithFieldOnStderr() {
+    String bad = SLEEP.replace("\"n\": 10,", "\"n\": -3,");
+    Run r = run(new StatsCommand(new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("arms[0].n: must be a whole number ≥ 0, was -3"), r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void statsMissingFileExitsTwo(@TempDir Path dir) {
+    Run r = run(new StatsCommand(), "--input", dir.resolve("nope.json").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("file not found"), r.err());
+  }
+
+  /** R 4.x power.t.test(power = .90, delta = 1): n = 22.02110 → 23 per arm. */
+  @Test
+  void powerSampleSizeText() {
+    Run r =
+        run(
+            new PowerCommand(),
+            "--metric",
+            "mean",
+            "--baseline",
+            "10",
+            "--sd",
+            "1",
+            "--mde",
+            "1",
+            "--power",
+            "0.9");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("control 23, each treatment 23"), r.out());
+    assertTrue(r.out().contains("total n    46"), r.out());
+  }
+
+  /** R 4.x power.prop.test(n = 50, p1 = .5, power = .9): "=> p2 = 0.8026". */
+  @Test
+  void powerMdeJson() throws Exception {
+    Run r =
+        run(
+            new PowerCommand(),
+            "--metric",
+            "proportion",
+            "--baseline",
+            "0.5",
+            "--n",
+            "50",
+            "--power",
+            "0.9",
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(0.3026, j.get("mde_absolute").asDouble(), 5e-5);
+    assertEquals(0.6052, j.get("mde_relative").asDouble(), 1e-4);
+  }
+
+  /** power.prop.test(p1 = .5, p2 = .75, power = .9): n = 76.7 (relative MDE +50%). */
+  @Test
+  void powerRelativeMdeJson() throws Exception {
+    Run r =
+        run(
+            new PowerCommand(),
+            "--metric",
+            "proportion",
+            "--baseline",
+            "0.5",
+            "--mde",
+            "0.5",
+            "--relative",
+            "--power",
+            "0.9",
+            "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(76.7069, j.get("n_control").asDouble(), 1e-4);
+    assertEquals(77, j.get("n_control_rounded_up").asLong());
+    assertEquals(154, j.get("total_rounded_up").asLong());
+  }
+
+  @Test
+  void powerInvalidInputExitsTwo() {
+    Run both =
+        run(
+            new PowerCommand(),
+            "--metric",
+            "proportion",
+            "--baseline",
+            "0.5",
+            "--mde",
+            "0.1",
+            "--n",
+            "50");
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("either --mde or --n"), both.err());
+    Run noSd = run(new PowerCommand(), "--metric", "mean", "--baseline", "3", "--mde", "1");
+    assertEquals(2, noSd.code());
+    assertTrue(noSd.err().contains("--sd is required"), noSd.err());
+    Run kind = run(new PowerCommand(), "--metric", "median", "--baseline", "3", "--mde", "1");
+    assertEquals(2, kind.code());
+    assertTrue(kind.err().contains("--metric"), kind.err());
+    Run badP =
+        run(new PowerCommand(), "--metric", "proportion", "--baseline", "1.5", "--mde", "0.1");
+    assertEquals(2, badP.code());
+    Run missing = run(new PowerCommand(), "--baseline", "0.5");
+    assertEquals(2, missing.code()); // picocli's usage error code
+  }
+}

@@ -1,0 +1,190 @@
+package io.assay.stats.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The JSON API end to end; the expected numbers are the independent ones of the unit tests. */
+class StatsAnalysisTest {
+  static final ObjectMapper M = new ObjectMapper();
+
+  static JsonNode run(String json) throws Exception {
+    String out = StatsAnalysis.run(json.replace('\'', '"'));
+    assertFalse(out.contains("NaN") || out.contains("Infinity"), out);
+    return M.readTree(out);
+  }
+
+  /**
+   * R's sleep data as sums: group 1 Σ = 7.5, Σy² = 34.43; group 2 Σ = 23.3, Σy² = 90.37 (summed by
+   * hand from the 10 values each). R 4.x t.test(extra ~ group, data = sleep): t = -1.8608, df =
+   * 17.776, p = 0.07939, CI −3.3654832 0.2054832.
+   */
+  @Test
+  void sleepDataThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'control': 'g2', 'arms': ["
+                + "{'arm': 'g1', 'n': 10, 'sum': 7.5, 'sum_squares': 34.43},"
+                + "{'arm': 'g2', 'n': 10, 'sum': 23.3, 'sum_squares': 90.37}]}");
+    JsonNode a = r.at("/arms/0/absolute");
+    assertEquals("g1", r.at("/arms/0/arm").asText());
+    assertEquals(-1.58, a.get("effect").asDouble(), 1e-12);
+    assertEquals(17.776, a.get("df").asDouble(), 5e-4);
+    assertEquals(0.07939, a.get("p_value").asDouble(), 5e-6);
+    assertEquals(-3.3654832, a.get("ci_lower").asDouble(), 5e-8);
+    assertEquals(0.2054832, a.get("ci_upper").asDouble(), 5e-8);
+    assertTrue(r.at("/arms/0/error").isNull());
+    assertEquals(2.33, r.at("/control/estimate").asDouble(), 1e-12);
+  }
+
+  /**
+   * Binomial, three arms, Holm across the two treatments. B: 12/18 vs 6/18 gives Z = 2 exactly
+   * (ProportionZTestTest), p = 2Φ(−2) = 0.04550026389635842; C: 6/18, δ = 0, p = 1. Holm by hand:
+   * 2·0.0455002639 = 0.0910005278, max(that, 1·1) = 1.
+   */
+  @Test
+  void binomialWithHolm() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'binomial', 'control': 'A', 'correction': 'holm', 'arms': ["
+                + "{'arm': 'A', 'n': 18, 'sum': 6}, {'arm': 'B', 'n': 18, 'sum': 12},"
+                + "{'arm': 'C', 'n': 18, 'sum': 6, 'sum_squares': 6}]}");
+    assertEquals(0.04550026389635842, r.at("/arms/0/absolute/p_value").asDouble(), 1e-12);
+    assertEquals(
+        2 * 0.04550026389635842, r.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(1.0, r.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertTrue(r.at("/arms/0/absolute/df").isNull());
+  }
+
+  /** The RatioTestTest hand example as sums: δ = 1, se² = 3/8, lift 1/2 with variance 23/192. */
+  @Test
+  void ratioThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 62, 'den_sum': 6,"
+                + " 'den_sum_squares': 14, 'sum_products': 29},"
+                + "{'arm': 't', 'n': 4, 'sum': 24, 'sum_squares': 158, 'den_sum': 8,"
+                + " 'den_sum_squares': 22, 'sum_products': 57}]}");
+    assertEquals(1.0, r.at("/arms/0/absolute/effect").asDouble(), 1e-14);
+    assertEquals(Math.sqrt(3.0 / 8), r.at("/arms/0/absolute/se").asDouble(), 1e-14);
+    assertEquals(Math.sqrt(23.0 / 192), r.at("/arms/0/relative/se").asDouble(), 1e-14);
+    assertEquals(2.0, r.at("/control/estimate").asDouble(), 1e-15);
+  }
+
+  /** The CupedTestTest hand example as sums: θ = 129/52, adjusted δ = 287/104. */
+  @Test
+  void cupedThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'cuped': true, 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 56, 'pre_sum': 6,"
+                + " 'pre_sum_squares': 14, 'pre_sum_products': 28},"
+                + "{'arm': 't', 'n': 4, 'sum': 32, 'sum_squares': 282, 'pre_sum': 10,"
+                + " 'pre_sum_squares': 30, 'pre_sum_products': 91}]}");
+    assertEquals(129.0 / 52, r.get("cuped_theta").asDouble(), 1e-14);
+    assertEquals(287.0 / 104, r.at("/arms/0/absolute/effect").asDouble(), 1e-13);
+    assertTrue(r.at("/arms/0/variance_reduction").isNumber());
+  }
+
+  /** One-sided: the open bound is null, never ±Infinity. Degenerate arms: error code, nulls. */
+  @Test
+  void nullsNotInfinities() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'alternative': 'greater', 'control': 'a', 'sequential': true,"
+                + " 'arms': [{'arm': 'a', 'n': 3, 'sum': 6, 'sum_squares': 14},"
+                + " {'arm': 'b', 'n': 3, 'sum': 9, 'sum_squares': 29},"
+                + " {'arm': 'z', 'n': 3, 'sum': 6, 'sum_squares': 12},"
+                + " {'arm': 'e', 'n': 0, 'sum': 0, 'sum_squares': 0}]}");
+    assertTrue(r.at("/arms/0/absolute/ci_lower").isNumber());
+    assertTrue(r.at("/arms/0/absolute/ci_upper").isNull());
+    assertTrue(r.at("/arms/0/sequential/ci_upper").isNull());
+    // Control a is {1, 2, 3}, b is {2, 3, 4}; z (Σ = 6, Σy² = 12) is {2, 2, 2}: no variance in one
+    // arm only, so its comparison is still defined. Arm e is empty.
+    assertTrue(r.at("/arms/1/error").isNull());
+    assertEquals("EMPTY_ARM", r.at("/arms/2/error").asText());
+    assertTrue(r.at("/arms/2/absolute/effect").isNull());
+    assertTrue(r.at("/arms/2/power/mde_absolute").isNull());
+    assertTrue(r.at("/arms/2/estimate").isNull());
+  }
+
+  @Test
+  void zeroVarianceThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'control': 'a', 'arms': ["
+                + "{'arm': 'a', 'n': 3, 'sum': 15, 'sum_squares': 75},"
+                + "{'arm': 'b', 'n': 3, 'sum': 21, 'sum_squares': 147}]}");
+    assertEquals("ZERO_VARIANCE", r.at("/arms/0/error").asText());
+    assertEquals(2.0, r.at("/arms/0/absolute/effect").asDouble(), 0);
+    assertTrue(r.at("/arms/0/absolute/p_value").isNull());
+  }
+
+  /** Every problem is reported, each naming its field. */
+  @Test
+  void validationNamesTheField() {
+    InvalidRequestException e =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'binomial', 'alpha': 1.5, 'control': 'X', 'extra': 1, 'arms': ["
+                            + "{'arm': 'A', 'n': -1, 'sum': 3},"
+                            + "{'arm': 'B', 'n': 5.5, 'sum': 3, 'den_sum': 1},"
+                            + "{'arm': 'C', 'n': 4, 'sum': 5},"
+                            + "{'arm': 'D', 'n': 4, 'sum': 2, 'sum_squares': 3}]}")
+                        .replace('\'', '"')));
+    List<String> p = e.problems();
+    assertTrue(p.contains("extra: unknown field"), p.toString());
+    assertTrue(
+        p.contains("alpha: must be a number strictly between 0 and 1, was 1.5"), p.toString());
+    assertTrue(p.contains("arms[0].n: must be a whole number ≥ 0, was -1"), p.toString());
+    assertTrue(p.contains("arms[1].n: must be a whole number ≥ 0, was 5.5"), p.toString());
+    assertTrue(p.contains("arms[1].den_sum: only for kind ratio"), p.toString());
+    assertTrue(
+        p.contains("arms[2].sum: must be a whole number of successes between 0 and n = 4"),
+        p.toString());
+    assertTrue(
+        p.contains(
+            "arms[3].sum_squares: must equal sum for a binomial metric (y² = y), or be omitted"),
+        p.toString());
+    assertTrue(p.contains("control: names no arm: 'X' is not among [A, B, C, D]"), p.toString());
+  }
+
+  @Test
+  void impossibleSumsAndMissingFields() {
+    InvalidRequestException e =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
+                            + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
+                            + "{'arm': 'b', 'n': 2, 'sum': 1}]}")
+                        .replace('\'', '"')));
+    List<String> p = e.problems();
+    assertTrue(
+        p.contains("cuped: is not supported for kind ratio (only mean and binomial)"),
+        p.toString());
+    assertTrue(
+        p.contains(
+            "arms[0].sum_squares: must be at least sum²/n = 8.0 (no real values have these sums)"),
+        p.toString());
+    assertTrue(p.contains("arms[1].sum_squares: is required: a finite number"), p.toString());
+    assertTrue(p.contains("arms[1].den_sum: is required: a finite number"), p.toString());
+  }
+
+  @Test
+  void notJson() {
+    InvalidRequestException e =
+        assertThrows(InvalidRequestException.class, () -> StatsAnalysis.run("{\"kind\": "));
+    assertTrue(e.problems().get(0).startsWith("not valid JSON"), e.problems().toString());
+  }
+}
