@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       LockCommand.class,
       ExplainCommand.class,
       AssignCommand.class,
+      StatsCommand.class,
+      PowerCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
