@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LockCommand.class,
       ExplainCommand.class,
       AssignCommand.class,
+      ReconcileCommand.class,
       StatsCommand.class,
       PowerCommand.class,
       CommandLine.HelpCommand.class
@@ -69,6 +70,12 @@ public final class Main implements Runnable {
       err.println("error: " + up.getMessage());
       err.flush();
       return ExitCodes.CONFIG;
+    }
+    if (e instanceof io.assay.io.InputProblem
+        || e instanceof io.assay.reconcile.ReconcileJob.ConservationFailure) {
+      err.println("failed: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
     }
     err.println("failed: " + e);
     org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);

@@ -1,0 +1,197 @@
+package io.assay.io;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads raw exposure logs (DESIGN §4.1), partitioned {@code date=YYYY-MM-DD}, into one normalized
+ * shape whatever the format, so that ingest classifies every row the same way:
+ *
+ * <pre>
+ * date DATE         the partition the row was read from
+ * raw STRING        the record as read (JSON line, or the row rendered as JSON)
+ * corrupt BOOLEAN   the record is not a JSON object or a field has the wrong type
+ * event_id, ts, unit_id, experiment, version, arm, source STRING   (null when absent)
+ * attributes MAP&lt;STRING,STRING&gt;, flags ARRAY&lt;STRING&gt;
+ * </pre>
+ *
+ * <p>JSON is read as text and parsed with {@code from_json} against an explicit schema (every
+ * scalar as text, so a number where text is expected is still read; timestamps are parsed later),
+ * so a malformed line becomes a row to quarantine rather than a failed job. Parquet and Delta are
+ * read with their own schema; a missing required column is an {@link InputProblem}. Cost: one scan
+ * of the requested partitions, no shuffle.
+ */
+public final class ExposureLogs {
+  public static final String DATE = "date";
+  public static final String RAW = "raw";
+  public static final String CORRUPT = "corrupt";
+  public static final String EVENT_ID = "event_id";
+  public static final String TS = "ts";
+  public static final String UNIT_ID = "unit_id";
+  public static final String EXPERIMENT = "experiment";
+  public static final String VERSION = "version";
+  public static final String ARM = "arm";
+  public static final String ATTRIBUTES = "attributes";
+  public static final String FLAGS = "flags";
+  public static final String SOURCE = "source";
+
+  /** The required fields, in the order their absence is reported. */
+  public static final List<String> REQUIRED =
+      List.of(EVENT_ID, TS, UNIT_ID, EXPERIMENT, VERSION, ARM);
+
+  private static final StructType JSON_SCHEMA =
+      new StructType()
+          .add(EVENT_ID, DataTypes.StringType)
+          .add(TS, DataTypes.StringType)
+          .add(UNIT_ID, DataTypes.StringType)
+          .add(EXPERIMENT, DataTypes.StringType)
+          .add(VERSION, DataTypes.StringType)
+          .add(ARM, DataTypes.StringType)
+          .add(ATTRIBUTES, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add(FLAGS, DataTypes.createArrayType(DataTypes.StringType))
+          .add(SOURCE, DataTypes.StringType)
+          .add("_corrupt", DataTypes.StringType);
+
+  private ExposureLogs() {}
+
+  /** The partition directory of a date under the logs root. */
+  public static Path partition(Path root, LocalDate date) {
+    return root.resolve(DATE + "=" + date);
+  }
+
+  /** Dates among {@code wanted} whose partition directory is missing (local file systems). */
+  public static List<LocalDate> missing(Path root, List<LocalDate> wanted) {
+    List<LocalDate> out = new ArrayList<>();
+    for (LocalDate d : wanted) {
+      if (!Files.isDirectory(partition(root, d))) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads the partitions of {@code dates} (all of which must exist) in the normalized shape.
+   *
+   * @param format {@code json}, {@code parquet} or {@code delta}
+   */
+  public static Dataset<Row> read(
+      SparkSession spark, Path root, String format, List<LocalDate> dates) {
+    if (format.equals("delta")) {
+      Dataset<Row> t = Tables.read(spark, root.toString(), "delta");
+      requireColumns(t, root.toString());
+      Column inDates = col(DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray());
+      return normalizeTyped(t.filter(inDates));
+    }
+    String[] paths = dates.stream().map(d -> partition(root, d).toString()).toArray(String[]::new);
+    if (format.equals("parquet")) {
+      Dataset<Row> t = spark.read().option("basePath", root.toString()).parquet(paths);
+      requireColumns(t, root.toString());
+      return normalizeTyped(t);
+    }
+    Dataset<Row> text = spark.read().option("basePath", root.toString()).text(paths);
+    Column parsed =
+        from_json(
+            col("value"),
+            JSON_SCHEMA,
+            Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
+    Column line = trim(col("value"));
+    // Spark's parser reads the first object of a line and ignores what follows; a line must be
+    // exactly one object, so text around it makes the record corrupt too.
+    Column corrupt =
+        col("j")
+            .isNull()
+            .or(col("j._corrupt").isNotNull())
+            .or(not(line.startsWith("{").and(line.endsWith("}"))));
+    List<Column> cols = new ArrayList<>();
+    cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
+    cols.add(col("value").as(RAW));
+    cols.add(coalesce(corrupt, lit(true)).as(CORRUPT));
+    for (StructField f : JSON_SCHEMA.fields()) {
+      if (!f.name().equals("_corrupt")) {
+        cols.add(col("j." + f.name()).as(f.name()));
+      }
+    }
+    return text.select(col(DATE), col("value"), parsed.as("j")).select(cols.toArray(Column[]::new));
+  }
+
+  private static void requireColumns(Dataset<Row> t, String path) {
+    List<String> have = Arrays.asList(t.columns());
+    for (String c : REQUIRED) {
+      if (!have.contains(c)) {
+        throw new InputProblem(
+            path,
+            "the exposure log has no column '"
+                + c
+                + "' (columns: "
+                + have
+                + "); it must follow the schema in docs/schema.md");
+      }
+    }
+    if (!have.contains(DATE)) {
+      throw new InputProblem(path, "the exposure log is not partitioned by 'date'");
+    }
+  }
+
+  /** Parquet/Delta: typed columns rendered as text, missing optional columns as null. */
+  private static Dataset<Row> normalizeTyped(Dataset<Row> t) {
+    List<String> have = Arrays.asList(t.columns());
+    List<Column> dataCols = new ArrayList<>();
+    for (String c : have) {
+      if (!c.equals(DATE)) {
+        dataCols.add(col(c));
+      }
+    }
+    List<Column> cols = new ArrayList<>();
+    cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
+    cols.add(
+        to_json(org.apache.spark.sql.functions.struct(dataCols.toArray(Column[]::new))).as(RAW));
+    cols.add(lit(false).as(CORRUPT));
+    for (StructField f : JSON_SCHEMA.fields()) {
+      String name = f.name();
+      if (name.equals("_corrupt")) {
+        continue;
+      }
+      if (!have.contains(name)) {
+        cols.add(lit(null).cast(f.dataType()).as(name));
+      } else if (name.equals(TS) && isTimestamp(t.schema().apply(TS).dataType())) {
+        // Render typed timestamps in the same ISO form JSON logs carry, so ingest parses one form.
+        cols.add(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .date_format(col(TS), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+                .as(TS));
+      } else {
+        cols.add(col(name).cast(f.dataType()).as(name));
+      }
+    }
+    return t.select(cols.toArray(Column[]::new));
+  }
+
+  private static boolean isTimestamp(DataType t) {
+    return t.equals(DataTypes.TimestampType) || t.equals(DataTypes.TimestampNTZType);
+  }
+}

@@ -1,0 +1,142 @@
+package io.assay.reconcile;
+
+import static io.assay.io.ExposureLogs.ARM;
+import static io.assay.io.ExposureLogs.CORRUPT;
+import static io.assay.io.ExposureLogs.DATE;
+import static io.assay.io.ExposureLogs.EVENT_ID;
+import static io.assay.io.ExposureLogs.EXPERIMENT;
+import static io.assay.io.ExposureLogs.RAW;
+import static io.assay.io.ExposureLogs.TS;
+import static io.assay.io.ExposureLogs.UNIT_ID;
+import static io.assay.io.ExposureLogs.VERSION;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import io.assay.config.ExperimentDefinition;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Ingest: gives every raw exposure row exactly one disposition — {@code accepted}, {@code
+ * duplicate} or {@code quarantined} (with a {@link QuarantineReason} and a detail) — and a parsed
+ * timestamp.
+ *
+ * <p>Checks, in order: (1) structure — the record is one JSON object with fields of the right type,
+ * the required fields are present, unit id and arm are not empty, {@code ts} is an ISO-8601
+ * timestamp; (2) duplicates — among structurally valid rows, the first copy of an {@code event_id}
+ * (earliest partition, then the smallest raw text) is kept and the others are duplicates, counted
+ * and never quarantined; (3) references — the experiment, the version and the arm exist in the
+ * definitions. Rows of partitions outside {@code scope} take part in deduplication only (the
+ * late-arrival lookback) and are dropped afterwards.
+ *
+ * <p>Cost: one shuffle by {@code event_id} for deduplication; the reference checks are literal set
+ * lookups.
+ */
+public final class Ingest {
+  public static final String DISPOSITION = "disposition";
+  public static final String REASON = "reason";
+  public static final String DETAIL = "detail";
+  public static final String EVENT_TS = "event_ts";
+
+  public static final String ACCEPTED = "accepted";
+  public static final String DUPLICATE = "duplicate";
+  public static final String QUARANTINED = "quarantined";
+
+  /**
+   * ISO-8601 date-time with seconds, optional fraction and optional zone (UTC when absent). Checked
+   * before casting, because Spark's cast also accepts forms such as a bare year ("12345").
+   */
+  public static final String TIMESTAMP_PATTERN =
+      "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?\\z";
+
+  private Ingest() {}
+
+  /**
+   * Classifies the rows of {@link io.assay.io.ExposureLogs#read} and keeps those in {@code scope}.
+   * Adds {@link #DISPOSITION}, {@link #REASON}, {@link #DETAIL} and {@link #EVENT_TS}.
+   */
+  public static Dataset<Row> classify(
+      Dataset<Row> raw, List<ExperimentDefinition> definitions, List<LocalDate> scope) {
+    Column tsText = col(TS);
+    Column eventTs =
+        when(tsText.rlike(TIMESTAMP_PATTERN), tsText.try_cast(DataTypes.TimestampType));
+    Column structural = when(col(CORRUPT), reason(QuarantineReason.UNPARSEABLE, null));
+    for (String f : io.assay.io.ExposureLogs.REQUIRED) {
+      structural = structural.when(col(f).isNull(), reason(QuarantineReason.MISSING_FIELD, f));
+    }
+    for (String f : List.of(EVENT_ID, EXPERIMENT, VERSION)) {
+      structural = structural.when(col(f).equalTo(""), reason(QuarantineReason.MISSING_FIELD, f));
+    }
+    structural =
+        structural
+            .when(col(UNIT_ID).equalTo(""), reason(QuarantineReason.EMPTY_UNIT_ID, null))
+            .when(col(ARM).equalTo(""), reason(QuarantineReason.EMPTY_ARM, null))
+            .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
+
+    Dataset<Row> s = raw.withColumn(EVENT_TS, eventTs).withColumn("structural", structural);
+    // The first copy of an event id wins: earliest partition, then the smallest raw text, so the
+    // choice is the same on every run whatever the file order.
+    Column copy =
+        row_number()
+            .over(
+                Window.partitionBy(col(EVENT_ID), col("structural").isNull())
+                    .orderBy(col(DATE), col(RAW)));
+    Dataset<Row> d =
+        s.withColumn("copy", when(col("structural").isNull(), copy).otherwise(lit(null)));
+
+    List<String> keys = new ArrayList<>();
+    List<String> versions = new ArrayList<>();
+    List<String> arms = new ArrayList<>();
+    for (ExperimentDefinition def : definitions) {
+      keys.add(def.key());
+      versions.add(def.key() + "@" + def.version());
+      for (String a : def.armKeys()) {
+        arms.add(def.key() + "@" + def.version() + "#" + a);
+      }
+    }
+    Column reference =
+        when(
+                not(col(EXPERIMENT).isin(keys.toArray())),
+                reason(QuarantineReason.UNKNOWN_EXPERIMENT, null))
+            .when(
+                not(concat(col(EXPERIMENT), lit("@"), col(VERSION)).isin(versions.toArray())),
+                reason(QuarantineReason.UNKNOWN_VERSION, null))
+            .when(
+                not(
+                    concat(col(EXPERIMENT), lit("@"), col(VERSION), lit("#"), col(ARM))
+                        .isin(arms.toArray())),
+                reason(QuarantineReason.UNKNOWN_ARM, null));
+    Column problem =
+        when(col("structural").isNotNull(), col("structural"))
+            .when(col("copy").gt(1), lit(null))
+            .otherwise(reference);
+    Column disposition =
+        when(col("structural").isNotNull(), lit(QUARANTINED))
+            .when(col("copy").gt(1), lit(DUPLICATE))
+            .when(reference.isNotNull(), lit(QUARANTINED))
+            .otherwise(lit(ACCEPTED));
+    Object[] inScope = scope.stream().map(Date::valueOf).toArray();
+    return d.withColumn("problem", problem)
+        .withColumn(DISPOSITION, disposition)
+        .filter(col(DATE).isin(inScope))
+        .withColumn(REASON, col("problem.reason"))
+        .withColumn(DETAIL, col("problem.detail"))
+        .drop("structural", "copy", "problem");
+  }
+
+  private static Column reason(QuarantineReason r, String detail) {
+    return org.apache.spark.sql.functions.struct(
+        lit(r.code()).as("reason"), lit(detail).cast(DataTypes.StringType).as("detail"));
+  }
+}

@@ -1,0 +1,436 @@
+package io.assay.reconcile;
+
+import static io.assay.io.ExposureLogs.ARM;
+import static io.assay.io.ExposureLogs.ATTRIBUTES;
+import static io.assay.io.ExposureLogs.DATE;
+import static io.assay.io.ExposureLogs.EVENT_ID;
+import static io.assay.io.ExposureLogs.EXPERIMENT;
+import static io.assay.io.ExposureLogs.RAW;
+import static io.assay.io.ExposureLogs.SOURCE;
+import static io.assay.io.ExposureLogs.UNIT_ID;
+import static io.assay.io.ExposureLogs.VERSION;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.assay.config.AssayConfig;
+import io.assay.config.ExperimentDefinition;
+import io.assay.io.DeltaTables;
+import io.assay.io.ExposureLogs;
+import io.assay.io.InputProblem;
+import io.assay.io.OutputTables;
+import io.assay.io.Pseudonyms;
+import io.assay.pipeline.RunContext;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconciliation stage for a range of log partitions.
+ *
+ * <p>Reads: the log partitions of the range once, plus {@code reconcile.late_lookback_days} earlier
+ * partitions for deduplication only; {@code enrollment_days} to fold enrollments. Writes (each
+ * replacing exactly the range's dates, one Delta commit per table): {@code quarantine}, {@code
+ * ingest_summary}, {@code reconciliation_summary}, {@code reconciliation_mismatches}, {@code
+ * enrollment_days}, {@code alerts} (stage {@code reconcile}); and {@code enrollments} (rebuilt from
+ * all days). Cost: the classified logs are cached once and every output derives from the cache;
+ * shuffles for deduplication, the per-unit state and the summaries. The driver receives only
+ * per-date and per-category counts.
+ *
+ * <p>Before anything is written the job checks, per date, that input rows = accepted + duplicates +
+ * quarantined, counting each term on the frame that produces it; if not, it fails.
+ */
+public final class ReconcileJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
+  static final String STAGE = "reconcile";
+  private static final String UNIT_ID_IN_TEXT = "\"unit_id\"\\s*:\\s*\"([^\"]*)\"";
+  private static final int RAW_MAX_CHARS = 4000;
+
+  /** Per-date row accounting. */
+  public record DateCounts(
+      LocalDate date, long input, long accepted, long duplicates, long quarantined) {
+    public boolean balanced() {
+      return input == accepted + duplicates + quarantined;
+    }
+  }
+
+  /** One reconciliation alert. */
+  public record Alert(
+      LocalDate date, String experiment, String version, double mismatchRate, double threshold) {}
+
+  /** Per experiment version over the range: accepted exposures and matches. */
+  public record ExperimentCounts(String experiment, String version, long accepted, long matched) {}
+
+  /** What the job did, for the command's summary and exit code. */
+  public record Result(
+      List<DateCounts> dates, List<ExperimentCounts> experiments, List<Alert> alerts) {}
+
+  private ReconcileJob() {}
+
+  public static Result run(
+      SparkSession spark, RunContext ctx, Path logs, String format, LocalDate from, LocalDate to) {
+    AssayConfig site = ctx.conf().assay();
+    List<ExperimentDefinition> defs = ctx.conf().experiments();
+    List<LocalDate> scope = dates(from, to);
+    List<LocalDate> missing =
+        format.equals("delta") ? List.of() : ExposureLogs.missing(logs, scope);
+    if (!missing.isEmpty()) {
+      throw new InputProblem(
+          ExposureLogs.partition(logs, missing.get(0)).toString(),
+          "log partition not found ("
+              + missing.size()
+              + " of "
+              + scope.size()
+              + " requested dates missing); if the logs are late, rerun when they have landed");
+    }
+    List<LocalDate> read = new ArrayList<>();
+    for (LocalDate d :
+        dates(from.minusDays(site.reconcile().lateLookbackDays()), from.minusDays(1))) {
+      if (format.equals("delta") || ExposureLogs.missing(logs, List.of(d)).isEmpty()) {
+        read.add(d);
+      }
+    }
+    read.addAll(scope);
+
+    LOG.info("reconcile {}..{}: reading {} log partition(s) from {}", from, to, read.size(), logs);
+    Dataset<Row> classified =
+        Ingest.classify(ExposureLogs.read(spark, logs, format, read), defs, scope)
+            .withColumn(RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> recomputed =
+          Recompute.classify(
+                  classified.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)), defs, site)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        return write(spark, ctx, classified, recomputed, scope, from, to);
+      } finally {
+        recomputed.unpersist();
+      }
+    } finally {
+      classified.unpersist();
+    }
+  }
+
+  private static Result write(
+      SparkSession spark,
+      RunContext ctx,
+      Dataset<Row> classified,
+      Dataset<Row> recomputed,
+      List<LocalDate> scope,
+      LocalDate from,
+      LocalDate to) {
+    AssayConfig site = ctx.conf().assay();
+    List<ExperimentDefinition> defs = ctx.conf().experiments();
+    Dataset<Row> quarantine = quarantine(classified, ctx);
+
+    // Conservation: every input row is accepted, a duplicate or quarantined — counted on the
+    // frames that carry each of them — before anything is written.
+    Map<LocalDate, long[]> counts = new TreeMap<>();
+    scope.forEach(d -> counts.put(d, new long[4]));
+    Dataset<Row> terms =
+        classified
+            .select(col(DATE), lit(0).as("term"))
+            .unionByName(recomputed.select(col(DATE), lit(1).as("term")))
+            .unionByName(
+                classified
+                    .filter(col(Ingest.DISPOSITION).equalTo(Ingest.DUPLICATE))
+                    .select(col(DATE), lit(2).as("term")))
+            .unionByName(quarantine.select(col(DATE), lit(3).as("term")));
+    for (Row r : terms.groupBy(DATE, "term").count().collectAsList()) {
+      counts.get(r.getDate(0).toLocalDate())[r.getInt(1)] = r.getLong(2);
+    }
+    List<DateCounts> dateCounts = new ArrayList<>();
+    counts.forEach((d, c) -> dateCounts.add(new DateCounts(d, c[0], c[1], c[2], c[3])));
+    for (DateCounts c : dateCounts) {
+      if (!c.balanced()) {
+        throw new ConservationFailure(c);
+      }
+    }
+
+    Dataset<Row> summary = summary(recomputed);
+    List<Row> perExperiment =
+        summary
+            .groupBy(EXPERIMENT, VERSION)
+            .agg(
+                sum("exposures").as("accepted"),
+                sum(when(col("category").equalTo(Category.MATCH.code()), col("exposures"))
+                        .otherwise(0))
+                    .as("matched"))
+            .orderBy(EXPERIMENT, VERSION)
+            .collectAsList();
+    List<ExperimentCounts> experiments = new ArrayList<>();
+    for (Row r : perExperiment) {
+      experiments.add(
+          new ExperimentCounts(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)));
+    }
+
+    LOG.info(
+        "reconcile {}..{}: writing quarantine, summaries, mismatches, enrollment days", from, to);
+    DeltaTables.replaceDates(
+        stamp(quarantine, ctx), ctx.table(OutputTables.QUARANTINE), from, to, null);
+    DeltaTables.replaceDates(
+        stamp(ingestSummary(spark, dateCounts), ctx),
+        ctx.table(OutputTables.INGEST_SUMMARY),
+        from,
+        to,
+        null);
+    DeltaTables.replaceDates(
+        stamp(mismatches(recomputed, ctx, site.reconcile().mismatchSampleSize()), ctx),
+        ctx.table(OutputTables.RECONCILIATION_MISMATCHES),
+        from,
+        to,
+        null);
+    DeltaTables.replaceDates(
+        stamp(Enrollments.days(recomputed, ctx.pseudonymKey()), ctx),
+        ctx.table(OutputTables.ENROLLMENT_DAYS),
+        from,
+        to,
+        null);
+
+    LOG.info("reconcile {}..{}: folding enrollments", from, to);
+    Dataset<Row> enrollments =
+        Enrollments.fromDays(
+            spark.read().format("delta").load(ctx.table(OutputTables.ENROLLMENT_DAYS).toString()),
+            defs,
+            site.reconcile().multiArmPolicy());
+    DeltaTables.overwrite(stamp(enrollments, ctx), ctx.table(OutputTables.ENROLLMENTS), List.of());
+
+    Dataset<Row> multi = multipleArms(spark, ctx, recomputed);
+    DeltaTables.replaceDates(
+        stamp(summary.unionByName(multi), ctx),
+        ctx.table(OutputTables.RECONCILIATION_SUMMARY),
+        from,
+        to,
+        null);
+
+    List<Alert> alerts = alerts(summary, site.alerts().mismatchRate());
+    DeltaTables.replaceDates(
+        stamp(alertRows(spark, alerts), ctx),
+        ctx.table(OutputTables.ALERTS),
+        from,
+        to,
+        "stage = '" + STAGE + "'");
+    return new Result(dateCounts, experiments, alerts);
+  }
+
+  /** Quarantined rows with their raw text, unit ids in it replaced by their pseudonym. */
+  static Dataset<Row> quarantine(Dataset<Row> classified, RunContext ctx) {
+    Column id =
+        coalesce(
+            nullif(col(UNIT_ID), lit("")),
+            nullif(regexp_extract(col(RAW), UNIT_ID_IN_TEXT, 1), lit("")));
+    Column redacted =
+        ctx.pseudonymKey().isEmpty()
+            ? col(RAW)
+            : when(
+                    id.isNotNull(),
+                    replace(
+                        col(RAW),
+                        concat(lit("\""), id, lit("\"")),
+                        concat(lit("\""), Pseudonyms.unitKey(id, ctx.pseudonymKey()), lit("\""))))
+                .otherwise(col(RAW));
+    return classified
+        .filter(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED))
+        .select(
+            col(DATE),
+            col(Ingest.REASON).as("reason"),
+            col(Ingest.DETAIL).as("detail"),
+            col(EVENT_ID).as("event_id"),
+            col(EXPERIMENT).as("experiment"),
+            col(VERSION).as("version"),
+            substring(redacted, 1, RAW_MAX_CHARS).as("raw"));
+  }
+
+  /** Per date, experiment, version and category: exposures, distinct units and the share. */
+  static Dataset<Row> summary(Dataset<Row> recomputed) {
+    Dataset<Row> byCategory =
+        recomputed
+            .groupBy(
+                col(DATE), col(EXPERIMENT), col(VERSION), col(Recompute.CATEGORY).as("category"))
+            .agg(count(lit(1)).as("exposures"), count_distinct(col(UNIT_ID)).as("units"));
+    Column total =
+        sum(col("exposures")).over(Window.partitionBy(col(DATE), col(EXPERIMENT), col(VERSION)));
+    return byCategory.withColumn("rate", col("exposures").divide(total));
+  }
+
+  /**
+   * Units first seen in a second arm on each date of the range, as summary rows of category {@code
+   * multiple_arms} (rate = share of the units exposed that date).
+   */
+  static Dataset<Row> multipleArms(SparkSession spark, RunContext ctx, Dataset<Row> recomputed) {
+    Dataset<Row> enrollments =
+        spark.read().format("delta").load(ctx.table(OutputTables.ENROLLMENTS).toString());
+    Dataset<Row> newly =
+        enrollments
+            .filter(col("multiple_arms"))
+            .groupBy(to_date(col("multiple_arms_since")).as(DATE), col(EXPERIMENT), col(VERSION))
+            .agg(count(lit(1)).as("units"));
+    Dataset<Row> exposedUnits =
+        recomputed
+            .groupBy(col(DATE), col(EXPERIMENT), col(VERSION))
+            .agg(count_distinct(col(UNIT_ID)).as("exposed_units"));
+    return newly
+        .join(exposedUnits, new String[] {DATE, EXPERIMENT, VERSION}, "inner")
+        .select(
+            col(DATE),
+            col(EXPERIMENT),
+            col(VERSION),
+            lit(Category.MULTIPLE_ARMS.code()).as("category"),
+            lit(null).cast(DataTypes.LongType).as("exposures"),
+            col("units"),
+            col("units").divide(col("exposed_units")).as("rate"));
+  }
+
+  /** A capped, deterministic sample of mismatched exposures per date, experiment and category. */
+  static Dataset<Row> mismatches(Dataset<Row> recomputed, RunContext ctx, int perCategory) {
+    Column rank =
+        row_number()
+            .over(
+                Window.partitionBy(
+                        col(DATE), col(EXPERIMENT), col(VERSION), col(Recompute.CATEGORY))
+                    .orderBy(xxhash64(col(EVENT_ID)), col(EVENT_ID)));
+    return recomputed
+        .filter(col(Recompute.CATEGORY).notEqual(Category.MATCH.code()))
+        .withColumn("sample_rank", rank)
+        .filter(col("sample_rank").leq(perCategory))
+        .select(
+            col(DATE),
+            col(EXPERIMENT),
+            col(VERSION),
+            col(Recompute.CATEGORY).as("category"),
+            col(EVENT_ID),
+            col(Ingest.EVENT_TS).as("ts"),
+            Pseudonyms.unitKey(col(UNIT_ID), ctx.pseudonymKey()).as("unit_key"),
+            col(ARM).as("logged_arm"),
+            col(Recompute.RECOMPUTED_ARM).as("recomputed_arm"),
+            col(Recompute.DECISION + ".status").as("recomputed_status"),
+            col(Recompute.DECISION + ".position").as("position"),
+            col(Recompute.DECISION + ".traffic").as("traffic"),
+            col(ATTRIBUTES),
+            col(SOURCE));
+  }
+
+  static List<Alert> alerts(Dataset<Row> summary, double threshold) {
+    List<Alert> out = new ArrayList<>();
+    for (Row r :
+        summary
+            .groupBy(DATE, EXPERIMENT, VERSION)
+            .agg(
+                sum("exposures").as("accepted"),
+                sum(when(col("category").equalTo(Category.MATCH.code()), col("exposures"))
+                        .otherwise(0))
+                    .as("matched"))
+            .orderBy(DATE, EXPERIMENT, VERSION)
+            .collectAsList()) {
+      long accepted = r.getLong(3);
+      double rate = accepted == 0 ? 0 : 1.0 - (double) r.getLong(4) / accepted;
+      if (rate > threshold) {
+        out.add(
+            new Alert(r.getDate(0).toLocalDate(), r.getString(1), r.getString(2), rate, threshold));
+      }
+    }
+    return out;
+  }
+
+  private static Dataset<Row> alertRows(SparkSession spark, List<Alert> alerts) {
+    List<Row> rows = new ArrayList<>();
+    for (Alert a : alerts) {
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              java.sql.Date.valueOf(a.date()),
+              STAGE,
+              a.experiment(),
+              a.version(),
+              "reconciliation_mismatch_rate",
+              "error",
+              a.mismatchRate(),
+              a.threshold(),
+              String.format(
+                  "%.2f%% of accepted exposures of %s@%s on %s do not match the definition"
+                      + " (threshold %.2f%%); see reconciliation_mismatches",
+                  100 * a.mismatchRate(),
+                  a.experiment(),
+                  a.version(),
+                  a.date(),
+                  100 * a.threshold())));
+    }
+    return spark.createDataFrame(rows, AlertSchema.SCHEMA);
+  }
+
+  static Dataset<Row> ingestSummary(SparkSession spark, List<DateCounts> counts) {
+    List<Row> rows = new ArrayList<>();
+    for (DateCounts c : counts) {
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              java.sql.Date.valueOf(c.date()),
+              c.input(),
+              c.accepted(),
+              c.duplicates(),
+              c.quarantined()));
+    }
+    return spark.createDataFrame(
+        rows,
+        org.apache.spark.sql.types.StructType.fromDDL(
+            "date DATE, input_rows BIGINT, accepted_rows BIGINT, duplicate_rows BIGINT,"
+                + " quarantined_rows BIGINT"));
+  }
+
+  /** Adds {@code run_id} and {@code schema_version} to an output frame. */
+  static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {
+    return rows.withColumn("run_id", lit(ctx.runId()))
+        .withColumn("schema_version", lit(OutputTables.SCHEMA_VERSION));
+  }
+
+  static List<LocalDate> dates(LocalDate from, LocalDate to) {
+    List<LocalDate> out = new ArrayList<>();
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  /** Rows were lost or invented between reading and writing: a bug, never a data problem. */
+  public static final class ConservationFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConservationFailure(DateCounts c) {
+      super(
+          "row conservation failed for "
+              + c.date()
+              + ": input "
+              + c.input()
+              + " ≠ accepted "
+              + c.accepted()
+              + " + duplicates "
+              + c.duplicates()
+              + " + quarantined "
+              + c.quarantined()
+              + "; nothing was written");
+    }
+  }
+}
