@@ -12,6 +12,7 @@ public final class OutputTables {
   public static final String RECONCILIATION_MISMATCHES = "reconciliation_mismatches";
   public static final String ENROLLMENT_DAYS = "enrollment_days";
   public static final String ENROLLMENTS = "enrollments";
+  public static final String TRAFFIC_DAILY = "traffic_daily";
   public static final String ALERTS = "alerts";
 
   /** The schema version written by this code for every table above. */

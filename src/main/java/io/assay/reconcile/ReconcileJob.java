@@ -228,6 +228,13 @@ public final class ReconcileJob {
         to,
         null);
 
+    DeltaTables.replaceDates(
+        stamp(TrafficDaily.compute(recomputed, defs, site), ctx),
+        ctx.table(OutputTables.TRAFFIC_DAILY),
+        from,
+        to,
+        null);
+
     List<Alert> alerts = alerts(summary, site.alerts().mismatchRate());
     DeltaTables.replaceDates(
         stamp(alertRows(spark, alerts), ctx),

@@ -264,6 +264,15 @@ class ReconcileJobTest {
     assertEquals(
         Map.of("platform", "ios", "country", "US"), ok.getJavaMap(ok.fieldIndex("strata")));
 
+    // Exposure-share inputs: checkout_button on 11-02 ran at full traffic.
+    Row share =
+        table(spark, out, "traffic_daily")
+            .filter(
+                col("date").equalTo("2026-11-02").and(col("experiment").equalTo("checkout_button")))
+            .first();
+    assertEquals(1.0, share.<Double>getAs("intended_traffic"), 0.0);
+    assertTrue(share.<Long>getAs("logged_units") >= 5);
+
     // Idempotent: a rerun replaces the same rows.
     long summaryRows = table(spark, out, "reconciliation_summary").count();
     long enrollmentRows = enrollments.count();
