@@ -50,7 +50,24 @@ public final class StatsAnalysis {
     }
   }
 
-  public static ObjectNode analyze(StatsRequest req) {
+  /** One treatment arm against control, typed: what the report job and the JSON both use. */
+  public record ArmResult(
+      Arm arm,
+      Comparison comparison,
+      Double adjustedPValue,
+      Double varianceReduction,
+      NormalPosterior absolutePosterior,
+      NormalPosterior relativePosterior,
+      PowerDiagnostics power,
+      MixtureSprt.Result sequential,
+      Double sequentialRho) {}
+
+  /** The analysis of one metric: control, the CUPED fit if any, and every treatment arm. */
+  public record Result(
+      StatsRequest request, Arm control, CupedAdjustment adjustment, List<ArmResult> arms) {}
+
+  /** The typed analysis: every treatment arm against control. */
+  public static Result compute(StatsRequest req) {
     TestOptions options = new TestOptions(req.alpha(), req.alternative(), req.minUnitsPerArm());
     Arm control = req.arms().stream().filter(a -> a.name().equals(req.control())).findFirst().get();
     List<Arm> treatments = req.arms().stream().filter(a -> a != control).toList();
@@ -77,7 +94,34 @@ public final class StatsAnalysis {
     }
     List<Double> adjusted =
         req.correction().adjust(comparisons.stream().map(c -> c.absolute().pValue()).toList());
+    List<ArmResult> arms = new ArrayList<>();
+    for (int i = 0; i < treatments.size(); i++) {
+      Comparison c = comparisons.get(i);
+      MixtureSprt.Result seq = null;
+      Double rho = null;
+      if (req.sequential() != null) {
+        MixtureSprt m = mixture(req);
+        seq = m.test(c, req.alternative());
+        rho = m.rho();
+      }
+      arms.add(
+          new ArmResult(
+              treatments.get(i),
+              c,
+              adjusted.get(i),
+              reductions.get(i),
+              NormalPosterior.of(c.absolute(), req.increaseIsGood()),
+              NormalPosterior.of(c.relative(), req.increaseIsGood()),
+              powerOf(c, control, treatments.get(i), req, totalUnits),
+              seq,
+              rho));
+    }
+    return new Result(req, control, adjustment, arms);
+  }
 
+  public static ObjectNode analyze(StatsRequest req) {
+    Result result = compute(req);
+    CupedAdjustment adjustment = result.adjustment();
     ObjectNode out = JSON.objectNode();
     out.put("kind", req.kind().label);
     out.put("alpha", req.alpha());
@@ -87,25 +131,24 @@ public final class StatsAnalysis {
     if (adjustment != null) {
       out.put("cuped_theta", adjustment.theta());
     }
-    out.set("control", arm(control, req, adjustment));
+    out.set("control", arm(result.control(), req, adjustment));
     ArrayNode arms = out.putArray("arms");
-    for (int i = 0; i < treatments.size(); i++) {
-      Arm t = treatments.get(i);
-      Comparison c = comparisons.get(i);
-      ObjectNode a = arm(t, req, adjustment);
+    for (ArmResult r : result.arms()) {
+      Comparison c = r.comparison();
+      ObjectNode a = arm(r.arm(), req, adjustment);
       ObjectNode abs = inference(c.absolute());
       abs.remove("df");
-      num(abs, "p_value_adjusted", adjusted.get(i));
+      num(abs, "p_value_adjusted", r.adjustedPValue());
       num(abs, "df", c.absolute().df());
       a.set("absolute", abs);
       a.set("relative", inference(c.relative()));
       if (req.cuped()) {
-        num(a, "variance_reduction", reductions.get(i));
+        num(a, "variance_reduction", r.varianceReduction());
       }
-      a.set("bayesian", bayesian(c, req.increaseIsGood()));
-      a.set("power", power(c, control, t, req, totalUnits));
-      if (req.sequential() != null) {
-        a.set("sequential", sequential(c, req));
+      a.set("bayesian", bayesian(r));
+      a.set("power", power(r.power()));
+      if (r.sequential() != null) {
+        a.set("sequential", sequential(r));
       }
       if (c.error() == null) {
         a.putNull("error");
@@ -147,17 +190,15 @@ public final class StatsAnalysis {
     return o;
   }
 
-  private static ObjectNode bayesian(Comparison c, boolean increaseIsGood) {
-    NormalPosterior abs = NormalPosterior.of(c.absolute(), increaseIsGood);
-    NormalPosterior rel = NormalPosterior.of(c.relative(), increaseIsGood);
+  private static ObjectNode bayesian(ArmResult r) {
     ObjectNode o = JSON.objectNode();
-    num(o, "chance_to_beat_control", abs.chanceToBeatControl());
-    num(o, "expected_loss", abs.expectedLoss());
-    num(o, "expected_loss_relative", rel.expectedLoss());
+    num(o, "chance_to_beat_control", r.absolutePosterior().chanceToBeatControl());
+    num(o, "expected_loss", r.absolutePosterior().expectedLoss());
+    num(o, "expected_loss_relative", r.relativePosterior().expectedLoss());
     return o;
   }
 
-  private static ObjectNode power(
+  private static PowerDiagnostics powerOf(
       Comparison c, Arm control, Arm treatment, StatsRequest req, long totalUnits) {
     PowerDiagnostics d = PowerDiagnostics.UNDEFINED;
     if (c.control() != null && c.treatment() != null) {
@@ -177,6 +218,10 @@ public final class StatsAnalysis {
               ? PowerDiagnostics.forProportions(cs, ts, target)
               : PowerDiagnostics.forMeans(cs, ts, target);
     }
+    return d;
+  }
+
+  private static ObjectNode power(PowerDiagnostics d) {
     ObjectNode o = JSON.objectNode();
     num(o, "mde_absolute", d.mdeAbsolute());
     num(o, "mde_relative", d.mdeRelative());
@@ -187,7 +232,7 @@ public final class StatsAnalysis {
     return o;
   }
 
-  private static ObjectNode sequential(Comparison c, StatsRequest req) {
+  private static MixtureSprt mixture(StatsRequest req) {
     MixtureSprt m = MixtureSprt.withDefaults().withAlpha(req.alpha());
     StatsRequest.Sequential s = req.sequential();
     if (s.rho() != null) {
@@ -195,9 +240,13 @@ public final class StatsAnalysis {
     } else if (s.plannedUnitsPerArm() != null) {
       m = m.tunedFor(s.plannedUnitsPerArm());
     }
-    MixtureSprt.Result r = m.test(c, req.alternative());
+    return m;
+  }
+
+  private static ObjectNode sequential(ArmResult a) {
+    MixtureSprt.Result r = a.sequential();
     ObjectNode o = JSON.objectNode();
-    o.put("rho", m.rho());
+    o.put("rho", a.sequentialRho());
     num(o, "p_value", r.pValue());
     num(o, "ci_lower", r.ciLower());
     num(o, "ci_upper", r.ciUpper());
