@@ -158,13 +158,14 @@ public final class DecisionRule {
     return new Verdict(Decision.DONT_SHIP, reasons);
   }
 
-  enum GuardrailStatus {
+  /** A guardrail's non-inferiority status (see the class comment). */
+  public enum GuardrailStatus {
     HARMED,
     NON_INFERIOR,
     INCONCLUSIVE
   }
 
-  static GuardrailStatus status(GuardrailResult g) {
+  public static GuardrailStatus status(GuardrailResult g) {
     Double lo = g.ciLower();
     Double hi = g.ciUpper();
     double m = g.margin();

@@ -1,0 +1,375 @@
+package io.assay.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricDefinition;
+import io.assay.io.DeltaTables;
+import io.assay.io.InputProblem;
+import io.assay.io.OutputTables;
+import io.assay.io.Tables;
+import io.assay.pipeline.RunContext;
+import io.assay.reconcile.Category;
+import io.assay.stats.decision.DecisionRule;
+import io.assay.stats.decision.GuardrailResult;
+import io.assay.stats.decision.PrimaryResult;
+import io.assay.stats.decision.Verdict;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analysis stage as of a date: metric values for every enrolled unit, sufficient statistics,
+ * effects, intervals, p-values, power and a decision per experiment version and treatment arm.
+ *
+ * <p>Reads: {@code enrollments} (units not excluded, enrolled before the end of the date), every
+ * metric source once (see {@link UnitMetrics}), {@code reconciliation_summary} and, when present,
+ * {@code balance_checks} for the decision's validity conditions. Writes (replacing the date):
+ * {@code metric_stats} (the sufficient statistics), {@code metric_results} (one row per experiment
+ * × version × metric × treatment arm × segment) and {@code experiment_decisions}. The per-unit
+ * values are cached once and read twice (caps, sums); the driver receives only caps and sums.
+ */
+public final class AnalyzeJob {
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);
+
+  public static final StructType DECISIONS_SCHEMA =
+      StructType.fromDDL(
+          "date DATE, experiment STRING, version STRING, arm STRING, decision STRING,"
+              + " reasons ARRAY<STRING>, srm_failed BOOLEAN, srm_checked BOOLEAN,"
+              + " reconciliation_failed BOOLEAN, planned_sample_reached BOOLEAN,"
+              + " enrolled_units BIGINT");
+
+  /** What the job did, per experiment version, for the command's summary lines. */
+  public record Summary(
+      String experiment, String version, long enrolledUnits, int results, List<String> decisions) {}
+
+  private AnalyzeJob() {}
+
+  public static List<Summary> run(SparkSession spark, RunContext ctx, LocalDate date) {
+    var conf = ctx.conf();
+    Instant asOf = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    String enrollmentsPath = ctx.table(OutputTables.ENROLLMENTS).toString();
+    if (!Tables.isDelta(enrollmentsPath)) {
+      throw new InputProblem(
+          enrollmentsPath, "no enrollments table; run jobs/assay reconcile first");
+    }
+    Dataset<Row> enrolled =
+        spark
+            .read()
+            .format("delta")
+            .load(enrollmentsPath)
+            .filter(
+                col("excluded")
+                    .equalTo(false)
+                    .and(col("enrolled_ts").lt(lit(Timestamp.from(asOf)))))
+            .select("experiment", "version", "unit_key", "arm", "enrolled_ts", "strata");
+
+    // Which experiment versions have enrolled units, and the enrollment time range (a few rows).
+    Map<String, long[]> perExperiment = new LinkedHashMap<>();
+    Instant first = null;
+    Instant last = null;
+    for (Row r :
+        enrolled
+            .groupBy("experiment", "version")
+            .agg(count(lit(1)), min("enrolled_ts"), max("enrolled_ts"))
+            .collectAsList()) {
+      perExperiment.put(r.getString(0) + "@" + r.getString(1), new long[] {r.getLong(2)});
+      Instant lo = r.getTimestamp(3).toInstant();
+      Instant hi = r.getTimestamp(4).toInstant();
+      first = first == null || lo.isBefore(first) ? lo : first;
+      last = last == null || hi.isAfter(last) ? hi : last;
+    }
+    List<ExperimentDefinition> experiments =
+        conf.experiments().stream().filter(e -> perExperiment.containsKey(e.id())).toList();
+    if (experiments.isEmpty()) {
+      LOG.warn("analyze {}: no enrolled units as of {}; nothing to analyse", date, asOf);
+      return List.of();
+    }
+    LOG.info(
+        "analyze {}: {} experiment version(s), enrolled {} .. {}",
+        date,
+        experiments.size(),
+        first,
+        last);
+
+    Dataset<Row> values =
+        UnitMetrics.compute(
+                spark,
+                conf.catalog(),
+                experiments,
+                enrolled,
+                ctx.pseudonymKey(),
+                asOf,
+                new Instant[] {first, last})
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<MetricStats.CapKey, MetricStats.Caps> caps =
+          MetricStats.caps(values, conf.catalog(), experiments);
+      Dataset<Row> stats = MetricStats.sufficientStats(MetricStats.applyCaps(values, caps));
+      List<Row> statRows = stats.collectAsList();
+      DeltaTables.replaceDates(
+          OutputTables.stamp(
+              spark
+                  .createDataFrame(statRows, stats.schema())
+                  .withColumn("date", lit(Date.valueOf(date))),
+              ctx.runId()),
+          ctx.table(OutputTables.METRIC_STATS),
+          date,
+          date,
+          null);
+
+      Validity validity = Validity.read(spark, ctx, date);
+      List<Row> resultRows = new ArrayList<>();
+      List<Row> decisionRows = new ArrayList<>();
+      List<Summary> summaries = new ArrayList<>();
+      for (ExperimentDefinition e : experiments) {
+        List<MetricResults.Cell> cells = cells(e, statRows);
+        long units = perExperiment.get(e.id())[0];
+        Double perDay = enrollmentPerDay(e, units, asOf);
+        Map<String, MetricDefinition> metrics = new LinkedHashMap<>();
+        Map<String, Double> capValues = new LinkedHashMap<>();
+        for (String m : e.metrics().all()) {
+          metrics.put(m, conf.catalog().metric(m).orElseThrow());
+          var cap = caps.get(new MetricStats.CapKey(e.key(), e.version().toString(), m));
+          if (cap != null) {
+            capValues.put(m, cap.y());
+          }
+        }
+        List<MetricResults.Analysed> analysed = MetricResults.analyse(e, metrics, cells, perDay);
+        List<Double> adjusted = MetricResults.adjust(e, analysed);
+        resultRows.addAll(
+            MetricResults.rows(
+                date, e, analysed, adjusted, capValues, conf.assay().privacy().minCellSize()));
+        List<String> verdicts = new ArrayList<>();
+        for (String arm : e.armKeys()) {
+          if (arm.equals(e.control())) {
+            continue;
+          }
+          Verdict v = decide(e, arm, analysed, adjusted, validity, date);
+          verdicts.add(arm + ": " + v.decision());
+          decisionRows.add(
+              RowFactory.create(
+                  Date.valueOf(date),
+                  e.key(),
+                  e.version().toString(),
+                  arm,
+                  v.decision().name().toLowerCase(java.util.Locale.ROOT),
+                  v.reasons(),
+                  validity.srmFailed(e),
+                  validity.srmChecked(e),
+                  validity.reconciliationFailed(e),
+                  plannedSampleReached(e, arm, analysed, date),
+                  units));
+        }
+        summaries.add(
+            new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts));
+      }
+      DeltaTables.replaceDates(
+          OutputTables.stamp(spark.createDataFrame(resultRows, MetricResults.SCHEMA), ctx.runId()),
+          ctx.table(OutputTables.METRIC_RESULTS),
+          date,
+          date,
+          null);
+      DeltaTables.replaceDates(
+          OutputTables.stamp(spark.createDataFrame(decisionRows, DECISIONS_SCHEMA), ctx.runId()),
+          ctx.table(OutputTables.EXPERIMENT_DECISIONS),
+          date,
+          date,
+          null);
+      return summaries;
+    } finally {
+      values.unpersist();
+    }
+  }
+
+  /** The collected sufficient statistics of one experiment version, grouped into cells. */
+  static List<MetricResults.Cell> cells(ExperimentDefinition e, List<Row> statRows) {
+    Map<List<String>, List<MetricResults.ArmStats>> byCell = new LinkedHashMap<>();
+    for (Row r : statRows) {
+      if (!r.getString(0).equals(e.key()) || !r.getString(1).equals(e.version().toString())) {
+        continue;
+      }
+      double[] sums = new double[8];
+      for (int i = 0; i < 8; i++) {
+        sums[i] = r.isNullAt(7 + i) ? 0.0 : r.getDouble(7 + i);
+      }
+      byCell
+          .computeIfAbsent(
+              List.of(r.getString(3), r.getString(4), r.getString(5)), k -> new ArrayList<>())
+          .add(new MetricResults.ArmStats(r.getString(2), r.getLong(6), sums));
+    }
+    List<MetricResults.Cell> out = new ArrayList<>();
+    // Whole-experiment cells first, in the definition's metric order; then segments.
+    for (boolean overall : new boolean[] {true, false}) {
+      for (String m : e.metrics().all()) {
+        byCell.entrySet().stream()
+            .filter(x -> x.getKey().get(0).equals(m) && x.getKey().get(1).equals("all") == overall)
+            .sorted(
+                java.util.Map.Entry.comparingByKey(
+                    java.util.Comparator.comparing(Object::toString)))
+            .forEach(
+                x ->
+                    out.add(
+                        new MetricResults.Cell(
+                            m, x.getKey().get(1), x.getKey().get(2), x.getValue())));
+      }
+    }
+    return out;
+  }
+
+  static Double enrollmentPerDay(ExperimentDefinition e, long units, Instant asOf) {
+    Instant end = asOf.isBefore(e.end()) ? asOf : e.end();
+    double days = Duration.between(e.start(), end).toSeconds() / 86400.0;
+    return days > 0 ? units / days : null;
+  }
+
+  /**
+   * Planned sample reached: every primary metric's arms hold the sample size its target MDE needs
+   * (from the power diagnostics); without a target MDE, when the experiment's end has passed.
+   */
+  static boolean plannedSampleReached(
+      ExperimentDefinition e, String arm, List<MetricResults.Analysed> analysed, LocalDate date) {
+    boolean ended = !date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(e.end());
+    boolean any = false;
+    for (MetricResults.Analysed x : analysed) {
+      if (!x.role().equals("primary")
+          || !x.cell().segmentKey().equals("all")
+          || !x.arm().arm().name().equals(arm)
+          || e.analysis().mde().get(x.metric().name()) == null) {
+        continue;
+      }
+      any = true;
+      var p = x.arm().power();
+      if (p.requiredNControl() == null
+          || p.requiredNTreatment() == null
+          || x.result().control().y().n() < p.requiredNControl()
+          || x.arm().arm().y().n() < p.requiredNTreatment()) {
+        return ended;
+      }
+    }
+    return any || ended;
+  }
+
+  static Verdict decide(
+      ExperimentDefinition e,
+      String arm,
+      List<MetricResults.Analysed> analysed,
+      List<Double> adjusted,
+      Validity validity,
+      LocalDate date) {
+    List<PrimaryResult> primaries = new ArrayList<>();
+    List<GuardrailResult> guardrails = new ArrayList<>();
+    for (int i = 0; i < analysed.size(); i++) {
+      MetricResults.Analysed x = analysed.get(i);
+      if (!x.cell().segmentKey().equals("all") || !x.arm().arm().name().equals(arm)) {
+        continue;
+      }
+      var c = x.arm().comparison();
+      if (x.role().equals("primary")) {
+        primaries.add(
+            new PrimaryResult(
+                x.metric().name(),
+                adjusted.get(i),
+                c.relative().effect() != null ? c.relative().effect() : c.absolute().effect(),
+                x.metric().increaseIsGood(),
+                c.error()));
+      } else if (x.role().equals("guardrail") && x.metric().nonInferiorityMargin().isPresent()) {
+        guardrails.add(MetricResults.guardrail(x));
+      }
+    }
+    return DecisionRule.decide(
+        new DecisionRule.Input(
+            primaries,
+            guardrails,
+            validity.srmFailed(e),
+            validity.reconciliationFailed(e),
+            plannedSampleReached(e, arm, analysed, date),
+            e.analysis().sequential(),
+            e.analysis().alpha()));
+  }
+
+  /**
+   * The validity conditions of a decision, read from the earlier stages' outputs: a flagged
+   * whole-experiment SRM check as of the date, and a cumulative reconciliation mismatch rate above
+   * the alert threshold.
+   */
+  record Validity(Map<String, Boolean> srm, Map<String, Boolean> reconciliation) {
+    boolean srmFailed(ExperimentDefinition e) {
+      return Boolean.TRUE.equals(srm.get(e.id()));
+    }
+
+    boolean srmChecked(ExperimentDefinition e) {
+      return srm.containsKey(e.id());
+    }
+
+    boolean reconciliationFailed(ExperimentDefinition e) {
+      return Boolean.TRUE.equals(reconciliation.get(e.id()));
+    }
+
+    static Validity read(SparkSession spark, RunContext ctx, LocalDate date) {
+      Map<String, Boolean> srm = new LinkedHashMap<>();
+      String balance = ctx.table(OutputTables.BALANCE_CHECKS).toString();
+      if (Tables.isDelta(balance)) {
+        for (Row r :
+            spark
+                .read()
+                .format("delta")
+                .load(balance)
+                .filter(
+                    col("date")
+                        .equalTo(lit(Date.valueOf(date)))
+                        .and(col("check").equalTo("srm"))
+                        .and(col("slice_type").equalTo("overall")))
+                .groupBy("experiment", "version")
+                .agg(max(col("flagged").cast("int")))
+                .collectAsList()) {
+          srm.put(r.getString(0) + "@" + r.getString(1), !r.isNullAt(2) && r.getInt(2) == 1);
+        }
+      }
+      Map<String, Boolean> rec = new LinkedHashMap<>();
+      double threshold = ctx.conf().assay().alerts().mismatchRate();
+      String summary = ctx.table(OutputTables.RECONCILIATION_SUMMARY).toString();
+      if (Tables.isDelta(summary)) {
+        for (Row r :
+            spark
+                .read()
+                .format("delta")
+                .load(summary)
+                .filter(col("date").leq(lit(Date.valueOf(date))).and(col("exposures").isNotNull()))
+                .groupBy("experiment", "version")
+                .agg(
+                    sum("exposures"),
+                    sum(
+                        when(col("category").equalTo(Category.MATCH.code()), col("exposures"))
+                            .otherwise(0)))
+                .collectAsList()) {
+          long accepted = r.getLong(2);
+          double rate = accepted == 0 ? 0 : 1.0 - (double) r.getLong(3) / accepted;
+          rec.put(r.getString(0) + "@" + r.getString(1), rate > threshold);
+        }
+      }
+      return new Validity(srm, rec);
+    }
+  }
+}

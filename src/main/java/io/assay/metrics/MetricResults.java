@@ -1,0 +1,365 @@
+package io.assay.metrics;
+
+import io.assay.config.AnalysisSettings;
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricDefinition;
+import io.assay.config.MetricKind;
+import io.assay.stats.Alternative;
+import io.assay.stats.BivariateMoments;
+import io.assay.stats.Inference;
+import io.assay.stats.PValueAdjustment;
+import io.assay.stats.SampleMoments;
+import io.assay.stats.decision.DecisionRule;
+import io.assay.stats.decision.GuardrailResult;
+import io.assay.stats.json.StatsAnalysis;
+import io.assay.stats.json.StatsRequest;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Turns the sufficient statistics of one experiment version into {@code metric_results} rows on the
+ * driver: one statistics request per metric × segment (the same {@link StatsAnalysis} code path as
+ * {@code assay stats}), then multiple-testing adjustment over the declared families of the
+ * whole-experiment segment — primary metrics × treatment arms, secondary metrics × treatment arms,
+ * guardrails × treatment arms, each family on its own with the experiment's correction. Segment
+ * rows are exploratory and carry no adjusted p-value; segments below the privacy minimum cell size
+ * are suppressed (their numbers are null).
+ */
+public final class MetricResults {
+  public static final StructType SCHEMA =
+      StructType.fromDDL(
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "metric STRING",
+              "metric_kind STRING",
+              "role STRING",
+              "segment_key STRING",
+              "segment_value STRING",
+              "arm STRING",
+              "control_arm STRING",
+              "n_control BIGINT",
+              "n_treatment BIGINT",
+              "estimate_control DOUBLE",
+              "estimate_treatment DOUBLE",
+              "effect DOUBLE",
+              "se DOUBLE",
+              "ci_lower DOUBLE",
+              "ci_upper DOUBLE",
+              "p_value DOUBLE",
+              "p_value_adjusted DOUBLE",
+              "df DOUBLE",
+              "relative_effect DOUBLE",
+              "relative_se DOUBLE",
+              "relative_ci_lower DOUBLE",
+              "relative_ci_upper DOUBLE",
+              "relative_p_value DOUBLE",
+              "cuped BOOLEAN",
+              "cuped_theta DOUBLE",
+              "variance_reduction DOUBLE",
+              "cap_value DOUBLE",
+              "mde_target DOUBLE",
+              "mde_absolute DOUBLE",
+              "mde_relative DOUBLE",
+              "achieved_power DOUBLE",
+              "required_n_control DOUBLE",
+              "required_n_treatment DOUBLE",
+              "days_left DOUBLE",
+              "sequential_p_value DOUBLE",
+              "sequential_ci_lower DOUBLE",
+              "sequential_ci_upper DOUBLE",
+              "chance_to_beat_control DOUBLE",
+              "expected_loss DOUBLE",
+              "guardrail_margin DOUBLE",
+              "guardrail_status STRING",
+              "error STRING",
+              "suppressed BOOLEAN",
+              "alpha DOUBLE",
+              "alternative STRING",
+              "correction STRING"));
+
+  /** Columns blanked in a suppressed segment row. */
+  private static final List<String> SUPPRESSED =
+      List.of(
+          "n_control",
+          "n_treatment",
+          "estimate_control",
+          "estimate_treatment",
+          "effect",
+          "se",
+          "ci_lower",
+          "ci_upper",
+          "p_value",
+          "df",
+          "relative_effect",
+          "relative_se",
+          "relative_ci_lower",
+          "relative_ci_upper",
+          "relative_p_value",
+          "cuped_theta",
+          "variance_reduction",
+          "mde_absolute",
+          "mde_relative",
+          "achieved_power",
+          "required_n_control",
+          "required_n_treatment",
+          "days_left",
+          "sequential_p_value",
+          "sequential_ci_lower",
+          "sequential_ci_upper",
+          "chance_to_beat_control",
+          "expected_loss",
+          "guardrail_status");
+
+  /** Sufficient statistics of one arm of one metric in one segment. */
+  public record ArmStats(String arm, long n, double[] sums) {
+    /** {@code sums}: Σy, Σy², Σd, Σd², Σyd, Σp, Σp², Σyp. */
+    SampleMoments y() {
+      return new SampleMoments(n, sums[0], sums[1]);
+    }
+
+    BivariateMoments yd() {
+      return new BivariateMoments(n, sums[0], sums[1], sums[2], sums[3], sums[4]);
+    }
+
+    BivariateMoments yp() {
+      return new BivariateMoments(n, sums[0], sums[1], sums[5], sums[6], sums[7]);
+    }
+  }
+
+  /** A metric in a segment: its arms' statistics. */
+  public record Cell(String metric, String segmentKey, String segmentValue, List<ArmStats> arms) {}
+
+  /** One analysed comparison before rendering (kept for the decision rule). */
+  public record Analysed(
+      Cell cell,
+      MetricDefinition metric,
+      String role,
+      StatsAnalysis.Result result,
+      StatsAnalysis.ArmResult arm) {}
+
+  private MetricResults() {}
+
+  /**
+   * Analyses every cell of one experiment version.
+   *
+   * @param caps cap value of each capped metric (null entries for uncapped)
+   * @param enrollmentPerDay units enrolled per day over all arms, for days-left, or null
+   * @param minCellSize segments with fewer units in an arm are suppressed
+   */
+  public static List<Analysed> analyse(
+      ExperimentDefinition e,
+      Map<String, MetricDefinition> metrics,
+      List<Cell> cells,
+      Double enrollmentPerDay) {
+    List<Analysed> out = new ArrayList<>();
+    for (Cell cell : cells) {
+      MetricDefinition m = metrics.get(cell.metric());
+      if (cell.arms().stream().noneMatch(s -> s.arm().equals(e.control()))) {
+        continue; // no control units in this segment: nothing to compare with
+      }
+      StatsRequest req = request(e, m, cell, enrollmentPerDay);
+      StatsAnalysis.Result r = StatsAnalysis.compute(req);
+      for (StatsAnalysis.ArmResult arm : r.arms()) {
+        out.add(new Analysed(cell, m, e.metrics().roleOf(m.name()), r, arm));
+      }
+    }
+    return out;
+  }
+
+  static StatsRequest request(
+      ExperimentDefinition e, MetricDefinition m, Cell cell, Double enrollmentPerDay) {
+    AnalysisSettings a = e.analysis();
+    boolean cuped = a.cuped() && m.cupedWindow().isPresent() && m.kind() != MetricKind.RATIO;
+    List<StatsRequest.Arm> arms = new ArrayList<>();
+    // Every arm of the definition, in definition order; an arm without units is empty.
+    for (String armKey : e.armKeys()) {
+      ArmStats s =
+          cell.arms().stream()
+              .filter(x -> x.arm().equals(armKey))
+              .findFirst()
+              .orElse(new ArmStats(armKey, 0, new double[8]));
+      BivariateMoments xy = m.kind() == MetricKind.RATIO ? s.yd() : cuped ? s.yp() : null;
+      arms.add(new StatsRequest.Arm(armKey, s.y(), xy));
+    }
+    StatsRequest.Kind kind =
+        switch (m.kind()) {
+          case BINOMIAL -> StatsRequest.Kind.BINOMIAL;
+          case RATIO -> StatsRequest.Kind.RATIO;
+          default -> StatsRequest.Kind.MEAN;
+        };
+    return new StatsRequest(
+        kind,
+        a.alpha(),
+        alternative(a.alternative()),
+        cuped,
+        e.control(),
+        arms,
+        PValueAdjustment.NONE,
+        a.mde().get(m.name()),
+        a.power(),
+        a.minUnitsPerArm(),
+        m.increaseIsGood(),
+        a.sequential() ? new StatsRequest.Sequential(null, null) : null,
+        enrollmentPerDay);
+  }
+
+  static Alternative alternative(String s) {
+    return switch (s) {
+      case "greater" -> Alternative.GREATER;
+      case "less" -> Alternative.LESS;
+      default -> Alternative.TWO_SIDED;
+    };
+  }
+
+  /**
+   * Adjusted p-values over the families of the whole-experiment segment: each role's metrics ×
+   * treatment arms, with the experiment's correction. Returns one value per analysed comparison
+   * (null outside the whole-experiment segment).
+   */
+  public static List<Double> adjust(ExperimentDefinition e, List<Analysed> analysed) {
+    PValueAdjustment correction =
+        switch (e.analysis().correction()) {
+          case "holm" -> PValueAdjustment.HOLM;
+          case "bh" -> PValueAdjustment.BENJAMINI_HOCHBERG;
+          default -> PValueAdjustment.NONE;
+        };
+    List<Double> out = new ArrayList<>();
+    analysed.forEach(x -> out.add(null));
+    for (String role : List.of("primary", "secondary", "guardrail")) {
+      List<Integer> idx = new ArrayList<>();
+      List<Double> p = new ArrayList<>();
+      for (int i = 0; i < analysed.size(); i++) {
+        Analysed x = analysed.get(i);
+        if (x.role().equals(role) && x.cell().segmentKey().equals("all")) {
+          idx.add(i);
+          p.add(x.arm().comparison().absolute().pValue());
+        }
+      }
+      List<Double> adj = correction.adjust(p);
+      for (int j = 0; j < idx.size(); j++) {
+        out.set(idx.get(j), adj.get(j));
+      }
+    }
+    return out;
+  }
+
+  /** The guardrail's non-inferiority status on the relative scale, or null for other roles. */
+  public static String guardrailStatus(Analysed x) {
+    if (!x.role().equals("guardrail") || x.metric().nonInferiorityMargin().isEmpty()) {
+      return null;
+    }
+    return DecisionRule.status(guardrail(x)).name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static GuardrailResult guardrail(Analysed x) {
+    Inference rel = x.arm().comparison().relative();
+    return new GuardrailResult(
+        x.metric().name(),
+        rel.ciLower(),
+        rel.ciUpper(),
+        x.metric().nonInferiorityMargin().orElse(0.0),
+        x.metric().increaseIsGood(),
+        x.arm().comparison().error());
+  }
+
+  /** Renders analysed comparisons as {@code metric_results} rows. */
+  public static List<Row> rows(
+      LocalDate date,
+      ExperimentDefinition e,
+      List<Analysed> analysed,
+      List<Double> adjusted,
+      Map<String, Double> capValues,
+      int minCellSize) {
+    AnalysisSettings a = e.analysis();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < analysed.size(); i++) {
+      Analysed x = analysed.get(i);
+      StatsAnalysis.ArmResult r = x.arm();
+      var c = r.comparison();
+      long nc = x.result().control().y().n();
+      long nt = r.arm().y().n();
+      boolean suppressed = !x.cell().segmentKey().equals("all") && Math.min(nc, nt) < minCellSize;
+      Inference abs = c.absolute();
+      Inference rel = c.relative();
+      var pw = r.power();
+      var seq = r.sequential();
+      Map<String, Object> v = new java.util.LinkedHashMap<>();
+      v.put("date", Date.valueOf(date));
+      v.put("experiment", e.key());
+      v.put("version", e.version().toString());
+      v.put("metric", x.metric().name());
+      v.put("metric_kind", x.metric().kind().yaml);
+      v.put("role", x.role());
+      v.put("segment_key", x.cell().segmentKey());
+      v.put("segment_value", x.cell().segmentValue());
+      v.put("arm", r.arm().name());
+      v.put("control_arm", e.control());
+      v.put("n_control", nc);
+      v.put("n_treatment", nt);
+      v.put("estimate_control", c.control() == null ? null : c.control().mean());
+      v.put("estimate_treatment", c.treatment() == null ? null : c.treatment().mean());
+      v.put("effect", abs.effect());
+      v.put("se", abs.se());
+      v.put("ci_lower", abs.ciLower());
+      v.put("ci_upper", abs.ciUpper());
+      v.put("p_value", abs.pValue());
+      v.put("p_value_adjusted", adjusted.get(i));
+      v.put("df", abs.df());
+      v.put("relative_effect", rel.effect());
+      v.put("relative_se", rel.se());
+      v.put("relative_ci_lower", rel.ciLower());
+      v.put("relative_ci_upper", rel.ciUpper());
+      v.put("relative_p_value", rel.pValue());
+      v.put("cuped", x.result().adjustment() != null);
+      v.put(
+          "cuped_theta", x.result().adjustment() == null ? null : x.result().adjustment().theta());
+      v.put("variance_reduction", r.varianceReduction());
+      v.put("cap_value", capValues.get(x.metric().name()));
+      v.put("mde_target", a.mde().get(x.metric().name()));
+      v.put("mde_absolute", pw.mdeAbsolute());
+      v.put("mde_relative", pw.mdeRelative());
+      v.put("achieved_power", pw.achievedPower());
+      v.put("required_n_control", pw.requiredNControl());
+      v.put("required_n_treatment", pw.requiredNTreatment());
+      v.put("days_left", pw.daysLeft());
+      v.put("sequential_p_value", seq == null ? null : seq.pValue());
+      v.put("sequential_ci_lower", seq == null ? null : seq.ciLower());
+      v.put("sequential_ci_upper", seq == null ? null : seq.ciUpper());
+      v.put("chance_to_beat_control", r.absolutePosterior().chanceToBeatControl());
+      v.put("expected_loss", r.absolutePosterior().expectedLoss());
+      v.put("guardrail_margin", x.metric().nonInferiorityMargin().orElse(null));
+      v.put("guardrail_status", guardrailStatus(x));
+      v.put("error", c.error() == null ? null : c.error().label());
+      v.put("suppressed", suppressed);
+      v.put("alpha", a.alpha());
+      v.put("alternative", a.alternative());
+      v.put("correction", a.correction());
+      if (suppressed) {
+        // A small segment shows only that it exists.
+        for (String k : SUPPRESSED) {
+          v.put(k, null);
+        }
+      }
+      Object[] values = new Object[SCHEMA.fields().length];
+      for (int k = 0; k < values.length; k++) {
+        String name = SCHEMA.fields()[k].name();
+        if (!v.containsKey(name)) {
+          throw new IllegalStateException("metric_results column without a value: " + name);
+        }
+        Object o = v.get(name);
+        values[k] = o instanceof Double d && !Double.isFinite(d) ? null : o;
+      }
+      rows.add(RowFactory.create(values));
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,153 @@
+package io.assay.metrics;
+
+import static io.assay.metrics.UnitMetrics.D;
+import static io.assay.metrics.UnitMetrics.METRIC;
+import static io.assay.metrics.UnitMetrics.P;
+import static io.assay.metrics.UnitMetrics.Y;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import io.assay.config.Cap;
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricCatalog;
+import io.assay.config.MetricDefinition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * From per-unit values to sufficient statistics: winsorization caps (one per experiment × metric,
+ * pooled over arms), then {@code n, Σy, Σy², Σd, Σd², Σyd, Σp, Σp², Σyp} per experiment × version ×
+ * arm × metric × segment, where segments are the whole experiment ({@code all = all}) and each
+ * value of each strata attribute. Only these sums reach the driver.
+ */
+public final class MetricStats {
+  /** Keys of a cap. */
+  public record CapKey(String experiment, String version, String metric) {}
+
+  /** Cap values for the metric value and for its pre-period value (null when uncapped). */
+  public record Caps(Double y, Double p) {}
+
+  private MetricStats() {}
+
+  /**
+   * The caps of every capped metric. Percentile caps are computed over the pooled per-unit values
+   * of all arms (one aggregation, a few numbers to the driver); fixed caps need no data.
+   */
+  public static Map<CapKey, Caps> caps(
+      Dataset<Row> unitValues, MetricCatalog catalog, List<ExperimentDefinition> experiments) {
+    Map<CapKey, Caps> out = new LinkedHashMap<>();
+    List<Column> percentileAggs = new ArrayList<>();
+    List<CapKey> percentileKeys = new ArrayList<>();
+    for (ExperimentDefinition e : experiments) {
+      for (String name : e.metrics().all()) {
+        MetricDefinition m = catalog.metric(name).orElseThrow();
+        if (m.cap().isEmpty()) {
+          continue;
+        }
+        Cap cap = m.cap().get();
+        CapKey key = new CapKey(e.key(), e.version().toString(), name);
+        if (cap.value().isPresent()) {
+          double v = cap.value().getAsDouble();
+          out.put(key, new Caps(v, m.cupedWindow().isPresent() ? v : null));
+        } else {
+          double q = cap.percentile().getAsDouble();
+          Column mine =
+              col("experiment")
+                  .equalTo(key.experiment())
+                  .and(col("version").equalTo(key.version()))
+                  .and(col(METRIC).equalTo(name));
+          percentileAggs.add(percentile_approx(when(mine, col(Y)), lit(q), lit(100_000)));
+          percentileAggs.add(percentile_approx(when(mine, col(P)), lit(q), lit(100_000)));
+          percentileKeys.add(key);
+        }
+      }
+    }
+    if (!percentileAggs.isEmpty()) {
+      Row r =
+          unitValues
+              .agg(
+                  percentileAggs.get(0),
+                  percentileAggs.subList(1, percentileAggs.size()).toArray(Column[]::new))
+              .first();
+      for (int i = 0; i < percentileKeys.size(); i++) {
+        out.put(
+            percentileKeys.get(i),
+            new Caps(
+                r.isNullAt(2 * i) ? null : r.getDouble(2 * i),
+                r.isNullAt(2 * i + 1) ? null : r.getDouble(2 * i + 1)));
+      }
+    }
+    return out;
+  }
+
+  /** Applies the caps (values above a cap are set to it). */
+  public static Dataset<Row> applyCaps(Dataset<Row> unitValues, Map<CapKey, Caps> caps) {
+    Column y = col(Y);
+    Column p = col(P);
+    for (Map.Entry<CapKey, Caps> e : caps.entrySet()) {
+      CapKey k = e.getKey();
+      Column mine =
+          col("experiment")
+              .equalTo(k.experiment())
+              .and(col("version").equalTo(k.version()))
+              .and(col(METRIC).equalTo(k.metric()));
+      if (e.getValue().y() != null) {
+        y = when(mine, least(col(Y), lit(e.getValue().y()))).otherwise(y);
+      }
+      if (e.getValue().p() != null) {
+        p = when(mine, least(col(P), lit(e.getValue().p()))).otherwise(p);
+      }
+    }
+    return unitValues.withColumn(Y, y).withColumn(P, p);
+  }
+
+  /** Sufficient statistics per experiment, version, arm, metric and segment. */
+  public static Dataset<Row> sufficientStats(Dataset<Row> unitValues) {
+    Column overall = struct(lit("all").as("key"), lit("all").as("value"));
+    Column strata =
+        transform(
+            map_entries(col("strata")),
+            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
+    Column segments =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .when(col("strata").isNull(), array(overall))
+            .otherwise(org.apache.spark.sql.functions.concat(array(overall), strata));
+    return unitValues
+        .withColumn("segment", explode(segments))
+        .groupBy(
+            col("experiment"),
+            col("version"),
+            col("arm"),
+            col(METRIC),
+            col("segment.key").as("segment_key"),
+            col("segment.value").as("segment_value"))
+        .agg(
+            count(lit(1)).as("n"),
+            sum(col(Y)).as("sum_y"),
+            sum(col(Y).multiply(col(Y))).as("sum_y2"),
+            sum(col(D)).as("sum_d"),
+            sum(col(D).multiply(col(D))).as("sum_d2"),
+            sum(col(Y).multiply(col(D))).as("sum_yd"),
+            sum(col(P)).as("sum_p"),
+            sum(col(P).multiply(col(P))).as("sum_p2"),
+            sum(col(Y).multiply(col(P))).as("sum_yp"));
+  }
+}

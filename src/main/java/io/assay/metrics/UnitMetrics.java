@@ -1,0 +1,282 @@
+package io.assay.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.Measure;
+import io.assay.config.MetricCatalog;
+import io.assay.config.MetricDefinition;
+import io.assay.config.MetricKind;
+import io.assay.config.MetricSource;
+import io.assay.config.Window;
+import io.assay.io.InputProblem;
+import io.assay.io.Pseudonyms;
+import io.assay.io.Tables;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Per-unit metric values: one row per experiment × version × enrolled unit × metric, with the
+ * metric's value {@code y}, its ratio denominator {@code d} and its pre-period (CUPED covariate)
+ * value {@code p}.
+ *
+ * <p>Each source table is read <b>once</b> for every metric and experiment that uses it: its rows
+ * are joined to the enrolled units (by keyed pseudonym), every measure on the source contributes a
+ * column ({@code when(in window AND filter, value)}), and one aggregation per source reduces them
+ * to per-unit sums. Windows are relative to each unit's {@code enrolled_ts} and truncated at the
+ * as-of instant (events after it are not used). The per-source results are stacked into long format
+ * and left-joined to every enrolled unit × metric of its experiment, so every enrolled unit has a
+ * value: 0 for sums and counts, 0 (false) for binomial metrics.
+ *
+ * <p>Cost per source: one scan (rows outside the needed time range are filtered at the scan), one
+ * shuffle join with the enrolled units, one aggregation; then one aggregation and one join over the
+ * (small) per-unit rows. Nothing is collected.
+ */
+public final class UnitMetrics {
+  public static final String METRIC = "metric";
+  public static final String Y = "y";
+  public static final String D = "d";
+  public static final String P = "p";
+
+  private UnitMetrics() {}
+
+  /** A measure of a metric on one source: its value, denominator or pre-period part. */
+  record Part(MetricDefinition metric, String role, Measure measure, Window window) {
+    String column() {
+      return metric.name() + "__" + role;
+    }
+  }
+
+  /** The parts of the given metrics, grouped by the source they read. */
+  static Map<String, List<Part>> partsBySource(MetricCatalog catalog, Set<String> metricNames) {
+    Map<String, List<Part>> out = new LinkedHashMap<>();
+    for (String name : metricNames) {
+      MetricDefinition m = catalog.metric(name).orElseThrow();
+      add(out, new Part(m, Y, m.numerator(), m.window()));
+      m.denominator().ifPresent(den -> add(out, new Part(m, D, den, m.window())));
+      m.cupedWindow().ifPresent(w -> add(out, new Part(m, P, m.numerator(), w)));
+    }
+    return out;
+  }
+
+  private static void add(Map<String, List<Part>> out, Part p) {
+    out.computeIfAbsent(p.measure().source(), k -> new ArrayList<>()).add(p);
+  }
+
+  /**
+   * Computes per-unit values for the enrolled units.
+   *
+   * @param enrolled {@code experiment, version, unit_key, enrolled_ts} (plus any other columns,
+   *     which are carried through), one row per analysed unit
+   * @param asOf events at or after this instant are ignored
+   * @param timeRange [earliest enrolled_ts, latest enrolled_ts], to prune the scans
+   */
+  public static Dataset<Row> compute(
+      SparkSession spark,
+      MetricCatalog catalog,
+      List<ExperimentDefinition> experiments,
+      Dataset<Row> enrolled,
+      Optional<String> pseudonymKey,
+      Instant asOf,
+      Instant[] timeRange) {
+    Set<String> used = new LinkedHashSet<>();
+    experiments.forEach(e -> used.addAll(e.metrics().all()));
+    Map<String, List<Part>> bySource = partsBySource(catalog, used);
+    Dataset<Row> units =
+        enrolled.select(col("experiment"), col("version"), col("unit_key"), col("enrolled_ts"));
+
+    Dataset<Row> stacked = null;
+    for (Map.Entry<String, List<Part>> e : bySource.entrySet()) {
+      MetricSource source = catalog.sources().get(e.getKey());
+      Dataset<Row> perUnit =
+          sourcePass(spark, source, e.getValue(), units, pseudonymKey, asOf, timeRange);
+      stacked = stacked == null ? perUnit : stacked.unionByName(perUnit);
+    }
+    Dataset<Row> values =
+        stacked
+            .groupBy(col("experiment"), col("version"), col("unit_key"), col(METRIC))
+            .agg(sum(col(Y)).as(Y), sum(col(D)).as(D), sum(col(P)).as(P));
+
+    // Every enrolled unit × every metric of its experiment, with 0 where no row qualified.
+    Column metricsOf = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
+    for (ExperimentDefinition d : experiments) {
+      metricsOf =
+          when(
+                  col("experiment")
+                      .equalTo(d.key())
+                      .and(col("version").equalTo(d.version().toString())),
+                  array(
+                      d.metrics().all().stream()
+                          .map(org.apache.spark.sql.functions::lit)
+                          .toArray(Column[]::new)))
+              .otherwise(metricsOf);
+    }
+    Dataset<Row> grid = enrolled.withColumn(METRIC, explode(metricsOf));
+    Dataset<Row> joined =
+        grid.join(values, new String[] {"experiment", "version", "unit_key", METRIC}, "left");
+    Column hasDen = lit(false);
+    Column hasPre = lit(false);
+    for (String name : used) {
+      MetricDefinition m = catalog.metric(name).orElseThrow();
+      if (m.denominator().isPresent()) {
+        hasDen = hasDen.or(col(METRIC).equalTo(name));
+      }
+      if (m.cupedWindow().isPresent()) {
+        hasPre = hasPre.or(col(METRIC).equalTo(name));
+      }
+    }
+    return joined
+        .withColumn(Y, coalesce(col(Y), lit(0.0)))
+        .withColumn(D, when(hasDen, coalesce(col(D), lit(0.0))))
+        .withColumn(P, when(hasPre, coalesce(col(P), lit(0.0))));
+  }
+
+  /** One scan of a source: per unit and experiment, every part on it, stacked by metric. */
+  static Dataset<Row> sourcePass(
+      SparkSession spark,
+      MetricSource source,
+      List<Part> parts,
+      Dataset<Row> units,
+      Optional<String> pseudonymKey,
+      Instant asOf,
+      Instant[] timeRange) {
+    Dataset<Row> table = Tables.read(spark, source.path().toString(), source.format());
+    List<String> columns = Arrays.asList(table.columns());
+    for (String c : List.of(source.unitColumn(), source.timeColumn())) {
+      if (!columns.contains(c)) {
+        throw new InputProblem(
+            source.path().toString(),
+            "source '"
+                + source.name()
+                + "' has no column '"
+                + c
+                + "' (columns: "
+                + columns
+                + "); fix sources."
+                + source.name()
+                + " in metrics.yaml");
+      }
+    }
+    DataType timeType = table.schema().apply(source.timeColumn()).dataType();
+    Column ts =
+        timeType.equals(DataTypes.DateType) || timeType.equals(DataTypes.StringType)
+            ? col(source.timeColumn()).cast(DataTypes.TimestampType)
+            : col(source.timeColumn());
+    long earliest = Long.MAX_VALUE;
+    long latest = Long.MIN_VALUE;
+    for (Part p : parts) {
+      earliest = Math.min(earliest, p.window().from().toSeconds());
+      latest = Math.max(latest, p.window().to().toSeconds());
+    }
+    Instant scanFrom = timeRange[0].plusSeconds(earliest);
+    Instant scanTo = min(asOf, timeRange[1].plusSeconds(latest));
+    Dataset<Row> events =
+        table
+            .withColumn("__ts", ts)
+            .filter(
+                col("__ts")
+                    .geq(lit(java.sql.Timestamp.from(scanFrom)))
+                    .and(col("__ts").lt(lit(java.sql.Timestamp.from(scanTo)))))
+            .withColumn(
+                "unit_key",
+                Pseudonyms.unitKey(
+                    col(source.unitColumn()).cast(DataTypes.StringType), pseudonymKey));
+    Dataset<Row> joined = events.join(units, "unit_key");
+    Column offset = unix_micros(col("__ts")).minus(unix_micros(col("enrolled_ts")));
+    Column beforeAsOf = col("__ts").lt(lit(java.sql.Timestamp.from(asOf)));
+    List<Column> aggs = new ArrayList<>();
+    for (Part p : parts) {
+      Column inWindow =
+          offset
+              .geq(lit(p.window().from().toNanos() / 1000))
+              .and(offset.lt(lit(p.window().to().toNanos() / 1000)))
+              .and(beforeAsOf);
+      Column qualifies =
+          p.measure()
+              .filter()
+              .map(f -> inWindow.and(coalesce(expr(f), lit(false))))
+              .orElse(inWindow);
+      aggs.add(contribution(p, qualifies).as(p.column()));
+    }
+    Dataset<Row> perUnit =
+        joined
+            .groupBy(col("experiment"), col("version"), col("unit_key"))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    // Stack: one row per metric with its parts on this source (missing parts are null).
+    Map<String, Map<String, Part>> byMetric = new LinkedHashMap<>();
+    for (Part p : parts) {
+      byMetric.computeIfAbsent(p.metric().name(), k -> new LinkedHashMap<>()).put(p.role(), p);
+    }
+    List<Column> rows = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Part>> m : byMetric.entrySet()) {
+      List<Column> fields = new ArrayList<>();
+      fields.add(lit(m.getKey()).as(METRIC));
+      for (String role : List.of(Y, D, P)) {
+        Part p = m.getValue().get(role);
+        fields.add(
+            (p == null
+                    ? lit(null).cast(DataTypes.DoubleType)
+                    : col(p.column()).cast(DataTypes.DoubleType))
+                .as(role));
+      }
+      rows.add(struct(fields.toArray(Column[]::new)));
+    }
+    return perUnit
+        .select(
+            col("experiment"),
+            col("version"),
+            col("unit_key"),
+            explode(array(rows.toArray(Column[]::new))).as("m"))
+        .select(
+            col("experiment"),
+            col("version"),
+            col("unit_key"),
+            col("m." + METRIC).as(METRIC),
+            col("m." + Y).as(Y),
+            col("m." + D).as(D),
+            col("m." + P).as(P));
+  }
+
+  /**
+   * The per-unit aggregate of one part (the pre-period part uses the metric's own definition): any
+   * qualifying row (binomial), the number of rows (count) or the sum of the value (mean, ratio).
+   */
+  private static Column contribution(Part p, Column qualifies) {
+    MetricKind kind = p.metric().kind();
+    if (kind == MetricKind.BINOMIAL) {
+      return max(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
+    }
+    if (kind == MetricKind.COUNT) {
+      return sum(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
+    }
+    return sum(
+        when(qualifies, expr(p.measure().value()).cast(DataTypes.DoubleType)).otherwise(lit(0.0)));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
+  }
+}
