@@ -24,8 +24,8 @@ public enum ErrorCode {
   /** The control mean is 0: the absolute effect is reported, the relative lift is null. */
   ZERO_BASELINE;
 
-  /** The spelling in JSON reports. */
+  /** The spelling in JSON reports and output tables: lower snake case, like every code word. */
   public String label() {
-    return name();
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

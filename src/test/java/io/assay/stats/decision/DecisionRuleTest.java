@@ -86,7 +86,7 @@ class DecisionRuleTest {
     PrimaryResult broken = new PrimaryResult("revenue", null, null, true, ErrorCode.ZERO_VARIANCE);
     Verdict v = decide(List.of(WIN, broken), List.of(OK), false, false, true, false);
     assertEquals(Decision.INVALID, v.decision());
-    assertTrue(v.reasons().get(0).contains("ZERO_VARIANCE"), v.toString());
+    assertTrue(v.reasons().get(0).contains("zero_variance"), v.toString());
     assertEquals(
         Decision.KEEP_RUNNING,
         decide(List.of(broken), List.of(OK), false, false, false, true).decision());

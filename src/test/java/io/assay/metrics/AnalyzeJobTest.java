@@ -1,0 +1,186 @@
+package io.assay.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.assay.config.Conf;
+import io.assay.config.ConfigLoader;
+import io.assay.config.DefinitionLock;
+import io.assay.pipeline.RunContext;
+import io.assay.testing.Fixtures;
+import io.assay.testing.SparkTest;
+import io.assay.testing.TestConf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The analysis stage end to end on data whose answer is published: R's {@code sleep} data as the
+ * per-unit values of a mean metric. R 4.x, {@code t.test(extra ~ group, data = sleep)} prints t =
+ * -1.8608, df = 17.776, p-value = 0.07939, 95% CI of mean(group 1) − mean(group 2) [-3.3654832,
+ * 0.2054832], means 0.75 and 2.33. With group 1 as control, assay reports the treatment − control
+ * difference: 1.58 with CI [-0.2054832, 3.3654832].
+ */
+@SparkTest
+class AnalyzeJobTest {
+  static final double[] GROUP1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
+  static final double[] GROUP2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
+  static Conf conf;
+  static Path out;
+
+  @BeforeAll
+  static void world(SparkSession spark) throws Exception {
+    Path dir = TestConf.copy();
+    Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
+    Path site = dir.resolve("assay.yaml");
+    Files.writeString(
+        site, Files.readString(site).replace("root: ../data/demo ", "root: ../data "));
+    TestConf.write(
+        dir,
+        "experiments/sleep_test/1.0.0.yaml",
+        """
+        key: sleep_test
+        version: 1.0.0
+        owner: qa
+        hypothesis: The drug of group 2 adds sleep (R's sleep data)
+        salt: sleep_test
+        start: 2026-11-01T00:00:00Z
+        end: 2026-11-15T00:00:00Z
+        arms:
+          - {key: group1, weight: 0.5}
+          - {key: group2, weight: 0.5}
+        control: group1
+        strata: [platform]
+        metrics:
+          primary: [revenue]
+          secondary: [conversion]
+          guardrails: [crash_rate]
+        analysis: {cuped: false, min_units_per_arm: 2}
+        """);
+    conf = ConfigLoader.load(dir);
+    Path data = dir.getParent().resolve("data");
+    out = dir.getParent().resolve("out");
+    Timestamp enrolled = Timestamp.from(Instant.parse("2026-11-02T00:00:00Z"));
+    Timestamp later = Timestamp.from(Instant.parse("2026-11-02T01:00:00Z"));
+    List<Object[]> enrollments = new ArrayList<>();
+    List<Object[]> orders = new ArrayList<>();
+    for (int g = 0; g < 2; g++) {
+      double[] values = g == 0 ? GROUP1 : GROUP2;
+      for (int i = 0; i < values.length; i++) {
+        String unit = "g" + g + "-" + i;
+        enrollments.add(
+            new Object[] {
+              "sleep_test",
+              "1.0.0",
+              unit,
+              "group" + (g + 1),
+              enrolled,
+              false,
+              Map.of("platform", i % 2 == 0 ? "ios" : "web")
+            });
+        orders.add(new Object[] {unit, later, values[i], "paid"});
+      }
+    }
+    Fixtures.rows(
+            spark,
+            "experiment STRING, version STRING, unit_key STRING, arm STRING, enrolled_ts TIMESTAMP,"
+                + " excluded BOOLEAN, strata MAP<STRING,STRING>",
+            enrollments.toArray(Object[][]::new))
+        .write()
+        .format("delta")
+        .save(out.resolve("enrollments").toString());
+    Fixtures.rows(
+            spark,
+            "unit_id STRING, ts TIMESTAMP, revenue DOUBLE, status STRING",
+            orders.toArray(Object[][]::new))
+        .write()
+        .format("delta")
+        .save(data.resolve("orders").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP", new Object[] {"g0-0", later})
+        .write()
+        .format("delta")
+        .save(data.resolve("crashes").toString());
+    AnalyzeJob.run(
+        spark,
+        new RunContext(conf, "test-run", out, Optional.empty()),
+        LocalDate.parse("2026-11-14"));
+  }
+
+  static Row result(SparkSession spark, String metric, String segmentKey, String segmentValue) {
+    return spark
+        .read()
+        .format("delta")
+        .load(out.resolve("metric_results").toString())
+        .filter(
+            col("metric")
+                .equalTo(metric)
+                .and(col("segment_key").equalTo(segmentKey))
+                .and(col("segment_value").equalTo(segmentValue)))
+        .first();
+  }
+
+  @Test
+  void welchOnTheSleepDataMatchesR(SparkSession spark) {
+    Row r = result(spark, "revenue", "all", "all");
+    assertEquals("group2", r.getAs("arm"));
+    assertEquals(10L, (long) r.<Long>getAs("n_control"));
+    assertEquals(0.75, r.<Double>getAs("estimate_control"), 1e-12);
+    assertEquals(2.33, r.<Double>getAs("estimate_treatment"), 1e-12);
+    assertEquals(1.58, r.<Double>getAs("effect"), 1e-12);
+    assertEquals(-0.2054832, r.<Double>getAs("ci_lower"), 5e-8);
+    assertEquals(3.3654832, r.<Double>getAs("ci_upper"), 5e-8);
+    assertEquals(0.07939, r.<Double>getAs("p_value"), 5e-6);
+    assertEquals(17.776, r.<Double>getAs("df"), 5e-4);
+    // One primary metric × one treatment arm: Holm leaves the p-value unchanged.
+    assertEquals(r.<Double>getAs("p_value"), r.<Double>getAs("p_value_adjusted"), 1e-15);
+    assertEquals(Boolean.FALSE, r.getAs("cuped"));
+    assertEquals(Boolean.FALSE, r.getAs("suppressed"));
+  }
+
+  @Test
+  void smallSegmentsAreSuppressedAndBinomialsAreZeroFilled(SparkSession spark) {
+    // 5 units per arm per platform, below min_cell_size 50: nothing but the existence is shown.
+    Row ios = result(spark, "revenue", "platform", "ios");
+    assertTrue(ios.<Boolean>getAs("suppressed"));
+    assertNull(ios.getAs("effect"));
+    assertNull(ios.getAs("n_control"));
+    assertNull(ios.getAs("p_value_adjusted"));
+    // Every unit has an order: conversion 10/10 in both arms, a zero-variance comparison.
+    Row conv = result(spark, "conversion", "all", "all");
+    assertEquals(1.0, conv.<Double>getAs("estimate_control"), 0.0);
+    assertEquals(1.0, conv.<Double>getAs("estimate_treatment"), 0.0);
+    assertEquals("zero_variance", conv.getAs("error"));
+    // One crash among the 10 control units, none in treatment.
+    Row crash = result(spark, "crash_rate", "all", "all");
+    assertEquals(0.1, crash.<Double>getAs("estimate_control"), 1e-12);
+    assertEquals(0.0, crash.<Double>getAs("estimate_treatment"), 0.0);
+  }
+
+  @Test
+  void aDecisionIsWrittenPerTreatmentArm(SparkSession spark) {
+    List<Row> d =
+        spark
+            .read()
+            .format("delta")
+            .load(out.resolve("experiment_decisions").toString())
+            .collectAsList();
+    assertEquals(1, d.size());
+    Row row = d.get(0);
+    assertEquals("group2", row.getAs("arm"));
+    assertEquals(20L, (long) row.<Long>getAs("enrolled_units"));
+    // p = 0.079 > 0.05 and the experiment has ended by 11-14: no win.
+    assertEquals("dont_ship", row.getAs("decision"));
+  }
+}
