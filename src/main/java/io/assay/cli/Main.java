@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       AssignCommand.class,
       ReconcileCommand.class,
       AnalyzeCommand.class,
+      SqlCommand.class,
       StatsCommand.class,
       PowerCommand.class,
       CommandLine.HelpCommand.class
