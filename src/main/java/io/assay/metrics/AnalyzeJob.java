@@ -64,6 +64,9 @@ public final class AnalyzeJob {
   public record Summary(
       String experiment, String version, long enrolledUnits, int results, List<String> decisions) {}
 
+  /** Segment of the cumulative series: units enrolled through the date in segment_value. */
+  public static final String ENROLLED_THROUGH = "enrolled_through";
+
   private AnalyzeJob() {}
 
   public static List<Summary> run(SparkSession spark, RunContext ctx, LocalDate date) {
@@ -220,19 +223,52 @@ public final class AnalyzeJob {
           .add(new MetricResults.ArmStats(r.getString(2), r.getLong(6), sums));
     }
     List<MetricResults.Cell> out = new ArrayList<>();
-    // Whole-experiment cells first, in the definition's metric order; then segments.
-    for (boolean overall : new boolean[] {true, false}) {
-      for (String m : e.metrics().all()) {
-        byCell.entrySet().stream()
-            .filter(x -> x.getKey().get(0).equals(m) && x.getKey().get(1).equals("all") == overall)
-            .sorted(
-                java.util.Map.Entry.comparingByKey(
-                    java.util.Comparator.comparing(Object::toString)))
-            .forEach(
-                x ->
-                    out.add(
-                        new MetricResults.Cell(
-                            m, x.getKey().get(1), x.getKey().get(2), x.getValue())));
+    // Whole-experiment cells first, in the definition's metric order; then strata segments; then
+    // the cumulative series: for each enrollment day, the units enrolled through that day (sums of
+    // the per-day cells, which is why sufficient statistics are kept additive).
+    for (String m : e.metrics().all()) {
+      byCell.entrySet().stream()
+          .filter(x -> x.getKey().get(0).equals(m) && x.getKey().get(1).equals("all"))
+          .forEach(x -> out.add(new MetricResults.Cell(m, "all", "all", x.getValue())));
+    }
+    for (String m : e.metrics().all()) {
+      byCell.entrySet().stream()
+          .filter(
+              x ->
+                  x.getKey().get(0).equals(m)
+                      && !x.getKey().get(1).equals("all")
+                      && !x.getKey().get(1).equals(MetricStats.ENROLLED_DATE))
+          .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Object::toString)))
+          .forEach(
+              x ->
+                  out.add(
+                      new MetricResults.Cell(
+                          m, x.getKey().get(1), x.getKey().get(2), x.getValue())));
+    }
+    for (String m : e.metrics().all()) {
+      Map<String, double[]> running = new LinkedHashMap<>();
+      Map<String, Long> runningN = new LinkedHashMap<>();
+      List<Map.Entry<List<String>, List<MetricResults.ArmStats>>> days =
+          byCell.entrySet().stream()
+              .filter(
+                  x ->
+                      x.getKey().get(0).equals(m)
+                          && x.getKey().get(1).equals(MetricStats.ENROLLED_DATE))
+              .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(k -> k.get(2))))
+              .toList();
+      for (var day : days) {
+        for (MetricResults.ArmStats a : day.getValue()) {
+          double[] acc = running.computeIfAbsent(a.arm(), k -> new double[8]);
+          for (int i = 0; i < 8; i++) {
+            acc[i] += a.sums()[i];
+          }
+          runningN.merge(a.arm(), a.n(), Long::sum);
+        }
+        List<MetricResults.ArmStats> cumulative = new ArrayList<>();
+        running.forEach(
+            (arm, sums) ->
+                cumulative.add(new MetricResults.ArmStats(arm, runningN.get(arm), sums.clone())));
+        out.add(new MetricResults.Cell(m, ENROLLED_THROUGH, day.getKey().get(2), cumulative));
       }
     }
     return out;

@@ -28,6 +28,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * From per-unit values to sufficient statistics: winsorization caps (one per experiment × metric,
@@ -116,20 +117,33 @@ public final class MetricStats {
     return unitValues.withColumn(Y, y).withColumn(P, p);
   }
 
-  /** Sufficient statistics per experiment, version, arm, metric and segment. */
+  /** The segment of the units enrolled on one day; the driver accumulates them over days. */
+  public static final String ENROLLED_DATE = "enrolled_date";
+
+  /**
+   * Sufficient statistics per experiment, version, arm, metric and segment. Segments: {@code all},
+   * each strata attribute's values, and {@value #ENROLLED_DATE} (the units enrolled on each day),
+   * from which cumulative results over time are summed without another pass.
+   */
   public static Dataset<Row> sufficientStats(Dataset<Row> unitValues) {
     Column overall = struct(lit("all").as("key"), lit("all").as("value"));
+    Column day =
+        struct(
+            lit(ENROLLED_DATE).as("key"),
+            org.apache
+                .spark
+                .sql
+                .functions
+                .to_date(col("enrolled_ts"))
+                .cast(DataTypes.StringType)
+                .as("value"));
     Column strata =
         transform(
             map_entries(col("strata")),
             e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
     Column segments =
-        org.apache
-            .spark
-            .sql
-            .functions
-            .when(col("strata").isNull(), array(overall))
-            .otherwise(org.apache.spark.sql.functions.concat(array(overall), strata));
+        when(col("strata").isNull(), array(overall, day))
+            .otherwise(org.apache.spark.sql.functions.concat(array(overall, day), strata));
     return unitValues
         .withColumn("segment", explode(segments))
         .groupBy(

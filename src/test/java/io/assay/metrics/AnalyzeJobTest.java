@@ -46,7 +46,10 @@ class AnalyzeJobTest {
     Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
     Path site = dir.resolve("assay.yaml");
     Files.writeString(
-        site, Files.readString(site).replace("root: ../data/demo ", "root: ../data "));
+        site,
+        Files.readString(site)
+            .replace("root: ../data/demo ", "root: ../data ")
+            .replace("min_cell_size: 50", "min_cell_size: 6"));
     TestConf.write(
         dir,
         "experiments/sleep_test/1.0.0.yaml",
@@ -151,7 +154,7 @@ class AnalyzeJobTest {
 
   @Test
   void smallSegmentsAreSuppressedAndBinomialsAreZeroFilled(SparkSession spark) {
-    // 5 units per arm per platform, below min_cell_size 50: nothing but the existence is shown.
+    // 5 units per arm per platform, below min_cell_size 6: nothing but the existence is shown.
     Row ios = result(spark, "revenue", "platform", "ios");
     assertTrue(ios.<Boolean>getAs("suppressed"));
     assertNull(ios.getAs("effect"));
@@ -166,6 +169,15 @@ class AnalyzeJobTest {
     Row crash = result(spark, "crash_rate", "all", "all");
     assertEquals(0.1, crash.<Double>getAs("estimate_control"), 1e-12);
     assertEquals(0.0, crash.<Double>getAs("estimate_treatment"), 0.0);
+  }
+
+  @Test
+  void theCumulativeSeriesEndsAtTheWholeExperimentResult(SparkSession spark) {
+    // Every unit enrolled on 2026-11-02: one point, equal to the whole-experiment comparison.
+    Row through = result(spark, "revenue", "enrolled_through", "2026-11-02");
+    assertEquals(1.58, through.<Double>getAs("effect"), 1e-12);
+    assertEquals(0.07939, through.<Double>getAs("p_value"), 5e-6);
+    assertNull(through.getAs("p_value_adjusted"));
   }
 
   @Test
