@@ -1,16 +1,14 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
-import io.assay.io.SparkSessions;
+import io.assay.io.RunContext;
 import io.assay.metrics.AnalyzeJob;
 import io.assay.pipeline.Definitions;
-import io.assay.pipeline.PseudonymKey;
-import io.assay.pipeline.RunContext;
+import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -45,18 +43,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    var key = PseudonymKey.resolve(c.assay().privacy(), System.getenv());
     LocalDate d;
     try {
       d = LocalDate.parse(date);
     } catch (DateTimeParseException e) {
       throw new UsageProblem("--date '" + date + "' is not a date; write YYYY-MM-DD");
     }
-    RunContext ctx =
-        new RunContext(c, RunContext.newRunId(), out != null ? out : c.assay().outputRoot(), key);
-    SparkSession spark = SparkSessions.getOrCreate("assay-analyze", "local[*]", Map.of());
-    spark.sparkContext().setJobGroup("analyze date=" + d, "assay analyze", false);
-    var summaries = AnalyzeJob.run(spark, ctx, d);
+    RunContext ctx = StageSetup.context(spec, c, out);
+    SparkSession spark = StageSetup.spark("analyze", "date=" + d);
+    var summaries = Runs.record(spark, ctx, () -> AnalyzeJob.run(spark, ctx, d));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("analyze as of %s  run %s  → %s%n", d, ctx.runId(), ctx.outputRoot());
     for (var s : summaries) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "assay",
     mixinStandardHelpOptions = true,
-    versionProvider = BuildInfo.class,
+    versionProvider = io.assay.io.BuildInfo.class,
     description =
         "Spark batch jobs for A/B testing: recompute and reconcile assignments, check balance,"
             + " compute metrics and write reports.",

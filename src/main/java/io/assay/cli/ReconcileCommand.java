@@ -1,14 +1,12 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
-import io.assay.io.SparkSessions;
+import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
-import io.assay.pipeline.PseudonymKey;
-import io.assay.pipeline.RunContext;
+import io.assay.pipeline.Runs;
 import io.assay.reconcile.ReconcileJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -53,19 +51,17 @@ public final class ReconcileCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    var key = PseudonymKey.resolve(c.assay().privacy(), System.getenv());
     var from = range.from();
     var to = range.to();
     String fmt = format != null ? format : c.assay().logsFormat();
     if (!java.util.List.of("json", "parquet", "delta").contains(fmt)) {
       throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
     }
-    RunContext ctx =
-        new RunContext(c, RunContext.newRunId(), out != null ? out : c.assay().outputRoot(), key);
-    SparkSession spark = SparkSessions.getOrCreate("assay-reconcile", "local[*]", Map.of());
-    spark.sparkContext().setJobGroup("reconcile " + from + ".." + to, "assay reconcile", false);
+    RunContext ctx = StageSetup.context(spec, c, out);
+    SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
+    Path logRoot = logs != null ? logs : c.assay().logs();
     ReconcileJob.Result r =
-        ReconcileJob.run(spark, ctx, logs != null ? logs : c.assay().logs(), fmt, from, to);
+        Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logRoot, fmt, from, to));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("reconcile %s..%s  run %s  → %s%n", from, to, ctx.runId(), ctx.outputRoot());
     for (var d : r.dates()) {

@@ -97,14 +97,15 @@ public final class ExposureLogs {
    * @param format {@code json}, {@code parquet} or {@code delta}
    */
   public static Dataset<Row> read(
-      SparkSession spark, Path root, String format, List<LocalDate> dates) {
+      SparkSession spark, RunContext ctx, Path root, String format, List<LocalDate> dates) {
     if (format.equals("delta")) {
-      Dataset<Row> t = Tables.read(spark, root.toString(), "delta");
+      Dataset<Row> t = Inputs.delta(spark, ctx, "exposure_logs", root.toString());
       requireColumns(t, root.toString());
       Column inDates = col(DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray());
       return normalizeTyped(t.filter(inDates));
     }
     String[] paths = dates.stream().map(d -> partition(root, d).toString()).toArray(String[]::new);
+    Inputs.files(spark, ctx, "exposure_logs", format, List.of(paths));
     if (format.equals("parquet")) {
       Dataset<Row> t = spark.read().option("basePath", root.toString()).parquet(paths);
       requireColumns(t, root.toString());

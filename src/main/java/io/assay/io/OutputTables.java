@@ -24,6 +24,7 @@ public final class OutputTables {
   public static final String METRIC_STATS = "metric_stats";
   public static final String METRIC_RESULTS = "metric_results";
   public static final String EXPERIMENT_DECISIONS = "experiment_decisions";
+  public static final String RUNS = "runs";
 
   /** The schema version written by this code for every table above. */
   public static final int SCHEMA_VERSION = 1;

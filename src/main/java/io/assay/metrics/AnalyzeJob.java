@@ -10,11 +10,12 @@ import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
-import io.assay.io.DeltaTables;
 import io.assay.io.InputProblem;
+import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
+import io.assay.io.Outputs;
+import io.assay.io.RunContext;
 import io.assay.io.Tables;
-import io.assay.pipeline.RunContext;
 import io.assay.reconcile.Category;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
@@ -78,10 +79,7 @@ public final class AnalyzeJob {
           enrollmentsPath, "no enrollments table; run jobs/assay reconcile first");
     }
     Dataset<Row> enrolled =
-        spark
-            .read()
-            .format("delta")
-            .load(enrollmentsPath)
+        Inputs.delta(spark, ctx, OutputTables.ENROLLMENTS, enrollmentsPath)
             .filter(
                 col("excluded")
                     .equalTo(false)
@@ -117,27 +115,19 @@ public final class AnalyzeJob {
         last);
 
     Dataset<Row> values =
-        UnitMetrics.compute(
-                spark,
-                conf.catalog(),
-                experiments,
-                enrolled,
-                ctx.pseudonymKey(),
-                asOf,
-                new Instant[] {first, last})
+        UnitMetrics.compute(spark, ctx, experiments, enrolled, asOf, new Instant[] {first, last})
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<MetricStats.CapKey, MetricStats.Caps> caps =
           MetricStats.caps(values, conf.catalog(), experiments);
       Dataset<Row> stats = MetricStats.sufficientStats(MetricStats.applyCaps(values, caps));
       List<Row> statRows = stats.collectAsList();
-      DeltaTables.replaceDates(
-          OutputTables.stamp(
-              spark
-                  .createDataFrame(statRows, stats.schema())
-                  .withColumn("date", lit(Date.valueOf(date))),
-              ctx.runId()),
-          ctx.table(OutputTables.METRIC_STATS),
+      Outputs.replaceDates(
+          ctx,
+          OutputTables.METRIC_STATS,
+          spark
+              .createDataFrame(statRows, stats.schema())
+              .withColumn("date", lit(Date.valueOf(date))),
           date,
           date,
           null);
@@ -188,15 +178,17 @@ public final class AnalyzeJob {
         summaries.add(
             new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts));
       }
-      DeltaTables.replaceDates(
-          OutputTables.stamp(spark.createDataFrame(resultRows, MetricResults.SCHEMA), ctx.runId()),
-          ctx.table(OutputTables.METRIC_RESULTS),
+      Outputs.replaceDates(
+          ctx,
+          OutputTables.METRIC_RESULTS,
+          spark.createDataFrame(resultRows, MetricResults.SCHEMA),
           date,
           date,
           null);
-      DeltaTables.replaceDates(
-          OutputTables.stamp(spark.createDataFrame(decisionRows, DECISIONS_SCHEMA), ctx.runId()),
-          ctx.table(OutputTables.EXPERIMENT_DECISIONS),
+      Outputs.replaceDates(
+          ctx,
+          OutputTables.EXPERIMENT_DECISIONS,
+          spark.createDataFrame(decisionRows, DECISIONS_SCHEMA),
           date,
           date,
           null);
@@ -368,10 +360,7 @@ public final class AnalyzeJob {
       String balance = ctx.table(OutputTables.BALANCE_CHECKS).toString();
       if (Tables.isDelta(balance)) {
         for (Row r :
-            spark
-                .read()
-                .format("delta")
-                .load(balance)
+            Inputs.delta(spark, ctx, OutputTables.BALANCE_CHECKS, balance)
                 .filter(
                     col("date")
                         .equalTo(lit(Date.valueOf(date)))
@@ -388,10 +377,7 @@ public final class AnalyzeJob {
       String summary = ctx.table(OutputTables.RECONCILIATION_SUMMARY).toString();
       if (Tables.isDelta(summary)) {
         for (Row r :
-            spark
-                .read()
-                .format("delta")
-                .load(summary)
+            Inputs.delta(spark, ctx, OutputTables.RECONCILIATION_SUMMARY, summary)
                 .filter(col("date").leq(lit(Date.valueOf(date))).and(col("exposures").isNotNull()))
                 .groupBy("experiment", "version")
                 .agg(

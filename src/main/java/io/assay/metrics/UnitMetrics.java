@@ -20,8 +20,9 @@ import io.assay.config.MetricKind;
 import io.assay.config.MetricSource;
 import io.assay.config.Window;
 import io.assay.io.InputProblem;
+import io.assay.io.Inputs;
 import io.assay.io.Pseudonyms;
-import io.assay.io.Tables;
+import io.assay.io.RunContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -96,12 +96,12 @@ public final class UnitMetrics {
    */
   public static Dataset<Row> compute(
       SparkSession spark,
-      MetricCatalog catalog,
+      RunContext ctx,
       List<ExperimentDefinition> experiments,
       Dataset<Row> enrolled,
-      Optional<String> pseudonymKey,
       Instant asOf,
       Instant[] timeRange) {
+    MetricCatalog catalog = ctx.conf().catalog();
     Set<String> used = new LinkedHashSet<>();
     experiments.forEach(e -> used.addAll(e.metrics().all()));
     Map<String, List<Part>> bySource = partsBySource(catalog, used);
@@ -111,8 +111,7 @@ public final class UnitMetrics {
     Dataset<Row> stacked = null;
     for (Map.Entry<String, List<Part>> e : bySource.entrySet()) {
       MetricSource source = catalog.sources().get(e.getKey());
-      Dataset<Row> perUnit =
-          sourcePass(spark, source, e.getValue(), units, pseudonymKey, asOf, timeRange);
+      Dataset<Row> perUnit = sourcePass(spark, ctx, source, e.getValue(), units, asOf, timeRange);
       stacked = stacked == null ? perUnit : stacked.unionByName(perUnit);
     }
     Dataset<Row> values =
@@ -157,13 +156,14 @@ public final class UnitMetrics {
   /** One scan of a source: per unit and experiment, every part on it, stacked by metric. */
   static Dataset<Row> sourcePass(
       SparkSession spark,
+      RunContext ctx,
       MetricSource source,
       List<Part> parts,
       Dataset<Row> units,
-      Optional<String> pseudonymKey,
       Instant asOf,
       Instant[] timeRange) {
-    Dataset<Row> table = Tables.read(spark, source.path().toString(), source.format());
+    Dataset<Row> table =
+        Inputs.table(spark, ctx, source.name(), source.path().toString(), source.format());
     List<String> columns = Arrays.asList(table.columns());
     for (String c : List.of(source.unitColumn(), source.timeColumn())) {
       if (!columns.contains(c)) {
@@ -203,7 +203,7 @@ public final class UnitMetrics {
             .withColumn(
                 "unit_key",
                 Pseudonyms.unitKey(
-                    col(source.unitColumn()).cast(DataTypes.StringType), pseudonymKey));
+                    col(source.unitColumn()).cast(DataTypes.StringType), ctx.pseudonymKey()));
     Dataset<Row> joined = events.join(units, "unit_key");
     Column offset = unix_micros(col("__ts")).minus(unix_micros(col("enrolled_ts")));
     Column beforeAsOf = col("__ts").lt(lit(java.sql.Timestamp.from(asOf)));

@@ -27,12 +27,13 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.AssayConfig;
 import io.assay.config.ExperimentDefinition;
-import io.assay.io.DeltaTables;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;
+import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
+import io.assay.io.Outputs;
 import io.assay.io.Pseudonyms;
-import io.assay.pipeline.RunContext;
+import io.assay.io.RunContext;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public final class ReconcileJob {
 
     LOG.info("reconcile {}..{}: reading {} log partition(s) from {}", from, to, read.size(), logs);
     Dataset<Row> classified =
-        Ingest.classify(ExposureLogs.read(spark, logs, format, read), defs, scope)
+        Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope)
             .withColumn(RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW)))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -191,23 +192,20 @@ public final class ReconcileJob {
 
     LOG.info(
         "reconcile {}..{}: writing quarantine, summaries, mismatches, enrollment days", from, to);
-    DeltaTables.replaceDates(
-        stamp(quarantine, ctx), ctx.table(OutputTables.QUARANTINE), from, to, null);
-    DeltaTables.replaceDates(
-        stamp(ingestSummary(spark, dateCounts), ctx),
-        ctx.table(OutputTables.INGEST_SUMMARY),
+    Outputs.replaceDates(ctx, OutputTables.QUARANTINE, quarantine, from, to, null);
+    Outputs.replaceDates(
+        ctx, OutputTables.INGEST_SUMMARY, ingestSummary(spark, dateCounts), from, to, null);
+    Outputs.replaceDates(
+        ctx,
+        OutputTables.RECONCILIATION_MISMATCHES,
+        mismatches(recomputed, ctx, site.reconcile().mismatchSampleSize()),
         from,
         to,
         null);
-    DeltaTables.replaceDates(
-        stamp(mismatches(recomputed, ctx, site.reconcile().mismatchSampleSize()), ctx),
-        ctx.table(OutputTables.RECONCILIATION_MISMATCHES),
-        from,
-        to,
-        null);
-    DeltaTables.replaceDates(
-        stamp(Enrollments.days(recomputed, ctx.pseudonymKey()), ctx),
-        ctx.table(OutputTables.ENROLLMENT_DAYS),
+    Outputs.replaceDates(
+        ctx,
+        OutputTables.ENROLLMENT_DAYS,
+        Enrollments.days(recomputed, ctx.pseudonymKey()),
         from,
         to,
         null);
@@ -215,33 +213,30 @@ public final class ReconcileJob {
     LOG.info("reconcile {}..{}: folding enrollments", from, to);
     Dataset<Row> enrollments =
         Enrollments.fromDays(
-            spark.read().format("delta").load(ctx.table(OutputTables.ENROLLMENT_DAYS).toString()),
+            Inputs.delta(
+                spark,
+                ctx,
+                OutputTables.ENROLLMENT_DAYS,
+                ctx.table(OutputTables.ENROLLMENT_DAYS).toString()),
             defs,
             site.reconcile().multiArmPolicy());
-    DeltaTables.overwrite(stamp(enrollments, ctx), ctx.table(OutputTables.ENROLLMENTS), List.of());
+    Outputs.overwrite(ctx, OutputTables.ENROLLMENTS, enrollments);
 
     Dataset<Row> multi = multipleArms(spark, ctx, recomputed);
-    DeltaTables.replaceDates(
-        stamp(summary.unionByName(multi), ctx),
-        ctx.table(OutputTables.RECONCILIATION_SUMMARY),
-        from,
-        to,
-        null);
+    Outputs.replaceDates(
+        ctx, OutputTables.RECONCILIATION_SUMMARY, summary.unionByName(multi), from, to, null);
 
-    DeltaTables.replaceDates(
-        stamp(TrafficDaily.compute(recomputed, defs, site), ctx),
-        ctx.table(OutputTables.TRAFFIC_DAILY),
+    Outputs.replaceDates(
+        ctx,
+        OutputTables.TRAFFIC_DAILY,
+        TrafficDaily.compute(recomputed, defs, site),
         from,
         to,
         null);
 
     List<Alert> alerts = alerts(summary, site.alerts().mismatchRate());
-    DeltaTables.replaceDates(
-        stamp(alertRows(spark, alerts), ctx),
-        ctx.table(OutputTables.ALERTS),
-        from,
-        to,
-        "stage = '" + STAGE + "'");
+    Outputs.replaceDates(
+        ctx, OutputTables.ALERTS, alertRows(spark, alerts), from, to, "stage = '" + STAGE + "'");
     return new Result(dateCounts, experiments, alerts);
   }
 
@@ -291,7 +286,8 @@ public final class ReconcileJob {
    */
   static Dataset<Row> multipleArms(SparkSession spark, RunContext ctx, Dataset<Row> recomputed) {
     Dataset<Row> enrollments =
-        spark.read().format("delta").load(ctx.table(OutputTables.ENROLLMENTS).toString());
+        Inputs.delta(
+            spark, ctx, OutputTables.ENROLLMENTS, ctx.table(OutputTables.ENROLLMENTS).toString());
     Dataset<Row> newly =
         enrollments
             .filter(col("multiple_arms"))
@@ -405,10 +401,6 @@ public final class ReconcileJob {
         org.apache.spark.sql.types.StructType.fromDDL(
             "date DATE, input_rows BIGINT, accepted_rows BIGINT, duplicate_rows BIGINT,"
                 + " quarantined_rows BIGINT"));
-  }
-
-  static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {
-    return OutputTables.stamp(rows, ctx.runId());
   }
 
   static List<LocalDate> dates(LocalDate from, LocalDate to) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.assay.config.Conf;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
-import io.assay.pipeline.RunContext;
+import io.assay.io.RunContext;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
@@ -117,7 +117,7 @@ class AnalyzeJobTest {
         .save(data.resolve("crashes").toString());
     AnalyzeJob.run(
         spark,
-        new RunContext(conf, "test-run", out, Optional.empty()),
+        RunContext.of(conf, "test-run", out, Optional.empty()),
         LocalDate.parse("2026-11-14"));
   }
 

@@ -111,10 +111,9 @@ class UnitMetricsTest {
   static Dataset<Row> compute(SparkSession spark) {
     return UnitMetrics.compute(
         spark,
-        conf.catalog(),
+        io.assay.io.RunContext.of(conf, "t", java.nio.file.Path.of("unused"), Optional.empty()),
         List.of(checkout),
         enrolled(spark),
-        Optional.empty(),
         AS_OF,
         new Instant[] {ENROLLED, ENROLLED});
   }
@@ -216,10 +215,10 @@ class UnitMetricsTest {
         MetricStats.sufficientStats(
             UnitMetrics.compute(
                 spark,
-                conf.catalog(),
+                io.assay.io.RunContext.of(
+                    conf, "t", java.nio.file.Path.of("unused"), Optional.empty()),
                 List.of(fewer),
                 enrolled(spark),
-                Optional.empty(),
                 AS_OF,
                 new Instant[] {ENROLLED, ENROLLED}));
     // Warm up first: Delta loads each table's snapshot with jobs of its own on first use.

@@ -13,7 +13,7 @@ import io.assay.cli.Main;
 import io.assay.config.Conf;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
-import io.assay.pipeline.RunContext;
+import io.assay.io.RunContext;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
@@ -180,7 +180,7 @@ class ReconcileJobTest {
   }
 
   static RunContext ctx(Path out) {
-    return new RunContext(c, RunContext.newRunId(), out, Optional.of(KEY));
+    return RunContext.of(c, "test-run", out, Optional.of(KEY));
   }
 
   static Dataset<Row> table(SparkSession spark, Path out, String name) {

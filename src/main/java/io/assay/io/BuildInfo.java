@@ -1,4 +1,4 @@
-package io.assay.cli;
+package io.assay.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +25,20 @@ public final class BuildInfo implements IVersionProvider {
     return PROPS.getProperty("version", "unknown");
   }
 
+  /** The git commit built, with "-dirty" when the work tree had uncommitted changes. */
+  public static String commit() {
+    String c = PROPS.getProperty("git.commit", "");
+    if (c.isEmpty() || c.startsWith("${")) {
+      return "unknown";
+    }
+    return c + ("true".equals(PROPS.getProperty("git.dirty")) ? "-dirty" : "");
+  }
+
   @Override
   public String[] getVersion() {
     return new String[] {
-      "assay " + version(), "Java " + System.getProperty("java.version"),
+      "assay " + version() + " (commit " + commit() + ")",
+      "Java " + System.getProperty("java.version"),
     };
   }
 }

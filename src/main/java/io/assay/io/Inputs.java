@@ -1,0 +1,106 @@
+package io.assay.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Every input a stage reads goes through here, so the run log knows it: Delta tables are read at
+ * one version — the pinned one when reproducing, else the latest — and that version is recorded;
+ * Parquet and JSON files are recorded with a fingerprint of their file list (names and sizes).
+ */
+public final class Inputs {
+  private Inputs() {}
+
+  /** Reads a Delta table at the pinned or latest version, recording the version. */
+  public static Dataset<Row> delta(SparkSession spark, RunContext ctx, String name, String path) {
+    if (!Tables.isDelta(path)) {
+      throw new InputProblem(path, "no Delta table (" + name + ") here");
+    }
+    long version = ctx.pins().containsKey(path) ? ctx.pins().get(path) : latestVersion(spark, path);
+    ctx.log().input(new RunLog.Input(name, path, "delta", version, null));
+    return spark.read().format("delta").option("versionAsOf", version).load(path);
+  }
+
+  /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */
+  public static Dataset<Row> table(
+      SparkSession spark, RunContext ctx, String name, String path, String format) {
+    String f = format != null ? format : (Tables.isDelta(path) ? "delta" : "parquet");
+    if (f.equals("delta")) {
+      return delta(spark, ctx, name, path);
+    }
+    Dataset<Row> t = Tables.read(spark, path, f);
+    files(spark, ctx, name, f, List.of(path));
+    return t;
+  }
+
+  /** Records file inputs (not Delta) with a fingerprint of their listing. */
+  public static void files(
+      SparkSession spark, RunContext ctx, String name, String format, List<String> paths) {
+    for (String p : paths) {
+      ctx.log().input(new RunLog.Input(name, p, format, null, fingerprint(spark, p)));
+    }
+  }
+
+  /** The latest version of a Delta table. */
+  public static long latestVersion(SparkSession spark, String path) {
+    return io.delta.tables.DeltaTable.forPath(spark, path)
+        .history(1)
+        .select("version")
+        .head()
+        .getLong(0);
+  }
+
+  /** {@code files=N;bytes=B;sha256=…} over the sorted (relative path, size) list. */
+  public static String fingerprint(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(root)) {
+        return "missing";
+      }
+      List<String> entries = new ArrayList<>();
+      long bytes = 0;
+      String prefix = fs.makeQualified(root).toString();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus s = it.next();
+        String rel =
+            s.getPath()
+                .toString()
+                .substring(Math.min(prefix.length(), s.getPath().toString().length()));
+        if (rel.contains("/.") || rel.contains("/_") || rel.startsWith(".")) {
+          continue; // checksums and markers
+        }
+        entries.add(rel + "\t" + s.getLen());
+        bytes += s.getLen();
+      }
+      entries.sort(null);
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (String e : entries) {
+        md.update((e + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return "files="
+          + entries.size()
+          + ";bytes="
+          + bytes
+          + ";sha256="
+          + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

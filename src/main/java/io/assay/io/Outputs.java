@@ -1,0 +1,40 @@
+package io.assay.io;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Every output table a stage writes goes through here: rows are stamped with the run id and schema
+ * version, written idempotently ({@link DeltaTables}), and the Delta version written is recorded in
+ * the run log.
+ */
+public final class Outputs {
+  private Outputs() {}
+
+  /** Replaces the table's rows of {@code [from, to]} (optionally narrowed by a predicate). */
+  public static void replaceDates(
+      RunContext ctx,
+      String table,
+      Dataset<Row> rows,
+      LocalDate from,
+      LocalDate to,
+      String extraPredicate) {
+    DeltaTables.replaceDates(
+        OutputTables.stamp(rows, ctx.runId()), ctx.table(table), from, to, extraPredicate);
+    record(rows.sparkSession(), ctx, table);
+  }
+
+  /** Replaces the whole table. */
+  public static void overwrite(RunContext ctx, String table, Dataset<Row> rows) {
+    DeltaTables.overwrite(OutputTables.stamp(rows, ctx.runId()), ctx.table(table), List.of());
+    record(rows.sparkSession(), ctx, table);
+  }
+
+  private static void record(SparkSession spark, RunContext ctx, String table) {
+    String path = ctx.table(table).toString();
+    ctx.log().output(new RunLog.Output(table, path, Inputs.latestVersion(spark, path)));
+  }
+}

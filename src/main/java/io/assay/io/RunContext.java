@@ -1,0 +1,66 @@
+package io.assay.io;
+
+import io.assay.config.Conf;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What every stage of one run shares: the resolved configuration, the run id stamped on every
+ * output row, the output root, the pseudonymization key, the run log (inputs read and outputs
+ * written), and — when reproducing an earlier run — the Delta versions to read each input at. The
+ * run id is the only value derived from the clock; results never depend on it.
+ *
+ * @param pins input Delta versions to read, by path (empty: read the latest)
+ */
+public record RunContext(
+    Conf conf,
+    String runId,
+    Path outputRoot,
+    Optional<String> pseudonymKey,
+    RunLog log,
+    Map<String, Long> pins) {
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  public RunContext {
+    pins = Map.copyOf(pins);
+  }
+
+  /** A context for a new run of {@code command}, recording the definitions it can use. */
+  public static RunContext start(
+      Conf conf, Path outputRoot, Optional<String> key, String command, List<String> args) {
+    Instant now = Instant.now();
+    RunLog log = new RunLog(command, args, now);
+    conf.experiments().forEach(d -> log.definition(d.id(), d.sha256()));
+    return new RunContext(conf, newRunId(now), outputRoot, key, log, Map.of());
+  }
+
+  /** A context for tests and embedded use: a fixed run id and an empty log. */
+  public static RunContext of(Conf conf, String runId, Path outputRoot, Optional<String> key) {
+    return new RunContext(
+        conf, runId, outputRoot, key, new RunLog("embedded", List.of(), Instant.now()), Map.of());
+  }
+
+  /** The same run, reading inputs at the given Delta versions. */
+  public RunContext withPins(Map<String, Long> versions) {
+    return new RunContext(conf, runId, outputRoot, pseudonymKey, log, versions);
+  }
+
+  /** A new run id: UTC start time plus a random suffix, e.g. {@code 20261125T154500Z-3fa9c1}. */
+  static String newRunId(Instant now) {
+    return ID.format(now)
+        + "-"
+        + String.format("%06x", ThreadLocalRandom.current().nextInt(0x1000000));
+  }
+
+  /** The location of an output table. */
+  public Path table(String name) {
+    return outputRoot.resolve(name);
+  }
+}
