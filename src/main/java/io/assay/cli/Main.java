@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       AssignCommand.class,
       ReconcileCommand.class,
       AnalyzeCommand.class,
+      ReportCommand.class,
       SqlCommand.class,
       StatsCommand.class,
       PowerCommand.class,

@@ -1,0 +1,62 @@
+package io.assay.cli;
+
+import io.assay.config.Conf;
+import io.assay.io.RunContext;
+import io.assay.pipeline.Definitions;
+import io.assay.pipeline.Runs;
+import io.assay.report.ReportJob;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code assay report}: HTML, JSON and Markdown reports and CSV exports for a date. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Render every experiment's results as of a date: HTML (self-contained), JSON and Markdown.",
+      "Writes <output.root>/reports/<date>/ (index.html first) and CSV exports of the day's",
+      "aggregate tables to <output.root>/exports/<date>/ for notebooks."
+    })
+public final class ReportCommand implements Callable<Integer> {
+  @Mixin ConfOption conf;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--date",
+      required = true,
+      paramLabel = "YYYY-MM-DD",
+      description = "The analysis date to report.")
+  String date;
+
+  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Conf c = Definitions.load(conf.dir());
+    LocalDate d;
+    try {
+      d = LocalDate.parse(date);
+    } catch (DateTimeParseException e) {
+      throw new UsageProblem("--date '" + date + "' is not a date; write YYYY-MM-DD");
+    }
+    RunContext ctx = StageSetup.context(spec, c, out);
+    SparkSession spark = StageSetup.spark("report", "date=" + d);
+    ReportJob.Result r = Runs.record(spark, ctx, () -> ReportJob.run(spark, ctx, d));
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf("report as of %s: %d experiment(s)%n", d, r.experiments().size());
+    o.printf("  index   %s%n", r.reports().resolve("index.html").toAbsolutePath());
+    o.printf("  exports %s%n", r.exports().toAbsolutePath());
+    o.flush();
+    return ExitCodes.OK;
+  }
+}

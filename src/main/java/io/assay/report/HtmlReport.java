@@ -1,0 +1,461 @@
+package io.assay.report;
+
+import static io.assay.report.Format.html;
+
+import io.assay.config.ExperimentDefinition;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Self-contained HTML pages: CSS and SVG inline, no script, no network. Cells that show a number
+ * from {@code metric_results} carry {@code data-metric}, {@code data-arm} and {@code data-field}
+ * attributes, so a test can compare what the page shows with the table.
+ */
+public final class HtmlReport {
+  static final String CSS =
+      """
+      body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+      h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+      table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
+      th,td{border-bottom:1px solid #eee;padding:.3rem .4rem;text-align:right;vertical-align:top}
+      th:first-child,td:first-child,td.l,th.l{text-align:left}
+      th{background:#f6f6f6}.muted{color:#777}.small{font-size:.8rem}
+      .badge{display:inline-block;padding:.15rem .5rem;border-radius:.3rem;font-weight:600;font-size:.85rem;color:#fff}
+      .ship{background:#2e7d32}.dont_ship{background:#c62828}.keep_running{background:#f9a825;color:#222}.invalid{background:#6a1b9a}.none{background:#999}
+      .ok{color:#2e7d32}.bad{color:#c62828;font-weight:600}.warn{color:#b26a00}
+      .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1rem}
+      .card{border:1px solid #e3e3e3;border-radius:.4rem;padding:.6rem .8rem}
+      svg.chart{max-width:100%;height:auto;font-family:inherit}
+      footer{margin-top:3rem;font-size:.75rem;color:#666;border-top:1px solid #ddd;padding-top:.5rem}
+      details summary{cursor:pointer;color:#1f5fa8}
+      """;
+
+  private HtmlReport() {}
+
+  private static String page(String title, String body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + "<title>"
+        + html(title)
+        + "</title><style>"
+        + CSS
+        + "</style></head><body>\n"
+        + body
+        + "\n</body></html>\n";
+  }
+
+  /** The index page: every experiment with its status. */
+  public static String index(LocalDate date, List<ExperimentReport> reports) {
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>assay — experiments as of ").append(date).append("</h1>");
+    if (reports.isEmpty()) {
+      b.append("<p class=\"muted\">No experiment has results for this date.</p>");
+    }
+    b.append("<table><tr><th class=\"l\">experiment</th><th class=\"l\">owner</th>")
+        .append(
+            "<th class=\"l\">status</th><th>units</th><th>match rate</th><th class=\"l\">SRM</th></tr>");
+    for (ExperimentReport r : reports) {
+      ExperimentDefinition d = r.definition();
+      long units = r.decisions().isEmpty() ? 0 : r.decisions().get(0).enrolledUnits();
+      ExperimentReport.Check srm = r.srmOverall();
+      b.append("<tr><td><a href=\"")
+          .append(html(file(d)))
+          .append(".html\">")
+          .append(html(d.id()))
+          .append("</a></td><td class=\"l\">")
+          .append(html(d.owner()))
+          .append("</td><td class=\"l\">");
+      for (ExperimentReport.Decision x : r.decisions()) {
+        b.append(badge(x.decision())).append(' ').append(html(x.arm())).append(' ');
+      }
+      b.append("</td><td>")
+          .append(Format.count(units))
+          .append("</td><td>")
+          .append(Format.share(r.matchRate()))
+          .append("</td><td class=\"l\">")
+          .append(srmVerdict(srm))
+          .append("</td></tr>");
+    }
+    b.append("</table>");
+    b.append(
+        "<p class=\"small muted\">Each report is also available as JSON (.json) and Markdown (.md).</p>");
+    return page("assay experiments " + date, b.toString());
+  }
+
+  /** The file name (without extension) of an experiment's report. */
+  public static String file(ExperimentDefinition d) {
+    return d.key() + "@" + d.version();
+  }
+
+  static String badge(String decision) {
+    String cls = decision == null ? "none" : decision;
+    return "<span class=\"badge "
+        + html(cls)
+        + "\">"
+        + html(decision == null ? "none" : decision.replace('_', ' '))
+        + "</span>";
+  }
+
+  private static String srmVerdict(ExperimentReport.Check srm) {
+    if (srm == null) {
+      return "<span class=\"muted\">not checked</span>";
+    }
+    if (srm.skippedReason() != null) {
+      return "<span class=\"warn\">skipped (" + html(srm.skippedReason()) + ")</span>";
+    }
+    return srm.flagged()
+        ? "<span class=\"bad\">mismatch (p " + Format.p(srm.pValueAdjusted()) + ")</span>"
+        : "<span class=\"ok\">ok (p " + Format.p(srm.pValueAdjusted()) + ")</span>";
+  }
+
+  /** One experiment's page. */
+  public static String experiment(ExperimentReport r) {
+    ExperimentDefinition d = r.definition();
+    StringBuilder b = new StringBuilder();
+    b.append("<p class=\"small\"><a href=\"index.html\">← all experiments</a></p>");
+    b.append("<h1>")
+        .append(html(d.key()))
+        .append(" <span class=\"muted\">v")
+        .append(html(d.version().toString()))
+        .append("</span></h1>");
+    b.append("<p>").append(html(d.hypothesis())).append("</p>");
+    b.append("<p class=\"small muted\">owner ")
+        .append(html(d.owner()))
+        .append(" · ")
+        .append(d.start())
+        .append(" → ")
+        .append(d.end())
+        .append(" · arms ");
+    List<String> arms = new ArrayList<>();
+    d.arms().forEach(a -> arms.add(a.key() + " " + Format.share(a.weight())));
+    b.append(html(String.join(", ", arms)))
+        .append(" (control ")
+        .append(html(d.control()))
+        .append(") · as of ")
+        .append(r.date())
+        .append("</p>");
+
+    b.append("<h2>Decision</h2>");
+    for (ExperimentReport.Decision x : r.decisions()) {
+      b.append("<div class=\"card\" data-decision-arm=\"")
+          .append(html(x.arm()))
+          .append("\"><p>")
+          .append(badge(x.decision()))
+          .append(" <strong>")
+          .append(html(x.arm()))
+          .append("</strong> vs ")
+          .append(html(d.control()))
+          .append(" · ")
+          .append(Format.count(x.enrolledUnits()))
+          .append(" units</p><ul>");
+      for (String reason : x.reasons()) {
+        b.append("<li>").append(html(reason)).append("</li>");
+      }
+      b.append("</ul></div>");
+    }
+
+    b.append("<h2>Health</h2><div class=\"grid\">");
+    b.append(srmCard(r)).append(reconciliationCard(r)).append(covariateCard(r));
+    b.append("</div>");
+
+    b.append("<h2>Metrics</h2>").append(metricsTable(r, r.metrics(), true));
+    List<Svg.Interval> forest = new ArrayList<>();
+    for (ExperimentReport.MetricRow m : r.metrics()) {
+      boolean bad =
+          "harmed".equals(m.guardrailStatus())
+              || (m.pValueAdjusted() != null
+                  && m.pValueAdjusted() < d.analysis().alpha()
+                  && m.relativeEffect() != null
+                  && (m.relativeEffect() > 0) != isIncreaseGood(r, m.metric()));
+      forest.add(
+          new Svg.Interval(
+              m.metric() + " · " + m.arm(),
+              m.relativeEffect(),
+              m.relativeCiLower(),
+              m.relativeCiUpper(),
+              bad));
+    }
+    b.append("<h3 class=\"small\">Relative lift and ")
+        .append(Format.share(1 - d.analysis().alpha()))
+        .append(" confidence interval</h3>")
+        .append(Svg.forest(forest));
+
+    b.append(
+            "<h2>Effect over time</h2><p class=\"small muted\">Cumulative relative lift of each primary")
+        .append(" metric for the units enrolled through each date, with its interval.</p>");
+    for (String metric : d.metrics().primary()) {
+      Map<String, List<Svg.Point>> byArm = new LinkedHashMap<>();
+      for (ExperimentReport.MetricRow m : r.series()) {
+        if (m.metric().equals(metric) && !m.suppressed()) {
+          byArm
+              .computeIfAbsent(m.arm(), k -> new ArrayList<>())
+              .add(
+                  new Svg.Point(
+                      m.segmentValue(),
+                      m.relativeEffect(),
+                      m.relativeCiLower(),
+                      m.relativeCiUpper()));
+        }
+      }
+      List<Svg.Series> series = new ArrayList<>();
+      byArm.forEach((arm, pts) -> series.add(new Svg.Series(arm, pts)));
+      b.append("<h3 class=\"small\">")
+          .append(html(metric))
+          .append("</h3>")
+          .append(Svg.lines(series, 0.0, "relative lift", Format::pct));
+    }
+
+    b.append("<h2>Daily sample ratio</h2><p class=\"small muted\">Each arm's share of the units")
+        .append(" enrolled each day; dashed: the configured weights.</p>");
+    Map<String, List<Svg.Point>> shares = new LinkedHashMap<>();
+    for (ExperimentReport.Check c : r.srmDaily()) {
+      long n = c.observed().values().stream().mapToLong(Long::longValue).sum();
+      for (var e : c.observed().entrySet()) {
+        shares
+            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+            .add(
+                new Svg.Point(
+                    c.sliceValue(), n == 0 ? null : (double) e.getValue() / n, null, null));
+      }
+    }
+    List<Svg.Series> shareSeries = new ArrayList<>();
+    shares.forEach((arm, pts) -> shareSeries.add(new Svg.Series(arm, pts)));
+    b.append(
+        Svg.lines(
+            shareSeries,
+            d.arms().size() == 2 ? d.arms().get(0).weight() : null,
+            "arm share",
+            Format::share));
+    List<String> flaggedDays = new ArrayList<>();
+    for (ExperimentReport.Check c : r.srmDaily()) {
+      if (c.flagged()) {
+        flaggedDays.add(c.sliceValue() + " (p " + Format.p(c.pValueAdjusted()) + ")");
+      }
+    }
+    b.append("<p class=\"small\">")
+        .append(
+            flaggedDays.isEmpty()
+                ? "No day is flagged."
+                : "<span class=\"bad\">Flagged days: "
+                    + html(String.join(", ", flaggedDays))
+                    + "</span>")
+        .append("</p>");
+
+    b.append("<h2>Segments</h2><details><summary>")
+        .append(r.segments().size())
+        .append(" segment rows (exploratory; no multiple-testing adjustment)</summary>")
+        .append(metricsTable(r, r.segments(), false))
+        .append("</details>");
+
+    ExperimentReport.RunInfo run = r.run();
+    b.append("<footer>run ")
+        .append(html(run.runId()))
+        .append(" · started ")
+        .append(html(run.startedAt()))
+        .append(" · assay ")
+        .append(html(run.appVersion()))
+        .append(" (commit ")
+        .append(html(run.gitCommit()))
+        .append(") · Spark ")
+        .append(html(run.sparkVersion()))
+        .append(" · Delta ")
+        .append(html(run.deltaVersion()))
+        .append(" · Java ")
+        .append(html(run.javaVersion()))
+        .append("<br>definition ")
+        .append(html(d.id()))
+        .append(" sha256 ")
+        .append(html(d.sha256()))
+        .append(" · hash scheme ")
+        .append(html(d.hash().yaml))
+        .append(" · ")
+        .append(html(d.analysis().correction()))
+        .append(" correction · reproduce with <code>jobs/assay reproduce --run-id ")
+        .append(html(run.runId()))
+        .append("</code></footer>");
+    return page(d.id() + " as of " + r.date(), b.toString());
+  }
+
+  private static boolean isIncreaseGood(ExperimentReport r, String metric) {
+    return r.increaseIsGood().getOrDefault(metric, true);
+  }
+
+  private static String srmCard(ExperimentReport r) {
+    StringBuilder b =
+        new StringBuilder("<div class=\"card\" id=\"srm\"><h3 class=\"small\">Sample ratio</h3>");
+    ExperimentReport.Check overall = r.srmOverall();
+    b.append("<p>").append(srmVerdict(overall)).append("</p>");
+    if (overall != null) {
+      b.append("<p class=\"small\">");
+      List<String> parts = new ArrayList<>();
+      overall.observed().forEach((arm, n) -> parts.add(arm + " " + Format.count(n)));
+      b.append(html(String.join(" · ", parts))).append("</p>");
+    }
+    List<ExperimentReport.Check> flagged =
+        r.srm().stream().filter(c -> c.flagged() && !c.sliceType().equals("overall")).toList();
+    if (!flagged.isEmpty()) {
+      b.append("<p class=\"small bad\">Where:</p><ul class=\"small\">");
+      for (ExperimentReport.Check c : flagged.subList(0, Math.min(8, flagged.size()))) {
+        b.append("<li data-srm-slice=\"")
+            .append(html(c.sliceType() + ":" + c.sliceKey() + "=" + c.sliceValue()))
+            .append("\">")
+            .append(
+                html(
+                    c.message() != null
+                        ? c.message()
+                        : c.sliceType() + " " + c.sliceKey() + "=" + c.sliceValue()))
+            .append("</li>");
+      }
+      b.append("</ul>");
+    }
+    return b.append("</div>").toString();
+  }
+
+  private static String reconciliationCard(ExperimentReport r) {
+    StringBuilder b =
+        new StringBuilder(
+            "<div class=\"card\" id=\"reconciliation\"><h3 class=\"small\">Reconciliation</h3>");
+    b.append("<p>match rate <strong>").append(Format.share(r.matchRate())).append("</strong></p>");
+    if (!r.reconciliation().isEmpty()) {
+      b.append("<table class=\"small\"><tr><th class=\"l\">category</th><th>count</th></tr>");
+      r.reconciliation().entrySet().stream()
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(
+              e ->
+                  b.append("<tr><td>")
+                      .append(html(e.getKey()))
+                      .append(e.getKey().equals("multiple_arms") ? " (units)" : "")
+                      .append("</td><td>")
+                      .append(Format.count(e.getValue()))
+                      .append("</td></tr>"));
+      b.append("</table>");
+    }
+    long q = r.quarantine().values().stream().mapToLong(Long::longValue).sum();
+    b.append("<p class=\"small\">quarantined rows naming this experiment: ")
+        .append(Format.count(q));
+    if (q > 0) {
+      List<String> parts = new ArrayList<>();
+      r.quarantine().forEach((k, v) -> parts.add(k + " " + v));
+      b.append(" (").append(html(String.join(", ", parts))).append(")");
+    }
+    return b.append("</p></div>").toString();
+  }
+
+  private static String covariateCard(ExperimentReport r) {
+    StringBuilder b =
+        new StringBuilder(
+            "<div class=\"card\" id=\"covariates\"><h3 class=\"small\">Covariate balance</h3>");
+    if (r.covariates().isEmpty()) {
+      return b.append("<p class=\"muted small\">not checked</p></div>").toString();
+    }
+    List<ExperimentReport.Covariate> flagged =
+        r.covariates().stream().filter(ExperimentReport.Covariate::flagged).toList();
+    b.append("<p>")
+        .append(
+            flagged.isEmpty()
+                ? "<span class=\"ok\">no imbalance flagged</span>"
+                : "<span class=\"bad\">" + flagged.size() + " flagged</span>")
+        .append(" <span class=\"small muted\">(")
+        .append(r.covariates().size())
+        .append(" checks)</span></p>");
+    if (!flagged.isEmpty()) {
+      b.append("<ul class=\"small\">");
+      for (ExperimentReport.Covariate c : flagged) {
+        b.append("<li>")
+            .append(html(c.message() != null ? c.message() : c.covariate()))
+            .append("</li>");
+      }
+      b.append("</ul>");
+    }
+    return b.append("</div>").toString();
+  }
+
+  private static String metricsTable(
+      ExperimentReport r, List<ExperimentReport.MetricRow> rows, boolean overall) {
+    StringBuilder b = new StringBuilder("<table class=\"metrics\"><tr><th class=\"l\">metric</th>");
+    if (!overall) {
+      b.append("<th class=\"l\">segment</th>");
+    }
+    b.append(
+            "<th class=\"l\">arm</th><th>n (c / t)</th><th>control</th><th>treatment</th><th>effect</th>")
+        .append("<th>CI</th><th>lift</th><th>lift CI</th><th>p</th>");
+    if (overall) {
+      b.append(
+          "<th>p adj.</th><th>MDE</th><th>power</th><th>n needed</th><th>days left</th><th class=\"l\">verdict</th>");
+    }
+    b.append("</tr>");
+    for (ExperimentReport.MetricRow m : rows) {
+      String key =
+          " data-metric=\""
+              + html(m.metric())
+              + "\" data-arm=\""
+              + html(m.arm())
+              + "\" data-segment=\""
+              + html(m.segmentKey() + "=" + m.segmentValue())
+              + "\"";
+      b.append("<tr")
+          .append(key)
+          .append("><td class=\"l\">")
+          .append(html(m.metric()))
+          .append(" <span class=\"small muted\">")
+          .append(html(m.role()))
+          .append(m.cuped() ? " · CUPED" : "")
+          .append("</span></td>");
+      if (!overall) {
+        b.append("<td class=\"l\">")
+            .append(html(m.segmentKey() + " = " + m.segmentValue()))
+            .append("</td>");
+      }
+      b.append("<td class=\"l\">").append(html(m.arm())).append("</td>");
+      if (m.suppressed()) {
+        b.append("<td colspan=\"")
+            .append(overall ? 14 : 8)
+            .append(
+                "\" class=\"muted l\">suppressed: fewer units than the minimum cell size</td></tr>");
+        continue;
+      }
+      b.append(cell("n", Format.count(m.nControl()) + " / " + Format.count(m.nTreatment())))
+          .append(cell("estimate_control", Format.num(m.estimateControl())))
+          .append(cell("estimate_treatment", Format.num(m.estimateTreatment())))
+          .append(cell("effect", Format.num(m.effect())))
+          .append(cell("ci", Format.interval(m.ciLower(), m.ciUpper(), Format::num)))
+          .append(cell("relative_effect", Format.pct(m.relativeEffect())))
+          .append(
+              cell(
+                  "relative_ci",
+                  Format.interval(m.relativeCiLower(), m.relativeCiUpper(), Format::pct)))
+          .append(cell("p_value", Format.p(m.pValue())));
+      if (overall) {
+        String verdict = m.guardrailStatus() != null ? m.guardrailStatus().replace('_', '-') : "";
+        if (m.error() != null) {
+          verdict =
+              (verdict.isEmpty() ? "" : verdict + "; ")
+                  + "not computable: "
+                  + m.error().replace('_', ' ');
+        }
+        b.append(cell("p_value_adjusted", Format.p(m.pValueAdjusted())))
+            .append(cell("mde_relative", Format.pct(m.mdeRelative())))
+            .append(cell("achieved_power", Format.share(m.achievedPower())))
+            .append(
+                cell(
+                    "required_n_treatment",
+                    m.requiredNTreatment() == null
+                        ? Format.NONE
+                        : Format.count(Math.round(Math.ceil(m.requiredNTreatment())))))
+            .append(cell("days_left", Format.num(m.daysLeft())))
+            .append("<td class=\"l\" data-field=\"verdict\">")
+            .append(html(verdict))
+            .append("</td>");
+      }
+      b.append("</tr>");
+    }
+    return b.append("</table>").toString();
+  }
+
+  private static String cell(String field, String text) {
+    return "<td data-field=\"" + field + "\">" + html(text) + "</td>";
+  }
+}

@@ -1,0 +1,284 @@
+package io.assay.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.assay.config.ExperimentDefinition;
+import io.assay.io.Inputs;
+import io.assay.io.OutputTables;
+import io.assay.io.RunContext;
+import io.assay.io.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads what the reports show from the output tables: aggregated rows only (results, checks,
+ * category totals, run metadata — a few hundred rows per experiment). Tables that do not exist yet
+ * (a stage that has not run) give empty sections, never an error.
+ */
+public final class ReportData {
+  private ReportData() {}
+
+  /** The reports of every experiment version with results as of {@code date}. */
+  public static List<ExperimentReport> load(SparkSession spark, RunContext ctx, LocalDate date) {
+    Date d = Date.valueOf(date);
+    Dataset<Row> decisions = table(spark, ctx, OutputTables.EXPERIMENT_DECISIONS);
+    if (decisions == null) {
+      return List.of();
+    }
+    List<Row> decisionRows = decisions.filter(col("date").equalTo(lit(d))).collectAsList();
+    List<Row> results = rows(spark, ctx, OutputTables.METRIC_RESULTS, col("date").equalTo(lit(d)));
+    List<Row> checks = rows(spark, ctx, OutputTables.BALANCE_CHECKS, col("date").equalTo(lit(d)));
+    List<Row> covariates =
+        rows(spark, ctx, OutputTables.COVARIATE_BALANCE, col("date").equalTo(lit(d)));
+    Map<String, Map<String, Long>> categories = categories(spark, ctx, d);
+    Map<String, Map<String, Long>> quarantine = quarantine(spark, ctx, d);
+    Map<String, ExperimentReport.RunInfo> runs = runs(spark, ctx, results);
+
+    List<ExperimentReport> out = new ArrayList<>();
+    for (ExperimentDefinition e : ctx.conf().experiments()) {
+      String id = e.id();
+      List<ExperimentReport.Decision> ds = new ArrayList<>();
+      for (Row r : decisionRows) {
+        if (is(r, e)) {
+          ds.add(
+              new ExperimentReport.Decision(
+                  r.getAs("arm"),
+                  r.getAs("decision"),
+                  r.getList(r.fieldIndex("reasons")),
+                  r.getAs("srm_failed"),
+                  r.getAs("srm_checked"),
+                  r.getAs("reconciliation_failed"),
+                  r.getAs("planned_sample_reached"),
+                  r.<Long>getAs("enrolled_units")));
+        }
+      }
+      if (ds.isEmpty()) {
+        continue;
+      }
+      List<ExperimentReport.MetricRow> overall = new ArrayList<>();
+      List<ExperimentReport.MetricRow> segments = new ArrayList<>();
+      List<ExperimentReport.MetricRow> series = new ArrayList<>();
+      String runId = null;
+      for (Row r : results) {
+        if (!is(r, e)) {
+          continue;
+        }
+        runId = r.getAs("run_id");
+        ExperimentReport.MetricRow m = metricRow(r);
+        switch (m.segmentKey()) {
+          case "all" -> overall.add(m);
+          case "enrolled_through" -> series.add(m);
+          default -> segments.add(m);
+        }
+      }
+      List<String> order = e.metrics().all();
+      overall.sort(
+          Comparator.comparing((ExperimentReport.MetricRow m) -> order.indexOf(m.metric())));
+      series.sort(Comparator.comparing(ExperimentReport.MetricRow::segmentValue));
+      segments.sort(
+          Comparator.comparing((ExperimentReport.MetricRow m) -> order.indexOf(m.metric()))
+              .thenComparing(ExperimentReport.MetricRow::segmentKey)
+              .thenComparing(ExperimentReport.MetricRow::segmentValue));
+      List<ExperimentReport.Check> srm = new ArrayList<>();
+      List<ExperimentReport.Check> daily = new ArrayList<>();
+      for (Row r : checks) {
+        if (!is(r, e) || !"srm".equals(r.getAs("check"))) {
+          continue;
+        }
+        ExperimentReport.Check c = check(r);
+        if (c.sliceType().equals("day")) {
+          daily.add(c);
+        } else if (c.sliceType().equals("overall") || c.flagged() || c.skippedReason() != null) {
+          srm.add(c);
+        }
+      }
+      srm.sort(
+          Comparator.comparing((ExperimentReport.Check c) -> !c.sliceType().equals("overall"))
+              .thenComparing(c -> c.pValueAdjusted() == null ? 2.0 : c.pValueAdjusted()));
+      daily.sort(Comparator.comparing(ExperimentReport.Check::sliceValue));
+      List<ExperimentReport.Covariate> cov = new ArrayList<>();
+      for (Row r : covariates) {
+        if (is(r, e)) {
+          cov.add(
+              new ExperimentReport.Covariate(
+                  r.getAs("covariate"),
+                  r.getAs("covariate_kind"),
+                  r.getAs("arm"),
+                  r.getAs("smd"),
+                  r.getAs("p_value"),
+                  Boolean.TRUE.equals(r.getAs("flagged")),
+                  r.getAs("message")));
+        }
+      }
+      out.add(
+          new ExperimentReport(
+              e,
+              date,
+              ds,
+              overall,
+              segments,
+              series,
+              srm,
+              daily,
+              categories.getOrDefault(id, Map.of()),
+              quarantine.getOrDefault(id, Map.of()),
+              cov,
+              runs.getOrDefault(runId, unknownRun(e)),
+              directions(ctx, e)));
+    }
+    return out;
+  }
+
+  private static Map<String, Boolean> directions(RunContext ctx, ExperimentDefinition e) {
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    for (String m : e.metrics().all()) {
+      ctx.conf().catalog().metric(m).ifPresent(d -> out.put(m, d.increaseIsGood()));
+    }
+    return out;
+  }
+
+  private static ExperimentReport.RunInfo unknownRun(ExperimentDefinition e) {
+    return new ExperimentReport.RunInfo(
+        "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", e.sha256());
+  }
+
+  private static boolean is(Row r, ExperimentDefinition e) {
+    return e.key().equals(r.getAs("experiment"))
+        && e.version().toString().equals(r.getAs("version"));
+  }
+
+  private static Dataset<Row> table(SparkSession spark, RunContext ctx, String name) {
+    String path = ctx.table(name).toString();
+    return Tables.isDelta(path) ? Inputs.delta(spark, ctx, name, path) : null;
+  }
+
+  private static List<Row> rows(
+      SparkSession spark, RunContext ctx, String name, org.apache.spark.sql.Column filter) {
+    Dataset<Row> t = table(spark, ctx, name);
+    return t == null ? List.of() : t.filter(filter).collectAsList();
+  }
+
+  /** Accepted exposures per category (units for {@code multiple_arms}) over dates ≤ the date. */
+  private static Map<String, Map<String, Long>> categories(
+      SparkSession spark, RunContext ctx, Date d) {
+    Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+    Dataset<Row> t = table(spark, ctx, OutputTables.RECONCILIATION_SUMMARY);
+    if (t == null) {
+      return out;
+    }
+    for (Row r :
+        t.filter(col("date").leq(lit(d)))
+            .groupBy("experiment", "version", "category")
+            .agg(sum("exposures"), sum("units"))
+            .collectAsList()) {
+      long v = r.isNullAt(3) ? (r.isNullAt(4) ? 0 : r.getLong(4)) : r.getLong(3);
+      out.computeIfAbsent(r.getString(0) + "@" + r.getString(1), k -> new LinkedHashMap<>())
+          .put(r.getString(2), v);
+    }
+    return out;
+  }
+
+  private static Map<String, Map<String, Long>> quarantine(
+      SparkSession spark, RunContext ctx, Date d) {
+    Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+    Dataset<Row> t = table(spark, ctx, OutputTables.QUARANTINE);
+    if (t == null) {
+      return out;
+    }
+    for (Row r :
+        t.filter(col("date").leq(lit(d)).and(col("experiment").isNotNull()))
+            .groupBy("experiment", "version", "reason")
+            .count()
+            .collectAsList()) {
+      out.computeIfAbsent(r.getString(0) + "@" + r.getString(1), k -> new LinkedHashMap<>())
+          .put(r.getString(2), r.getLong(3));
+    }
+    return out;
+  }
+
+  private static Map<String, ExperimentReport.RunInfo> runs(
+      SparkSession spark, RunContext ctx, List<Row> results) {
+    Map<String, ExperimentReport.RunInfo> out = new LinkedHashMap<>();
+    Dataset<Row> t = table(spark, ctx, OutputTables.RUNS);
+    if (t == null || results.isEmpty()) {
+      return out;
+    }
+    Object[] ids = results.stream().map(r -> r.getAs("run_id")).distinct().toArray();
+    for (Row r : t.filter(col("run_id").isin(ids)).collectAsList()) {
+      out.put(
+          r.getAs("run_id"),
+          new ExperimentReport.RunInfo(
+              r.getAs("run_id"),
+              r.getAs("app_version"),
+              r.getAs("git_commit"),
+              r.getAs("java_version"),
+              r.getAs("spark_version"),
+              r.getAs("delta_version"),
+              String.valueOf(r.<java.sql.Timestamp>getAs("started_at").toInstant()),
+              null));
+    }
+    return out;
+  }
+
+  private static ExperimentReport.MetricRow metricRow(Row r) {
+    return new ExperimentReport.MetricRow(
+        r.getAs("metric"),
+        r.getAs("metric_kind"),
+        r.getAs("role"),
+        r.getAs("segment_key"),
+        r.getAs("segment_value"),
+        r.getAs("arm"),
+        r.getAs("n_control"),
+        r.getAs("n_treatment"),
+        r.getAs("estimate_control"),
+        r.getAs("estimate_treatment"),
+        r.getAs("effect"),
+        r.getAs("ci_lower"),
+        r.getAs("ci_upper"),
+        r.getAs("p_value"),
+        r.getAs("p_value_adjusted"),
+        r.getAs("relative_effect"),
+        r.getAs("relative_ci_lower"),
+        r.getAs("relative_ci_upper"),
+        Boolean.TRUE.equals(r.getAs("cuped")),
+        r.getAs("variance_reduction"),
+        r.getAs("mde_relative"),
+        r.getAs("achieved_power"),
+        r.getAs("required_n_treatment"),
+        r.getAs("days_left"),
+        r.getAs("chance_to_beat_control"),
+        r.getAs("guardrail_status"),
+        r.getAs("error"),
+        Boolean.TRUE.equals(r.getAs("suppressed")));
+  }
+
+  private static ExperimentReport.Check check(Row r) {
+    Map<String, Long> observed = new LinkedHashMap<>();
+    if (!r.isNullAt(r.fieldIndex("observed"))) {
+      observed.putAll(r.getJavaMap(r.fieldIndex("observed")));
+    }
+    return new ExperimentReport.Check(
+        r.getAs("check"),
+        r.getAs("slice_type"),
+        r.getAs("slice_key"),
+        r.getAs("slice_value"),
+        r.getAs("arm"),
+        r.isNullAt(r.fieldIndex("n")) ? 0 : r.<Long>getAs("n"),
+        observed,
+        r.getAs("p_value"),
+        r.getAs("p_value_adjusted"),
+        Boolean.TRUE.equals(r.getAs("flagged")),
+        r.getAs("skipped_reason"),
+        r.getAs("message"));
+  }
+}
