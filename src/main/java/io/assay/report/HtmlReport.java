@@ -21,6 +21,7 @@ public final class HtmlReport {
       h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
       table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
       th,td{border-bottom:1px solid #eee;padding:.3rem .4rem;text-align:right;vertical-align:top}
+      td[data-field]{white-space:nowrap}
       th:first-child,td:first-child,td.l,th.l{text-align:left}
       th{background:#f6f6f6}.muted{color:#777}.small{font-size:.8rem}
       .badge{display:inline-block;padding:.15rem .5rem;border-radius:.3rem;font-weight:600;font-size:.85rem;color:#fff}
