@@ -240,6 +240,20 @@ final class Svg {
             .append(color)
             .append("\" stroke-width=\"2\"/>");
       }
+      for (Point p : series.get(s).points()) {
+        if (p.y() != null) {
+          int i = xs.indexOf(p.x());
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s</title></circle>",
+                  x.applyAsDouble(i),
+                  y.applyAsDouble(p.y()),
+                  color,
+                  Format.html(p.x()),
+                  fmt.apply(p.y())));
+        }
+      }
       b.append(
           String.format(
               Locale.ROOT,
