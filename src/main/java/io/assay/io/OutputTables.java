@@ -1,5 +1,10 @@
 package io.assay.io;
 
+import static org.apache.spark.sql.functions.lit;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
 /**
  * Names and schema versions of the output tables (Delta, one directory each under the output root).
  * Every row carries {@code run_id} and {@code schema_version}; {@code docs/schema.md} documents
@@ -14,9 +19,16 @@ public final class OutputTables {
   public static final String ENROLLMENTS = "enrollments";
   public static final String TRAFFIC_DAILY = "traffic_daily";
   public static final String ALERTS = "alerts";
+  public static final String BALANCE_CHECKS = "balance_checks";
+  public static final String COVARIATE_BALANCE = "covariate_balance";
 
   /** The schema version written by this code for every table above. */
   public static final int SCHEMA_VERSION = 1;
 
   private OutputTables() {}
+
+  /** Adds {@code run_id} and {@code schema_version} to an output frame. */
+  public static Dataset<Row> stamp(Dataset<Row> rows, String runId) {
+    return rows.withColumn("run_id", lit(runId)).withColumn("schema_version", lit(SCHEMA_VERSION));
+  }
 }

@@ -409,8 +409,7 @@ public final class ReconcileJob {
 
   /** Adds {@code run_id} and {@code schema_version} to an output frame. */
   static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {
-    return rows.withColumn("run_id", lit(ctx.runId()))
-        .withColumn("schema_version", lit(OutputTables.SCHEMA_VERSION));
+    return OutputTables.stamp(rows, ctx.runId());
   }
 
   static List<LocalDate> dates(LocalDate from, LocalDate to) {
