@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.assay.cli.Main;
 import io.assay.config.Conf;
 import io.assay.io.DeltaTables;
 import io.assay.io.OutputTables;
@@ -13,6 +14,8 @@ import io.assay.pipeline.RunContext;
 import io.assay.reconcile.AlertSchema;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -25,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The balance stage on {@link BalanceFixture}, as of 2026-11-03. Every expected number is worked by
@@ -293,17 +297,48 @@ class BalanceJobTest {
     assertEquals(result.alerts().size(), balance.count());
   }
 
+  /**
+   * The command reruns the date (replacing its rows, leaving other stages' alerts), prints one line
+   * per experiment version and the alerts, and exits 3 with --fail-on-alert.
+   */
   @Test
-  void rerunsReplaceTheDate(SparkSession spark) {
+  void theCommandRerunsTheDateAndExits3OnAlerts(SparkSession spark) {
     long checks = table(spark, "balance_checks").count();
     long covariates = table(spark, "covariate_balance").count();
-    BalanceJob.run(spark, ctx(), AS_OF);
+    StringWriter text = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(text));
+    int code =
+        cl.execute(
+            "balance",
+            "--conf",
+            conf.dir().toString(),
+            "--date",
+            AS_OF.toString(),
+            "--out",
+            out.toString(),
+            "--fail-on-alert");
+    assertEquals(3, code, text.toString());
+    assertTrue(
+        text.toString()
+            .contains("balance_fixture@1.0.0        units       450  SRM overall p 0.0047"),
+        text.toString());
+    assertTrue(text.toString().contains("ALERT 2026-11-03 error srm: SRM in balance_fixture"));
     assertEquals(checks, table(spark, "balance_checks").count());
     assertEquals(covariates, table(spark, "covariate_balance").count());
     assertEquals(1, table(spark, "alerts").filter(col("stage").equalTo("reconcile")).count());
     assertEquals(
         result.alerts().size(),
         table(spark, "alerts").filter(col("stage").equalTo("balance")).count());
+  }
+
+  @Test
+  void aMissingDateIsAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(2, cl.execute("balance", "--conf", conf.dir().toString()));
+    assertTrue(err.toString().contains("give --date YYYY-MM-DD"), err.toString());
   }
 
   @SuppressWarnings("unchecked")
