@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
 public final class BalanceJob {
   private static final Logger LOG = LoggerFactory.getLogger(BalanceJob.class);
 
+  // Columns of traffic_daily read here (see docs/schema.md).
+  private static final String ELIGIBLE_UNITS = "eligible_units";
+  private static final String ASSIGNED_UNITS = "assigned_units";
+  private static final String LOGGED_UNITS = "logged_units";
+  private static final String INTENDED_TRAFFIC = "intended_traffic";
+
   /** One line per experiment version, for the command's output. */
   public record Summary(
       String experiment,
@@ -212,15 +218,15 @@ public final class BalanceJob {
             .read()
             .format("delta")
             .load(path)
-            .filter(col(DATE).leq(lit(Date.valueOf(asOf))).and(col("eligible_units").gt(0)))
+            .filter(col(DATE).leq(lit(Date.valueOf(asOf))).and(col(ELIGIBLE_UNITS).gt(0)))
             .select(
                 col(DATE),
                 col(EXPERIMENT),
                 col(VERSION),
-                col("eligible_units"),
-                col("assigned_units"),
-                col("logged_units"),
-                col("intended_traffic"))
+                col(ELIGIBLE_UNITS),
+                col(ASSIGNED_UNITS),
+                col(LOGGED_UNITS),
+                col(INTENDED_TRAFFIC))
             .orderBy(DATE)
             .collectAsList();
     for (Row r : rows) {

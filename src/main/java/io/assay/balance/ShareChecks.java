@@ -154,7 +154,7 @@ final class ShareChecks {
         return band + (flagged ? "; above the band" : "; within the band");
       }
       return band
-          + (flagged ? "; above the band" : "; not above the band")
+          + (flagged ? "; above the band" : "; not significantly above the band")
           + " (z = "
           + Formats.number(z)
           + ", one-sided p = "

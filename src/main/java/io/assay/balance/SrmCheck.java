@@ -82,7 +82,7 @@ final class SrmCheck {
   }
 
   /** Arm shares against expectations, then the test: what an analyst reads first. */
-  static String shares(Map<String, Long> observed, Map<String, Double> expected, long n) {
+  private static String shares(Map<String, Long> observed, Map<String, Double> expected, long n) {
     List<String> parts = new ArrayList<>();
     observed.forEach(
         (arm, o) ->
@@ -161,7 +161,7 @@ final class SrmCheck {
   }
 
   /** Slice type order, then key, then value (nulls first). */
-  static final Comparator<Slice> ORDER =
+  private static final Comparator<Slice> ORDER =
       Comparator.comparing(Slice::type)
           .thenComparing(Slice::key, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparing(Slice::value, Comparator.nullsFirst(Comparator.naturalOrder()));
