@@ -125,6 +125,9 @@ final class BalanceAggregation {
                 col(ARM))
             .agg(count(lit(1)).as(UNITS));
 
+    // Per attribute, over its (value, arm) counts: how many distinct values, and whether all are
+    // numbers — windows rather than a join back, so the counts are not read twice. Slice rows pass
+    // through the same windows; their results are not used.
     WindowSpec perAttribute = Window.partitionBy(EXPERIMENT, VERSION, SLICE_TYPE, SLICE_KEY);
     Column isAttribute = col(SLICE_TYPE).equalTo(ATTRIBUTE);
     Column kind =
@@ -184,10 +187,11 @@ final class BalanceAggregation {
                 .computeIfAbsent(key, k -> new TreeMap<>())
                 .computeIfAbsent(r.getAs(SLICE_VALUE), k -> new HashMap<>())
                 .put(arm, units);
-        default -> {
+        case TOO_MANY_LEVELS -> {
           b.wideLevels.put(key, r.<Integer>getAs(LEVELS));
           b.wideUnits.computeIfAbsent(key, k -> new HashMap<>()).put(arm, units);
         }
+        default -> throw new IllegalStateException("unknown row kind " + r.getAs(KIND));
       }
     }
     Map<String, BalanceCounts> result = new LinkedHashMap<>();
