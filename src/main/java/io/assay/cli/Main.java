@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       AssignCommand.class,
       ReconcileCommand.class,
+      BalanceCommand.class,
       AnalyzeCommand.class,
       ReportCommand.class,
       SqlCommand.class,

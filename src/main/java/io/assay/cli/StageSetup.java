@@ -15,7 +15,18 @@ final class StageSetup {
 
   /** A new run's context: output root (option or conf), pseudonym key, the command line. */
   static RunContext context(CommandSpec spec, Conf conf, Path out) {
-    var key = PseudonymKey.resolve(conf.assay().privacy(), System.getenv());
+    return context(spec, conf, out, true);
+  }
+
+  /**
+   * As {@link #context(CommandSpec, Conf, Path)}; stages that never see unit ids (balance, report)
+   * pass {@code needsKey = false} and run without a pseudonymization key.
+   */
+  static RunContext context(CommandSpec spec, Conf conf, Path out, boolean needsKey) {
+    var key =
+        needsKey
+            ? PseudonymKey.resolve(conf.assay().privacy(), System.getenv())
+            : java.util.Optional.<String>empty();
     var args = spec.root().commandLine().getParseResult().originalArgs();
     return RunContext.start(
         conf, out != null ? out : conf.assay().outputRoot(), key, spec.name(), args);

@@ -17,6 +17,7 @@ public record AssayConfig(
     Path outputRoot,
     Reconcile reconcile,
     Alerts alerts,
+    Balance balance,
     Privacy privacy,
     List<Namespace> namespaces,
     List<Holdout> holdouts) {
@@ -51,6 +52,36 @@ public record AssayConfig(
       double smd,
       double exposureShareTolerance,
       double minExpectedCount) {}
+
+  /**
+   * Balance-check settings.
+   *
+   * @param crossAllStrata SRM also per cell of the full cross of each experiment's strata (for
+   *     experiments with two or more strata attributes)
+   * @param crossings attribute combinations to cross, each used for the experiments whose strata
+   *     include all of its attributes
+   * @param maxLevels categorical covariates with more distinct values are skipped, with the reason
+   */
+  public record Balance(boolean crossAllStrata, List<List<String>> crossings, int maxLevels) {
+    /** No crossed strata; at most 50 levels per categorical covariate. */
+    public static final Balance DEFAULTS = new Balance(false, List.of(), 50);
+
+    public Balance {
+      crossings = crossings.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * The crossed strata of an experiment with the given strata attributes: the full cross when
+     * {@code crossAllStrata}, else each configured crossing whose attributes are all strata of the
+     * experiment, in the configured order.
+     */
+    public List<List<String>> crossingsFor(List<String> strata) {
+      if (crossAllStrata) {
+        return strata.size() >= 2 ? List.of(List.copyOf(strata)) : List.of();
+      }
+      return crossings.stream().filter(strata::containsAll).toList();
+    }
+  }
 
   /**
    * Privacy settings.

@@ -69,6 +69,13 @@ final class AssayConfigReader {
       a.finish();
     }
 
+    AssayConfig.Balance balance = AssayConfig.Balance.DEFAULTS;
+    SpecNode b = n.object("balance", false, "balance-check settings");
+    if (b != null) {
+      balance = balance(b);
+      b.finish();
+    }
+
     AssayConfig.Privacy privacy =
         new AssayConfig.Privacy(true, "ASSAY_PSEUDONYM_KEY", Optional.empty(), 50);
     SpecNode p = n.object("privacy", false, "privacy settings");
@@ -145,9 +152,59 @@ final class AssayConfigReader {
         outputRoot,
         reconcile,
         alerts,
+        balance,
         privacy,
         namespaces,
         holdouts);
+  }
+
+  /**
+   * {@code cross_strata}: {@code true}/{@code false}, or a list of attribute lists such as {@code
+   * [[platform, country]]}; {@code max_levels}: a whole number of at least 2.
+   */
+  private static AssayConfig.Balance balance(SpecNode b) {
+    AssayConfig.Balance dflt = AssayConfig.Balance.DEFAULTS;
+    boolean crossAll = dflt.crossAllStrata();
+    List<List<String>> crossings = new ArrayList<>();
+    String shape = "true, or a list of attribute lists such as [[platform, country]]";
+    if (b.has("cross_strata") && b.raw().get("cross_strata").isBoolean()) {
+      crossAll = b.optionalBoolean("cross_strata").orElse(crossAll);
+    } else {
+      for (SpecNode e : b.list("cross_strata", false, shape)) {
+        if (!e.isArray()) {
+          e.error(
+              null,
+              "expected a list of attribute names, found " + SpecNode.describe(e.raw()),
+              "write the attributes to cross as a list, e.g. [platform, country]");
+          continue;
+        }
+        List<String> attributes = new ArrayList<>();
+        for (int j = 0; j < e.raw().size(); j++) {
+          String a =
+              new SpecNode(e.raw().get(j), e.file(), e.path() + "[" + j + "]", e.problems())
+                  .asString("an attribute name");
+          if (a == null) {
+            continue;
+          }
+          if (attributes.contains(a)) {
+            e.error(null, "attribute '" + a + "' is listed twice", "list each attribute once");
+          }
+          attributes.add(a);
+        }
+        if (attributes.size() < 2) {
+          e.error(
+              null,
+              "a crossing needs at least two attributes, found " + attributes.size(),
+              "list two or more strata attributes, e.g. [platform, country], or remove the entry");
+        }
+        crossings.add(attributes);
+      }
+    }
+    int maxLevels = b.optionalInt("max_levels").orElse(dflt.maxLevels());
+    if (maxLevels < 2) {
+      b.error("max_levels", "max_levels " + maxLevels + " is below 2", "use e.g. 50");
+    }
+    return new AssayConfig.Balance(crossAll, crossings, maxLevels);
   }
 
   private static double probability(SpecNode n, String field, double dflt) {

@@ -110,6 +110,7 @@ final class Definitions {
 
   /** A site configuration with only namespaces and holdouts set (the rest is not read here). */
   static AssayConfig site(List<Namespace> namespaces, List<Holdout> holdouts) {
-    return new AssayConfig(null, null, null, null, null, null, null, null, namespaces, holdouts);
+    return new AssayConfig(
+        null, null, null, null, null, null, null, null, null, namespaces, holdouts);
   }
 }
