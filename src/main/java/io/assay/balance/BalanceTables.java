@@ -1,5 +1,6 @@
 package io.assay.balance;
 
+import io.assay.io.CovariateBalanceTable;
 import io.assay.reconcile.AlertSchema;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class BalanceTables {
   static final String STAGE = "balance";
-  static final String COVARIATE_KIND = "covariate_kind";
+  static final String COVARIATE_KIND = CovariateBalanceTable.KIND;
 
   static final StructType CHECKS =
       StructType.fromDDL(
@@ -29,15 +30,7 @@ final class BalanceTables {
               + " p_value DOUBLE, p_value_adjusted DOUBLE, flagged BOOLEAN,"
               + " skipped_reason STRING, message STRING");
 
-  static final StructType COVARIATES =
-      StructType.fromDDL(
-          "date DATE, experiment STRING, version STRING, covariate STRING, "
-              + COVARIATE_KIND
-              + " STRING, arm STRING, control STRING, n_control BIGINT, n_arm BIGINT,"
-              + " mean_control DOUBLE, mean_arm DOUBLE, sd_control DOUBLE, sd_arm DOUBLE,"
-              + " smd DOUBLE, levels_control MAP<STRING, BIGINT>, levels_arm MAP<STRING, BIGINT>,"
-              + " statistic DOUBLE, df DOUBLE, p_value DOUBLE, p_value_adjusted DOUBLE,"
-              + " flagged BOOLEAN, skipped_reason STRING, message STRING");
+  static final StructType COVARIATES = CovariateBalanceTable.SCHEMA;
 
   /**
    * The rows of {@code covariate_balance} this stage owns; the metrics stage writes {@code

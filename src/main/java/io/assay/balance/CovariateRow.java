@@ -50,6 +50,6 @@ record CovariateRow(
     String skippedReason,
     String message) {
 
-  static final String NUMERIC = "attribute_numeric";
-  static final String CATEGORICAL = "attribute_categorical";
+  static final String NUMERIC = io.assay.io.CovariateBalanceTable.NUMERIC;
+  static final String CATEGORICAL = io.assay.io.CovariateBalanceTable.CATEGORICAL;
 }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
+import io.assay.io.CovariateBalanceTable;
 import io.assay.io.InputProblem;
 import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
@@ -135,6 +136,7 @@ public final class AnalyzeJob {
       Validity validity = Validity.read(spark, ctx, date);
       List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
+      List<Row> covariateRows = new ArrayList<>();
       List<Summary> summaries = new ArrayList<>();
       for (ExperimentDefinition e : experiments) {
         List<MetricResults.Cell> cells = cells(e, statRows);
@@ -149,6 +151,8 @@ public final class AnalyzeJob {
             capValues.put(m, cap.y());
           }
         }
+        covariateRows.addAll(
+            PrePeriodBalance.rows(date, e, metrics, cells, conf.assay().alerts().smd()));
         List<MetricResults.Analysed> analysed = MetricResults.analyse(e, metrics, cells, perDay);
         List<Double> adjusted = MetricResults.adjust(e, analysed);
         resultRows.addAll(
@@ -185,6 +189,13 @@ public final class AnalyzeJob {
           date,
           date,
           null);
+      Outputs.replaceDates(
+          ctx,
+          OutputTables.COVARIATE_BALANCE,
+          spark.createDataFrame(covariateRows, CovariateBalanceTable.SCHEMA),
+          date,
+          date,
+          CovariateBalanceTable.KIND + " = '" + CovariateBalanceTable.PRE_PERIOD_METRIC + "'");
       Outputs.replaceDates(
           ctx,
           OutputTables.EXPERIMENT_DECISIONS,

@@ -93,6 +93,22 @@ class AnalyzeJobTest {
   }
 
   @Test
+  void preperiodValuesJoinTheCovariateBalance(SparkSession spark) {
+    Row r =
+        spark
+            .read()
+            .format("delta")
+            .load(out.resolve("covariate_balance").toString())
+            .filter(col("covariate_kind").equalTo("pre_period_metric"))
+            .first();
+    assertEquals("revenue [-14d, 0d)", r.getAs("covariate"));
+    assertEquals(10L, (long) r.<Long>getAs("n_arm"));
+    // No unit has pre-period revenue: both arms are constant, so the SMD is undefined, not 0.
+    assertNull(r.getAs("smd"));
+    assertEquals("zero_variance", r.getAs("skipped_reason"));
+  }
+
+  @Test
   void aDecisionIsWrittenPerTreatmentArm(SparkSession spark) {
     List<Row> d =
         spark
