@@ -80,9 +80,7 @@ public final class BalanceJob {
     defs.sort(Comparator.comparing(ExperimentDefinition::id));
 
     LOG.info("balance as of {}: counting slices and covariates (one pass over enrollments)", asOf);
-    Dataset<Row> enrollments =
-        Inputs.delta(
-            spark, ctx, OutputTables.ENROLLMENTS, ctx.table(OutputTables.ENROLLMENTS).toString());
+    Dataset<Row> enrollments = Inputs.upstream(spark, ctx, OutputTables.ENROLLMENTS);
     Map<String, BalanceCounts> counts =
         defs.isEmpty()
             ? Map.of()
@@ -211,14 +209,14 @@ public final class BalanceJob {
    */
   private static Map<String, List<ShareChecks.TrafficDay>> traffic(
       SparkSession spark, RunContext ctx, LocalDate asOf) {
-    String path = ctx.table(OutputTables.TRAFFIC_DAILY).toString();
+    String path = ctx.input(OutputTables.TRAFFIC_DAILY).toString();
     Map<String, List<ShareChecks.TrafficDay>> out = new HashMap<>();
     if (!DeltaTable.isDeltaTable(spark, path)) {
       LOG.warn("balance as of {}: no traffic_daily at {}; exposure shares not checked", asOf, path);
       return out;
     }
     List<Row> rows =
-        Inputs.delta(spark, ctx, OutputTables.TRAFFIC_DAILY, path)
+        Inputs.upstream(spark, ctx, OutputTables.TRAFFIC_DAILY)
             .filter(col(DATE).leq(lit(Date.valueOf(asOf))).and(col(ELIGIBLE_UNITS).gt(0)))
             .select(
                 col(DATE),

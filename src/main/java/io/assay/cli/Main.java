@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       ReportCommand.class,
       SqlCommand.class,
+      ReproduceCommand.class,
       StatsCommand.class,
       PowerCommand.class,
       CommandLine.HelpCommand.class

@@ -11,7 +11,23 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** What every Spark stage command does before its work: a run context and a session. */
 final class StageSetup {
+  /**
+   * Set by {@code assay reproduce} while it re-executes a recorded command: where to read the
+   * original run's upstream tables, at which Delta versions, and the scratch root to write to.
+   */
+  record Reproduction(Path inputRoot, Map<String, Long> pins, Path scratchRoot) {}
+
+  private static final ThreadLocal<Reproduction> REPRODUCTION = new ThreadLocal<>();
+
   private StageSetup() {}
+
+  static void reproduce(Reproduction r) {
+    REPRODUCTION.set(r);
+  }
+
+  static void endReproduction() {
+    REPRODUCTION.remove();
+  }
 
   /** A new run's context: output root (option or conf), pseudonym key, the command line. */
   static RunContext context(CommandSpec spec, Conf conf, Path out) {
@@ -28,6 +44,11 @@ final class StageSetup {
             ? PseudonymKey.resolve(conf.assay().privacy(), System.getenv())
             : java.util.Optional.<String>empty();
     var args = spec.root().commandLine().getParseResult().originalArgs();
+    Reproduction r = REPRODUCTION.get();
+    if (r != null) {
+      return RunContext.start(conf, r.scratchRoot(), key, spec.name(), args)
+          .reproducing(r.inputRoot(), r.pins());
+    }
     return RunContext.start(
         conf, out != null ? out : conf.assay().outputRoot(), key, spec.name(), args);
   }

@@ -33,6 +33,16 @@ public final class Inputs {
     return spark.read().format("delta").option("versionAsOf", version).load(path);
   }
 
+  /** Reads an upstream output table (an earlier stage's result) by name. */
+  public static Dataset<Row> upstream(SparkSession spark, RunContext ctx, String table) {
+    return delta(spark, ctx, table, ctx.input(table).toString());
+  }
+
+  /** Whether an upstream output table exists (the stage that writes it has run). */
+  public static boolean upstreamExists(RunContext ctx, String table) {
+    return Tables.isDelta(ctx.input(table).toString());
+  }
+
   /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */
   public static Dataset<Row> table(
       SparkSession spark, RunContext ctx, String name, String path, String format) {

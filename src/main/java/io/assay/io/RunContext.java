@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * written), and — when reproducing an earlier run — the Delta versions to read each input at. The
  * run id is the only value derived from the clock; results never depend on it.
  *
+ * @param inputRoot where upstream output tables are read (the output root, except when reproducing
+ *     a run: then the original run's root, while results go to a scratch root)
  * @param pins input Delta versions to read, by path (empty: read the latest)
  */
 public record RunContext(
@@ -24,6 +26,7 @@ public record RunContext(
     Path outputRoot,
     Optional<String> pseudonymKey,
     RunLog log,
+    Path inputRoot,
     Map<String, Long> pins) {
   private static final DateTimeFormatter ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -38,18 +41,27 @@ public record RunContext(
     Instant now = Instant.now();
     RunLog log = new RunLog(command, args, now);
     conf.experiments().forEach(d -> log.definition(d.id(), d.sha256()));
-    return new RunContext(conf, newRunId(now), outputRoot, key, log, Map.of());
+    return new RunContext(conf, newRunId(now), outputRoot, key, log, outputRoot, Map.of());
   }
 
   /** A context for tests and embedded use: a fixed run id and an empty log. */
   public static RunContext of(Conf conf, String runId, Path outputRoot, Optional<String> key) {
     return new RunContext(
-        conf, runId, outputRoot, key, new RunLog("embedded", List.of(), Instant.now()), Map.of());
+        conf,
+        runId,
+        outputRoot,
+        key,
+        new RunLog("embedded", List.of(), Instant.now()),
+        outputRoot,
+        Map.of());
   }
 
-  /** The same run, reading inputs at the given Delta versions. */
-  public RunContext withPins(Map<String, Long> versions) {
-    return new RunContext(conf, runId, outputRoot, pseudonymKey, log, versions);
+  /**
+   * The same run reproducing another: upstream tables are read from {@code inputRoot} at the pinned
+   * Delta versions, results are written under this context's output root.
+   */
+  public RunContext reproducing(Path inputRoot, Map<String, Long> versions) {
+    return new RunContext(conf, runId, outputRoot, pseudonymKey, log, inputRoot, versions);
   }
 
   /** A new run id: UTC start time plus a random suffix, e.g. {@code 20261125T154500Z-3fa9c1}. */
@@ -59,8 +71,13 @@ public record RunContext(
         + String.format("%06x", ThreadLocalRandom.current().nextInt(0x1000000));
   }
 
-  /** The location of an output table. */
+  /** Where this run writes an output table. */
   public Path table(String name) {
     return outputRoot.resolve(name);
+  }
+
+  /** Where this run reads an upstream output table (written by an earlier stage). */
+  public Path input(String name) {
+    return inputRoot.resolve(name);
   }
 }

@@ -16,7 +16,6 @@ import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.RunContext;
-import io.assay.io.Tables;
 import io.assay.reconcile.Category;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
@@ -74,13 +73,13 @@ public final class AnalyzeJob {
   public static List<Summary> run(SparkSession spark, RunContext ctx, LocalDate date) {
     var conf = ctx.conf();
     Instant asOf = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    String enrollmentsPath = ctx.table(OutputTables.ENROLLMENTS).toString();
-    if (!Tables.isDelta(enrollmentsPath)) {
+    String enrollmentsPath = ctx.input(OutputTables.ENROLLMENTS).toString();
+    if (!Inputs.upstreamExists(ctx, OutputTables.ENROLLMENTS)) {
       throw new InputProblem(
           enrollmentsPath, "no enrollments table; run jobs/assay reconcile first");
     }
     Dataset<Row> enrolled =
-        Inputs.delta(spark, ctx, OutputTables.ENROLLMENTS, enrollmentsPath)
+        Inputs.upstream(spark, ctx, OutputTables.ENROLLMENTS)
             .filter(
                 col("excluded")
                     .equalTo(false)
@@ -368,10 +367,9 @@ public final class AnalyzeJob {
 
     static Validity read(SparkSession spark, RunContext ctx, LocalDate date) {
       Map<String, Boolean> srm = new LinkedHashMap<>();
-      String balance = ctx.table(OutputTables.BALANCE_CHECKS).toString();
-      if (Tables.isDelta(balance)) {
+      if (Inputs.upstreamExists(ctx, OutputTables.BALANCE_CHECKS)) {
         for (Row r :
-            Inputs.delta(spark, ctx, OutputTables.BALANCE_CHECKS, balance)
+            Inputs.upstream(spark, ctx, OutputTables.BALANCE_CHECKS)
                 .filter(
                     col("date")
                         .equalTo(lit(Date.valueOf(date)))
@@ -385,10 +383,9 @@ public final class AnalyzeJob {
       }
       Map<String, Boolean> rec = new LinkedHashMap<>();
       double threshold = ctx.conf().assay().alerts().mismatchRate();
-      String summary = ctx.table(OutputTables.RECONCILIATION_SUMMARY).toString();
-      if (Tables.isDelta(summary)) {
+      if (Inputs.upstreamExists(ctx, OutputTables.RECONCILIATION_SUMMARY)) {
         for (Row r :
-            Inputs.delta(spark, ctx, OutputTables.RECONCILIATION_SUMMARY, summary)
+            Inputs.upstream(spark, ctx, OutputTables.RECONCILIATION_SUMMARY)
                 .filter(col("date").leq(lit(Date.valueOf(date))).and(col("exposures").isNotNull()))
                 .groupBy("experiment", "version")
                 .agg(

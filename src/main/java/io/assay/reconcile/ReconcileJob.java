@@ -213,11 +213,7 @@ public final class ReconcileJob {
     LOG.info("reconcile {}..{}: folding enrollments", from, to);
     Dataset<Row> enrollments =
         Enrollments.fromDays(
-            Inputs.delta(
-                spark,
-                ctx,
-                OutputTables.ENROLLMENT_DAYS,
-                ctx.table(OutputTables.ENROLLMENT_DAYS).toString()),
+            Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS),
             defs,
             site.reconcile().multiArmPolicy());
     Outputs.overwrite(ctx, OutputTables.ENROLLMENTS, enrollments);
@@ -285,9 +281,7 @@ public final class ReconcileJob {
    * multiple_arms} (rate = share of the units exposed that date).
    */
   static Dataset<Row> multipleArms(SparkSession spark, RunContext ctx, Dataset<Row> recomputed) {
-    Dataset<Row> enrollments =
-        Inputs.delta(
-            spark, ctx, OutputTables.ENROLLMENTS, ctx.table(OutputTables.ENROLLMENTS).toString());
+    Dataset<Row> enrollments = Inputs.upstream(spark, ctx, OutputTables.ENROLLMENTS);
     Dataset<Row> newly =
         enrollments
             .filter(col("multiple_arms"))

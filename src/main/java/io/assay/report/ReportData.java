@@ -8,7 +8,6 @@ import io.assay.config.ExperimentDefinition;
 import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
-import io.assay.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -158,8 +157,7 @@ public final class ReportData {
   }
 
   private static Dataset<Row> table(SparkSession spark, RunContext ctx, String name) {
-    String path = ctx.table(name).toString();
-    return Tables.isDelta(path) ? Inputs.delta(spark, ctx, name, path) : null;
+    return Inputs.upstreamExists(ctx, name) ? Inputs.upstream(spark, ctx, name) : null;
   }
 
   private static List<Row> rows(

@@ -4,21 +4,18 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.assay.io.Inputs;
+import io.assay.io.LocalFiles;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
-import io.assay.io.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,11 +78,10 @@ public final class ReportJob {
 
   /** One table's rows for the date (all dates up to it for per-day summaries) as CSV. */
   static void export(SparkSession spark, RunContext ctx, String table, LocalDate date, Path file) {
-    String path = ctx.table(table).toString();
-    if (!Tables.isDelta(path)) {
+    if (!Inputs.upstreamExists(ctx, table)) {
       return;
     }
-    Dataset<Row> t = Inputs.delta(spark, ctx, table, path);
+    Dataset<Row> t = Inputs.upstream(spark, ctx, table);
     boolean history =
         table.equals(OutputTables.RECONCILIATION_SUMMARY)
             || table.equals(OutputTables.INGEST_SUMMARY)
@@ -151,24 +147,10 @@ public final class ReportJob {
   }
 
   static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    LocalFiles.write(file, text);
   }
 
   static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p, e);
-    }
+    LocalFiles.deleteTree(p);
   }
 }

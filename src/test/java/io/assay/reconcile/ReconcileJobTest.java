@@ -43,7 +43,7 @@ import picocli.CommandLine;
  * counts are counted by hand from the lines written below.
  */
 @SparkTest
-class ReconcileJobTest {
+public class ReconcileJobTest {
   static {
     org.apache.logging.log4j.core.config.Configurator.setLevel(
         "io.assay", org.apache.logging.log4j.Level.INFO);
@@ -94,8 +94,29 @@ class ReconcileJobTest {
         id, ts, unit, exp, version, arm, a);
   }
 
+  /** The logs root written by {@link #logs()}. */
+  public static Path logsRoot() {
+    return logs;
+  }
+
+  /** The test conf, configured to read the pseudonymization key from a file beside it. */
+  public static Path confWithKeyFile() throws Exception {
+    Path keyFile = conf.getParent().resolve("pseudonym.key");
+    Files.writeString(keyFile, KEY);
+    Path site = conf.resolve("assay.yaml");
+    String text = Files.readString(site);
+    if (!text.contains("key_file")) {
+      Files.writeString(
+          site,
+          text.replace(
+              "  key_env: ASSAY_PSEUDONYM_KEY\n",
+              "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    }
+    return conf;
+  }
+
   @BeforeAll
-  static void logs() throws Exception {
+  public static void logs() throws Exception {
     conf = TestConf.copy();
     Files.delete(conf.resolve(DefinitionLock.FILE_NAME));
     c = ConfigLoader.load(conf);
@@ -304,15 +325,7 @@ class ReconcileJobTest {
   void theCommandPrintsTheAccountingAndExits3OnAlertsWhenAsked(SparkSession spark)
       throws Exception {
     Path out = Fixtures.tempDir("out-");
-    Path keyFile = conf.getParent().resolve("pseudonym.key");
-    Files.writeString(keyFile, KEY);
-    Path site = conf.resolve("assay.yaml");
-    Files.writeString(
-        site,
-        Files.readString(site)
-            .replace(
-                "  key_env: ASSAY_PSEUDONYM_KEY\n",
-                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    confWithKeyFile();
     StringWriter text = new StringWriter();
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(text));

@@ -1,0 +1,222 @@
+package io.assay.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.format_string;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.assay.config.Conf;
+import io.assay.config.ConfigException;
+import io.assay.config.ExperimentDefinition;
+import io.assay.io.Inputs;
+import io.assay.io.LocalFiles;
+import io.assay.io.OutputTables;
+import io.assay.io.SparkSessions;
+import io.assay.io.Tables;
+import io.assay.pipeline.Definitions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code assay reproduce}: re-runs a recorded run with the same definitions and the same input
+ * versions (Delta time travel), into a scratch root, and compares every table it wrote with what
+ * the original run wrote.
+ */
+@Command(
+    name = "reproduce",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Re-run a recorded run with its definitions and pinned input versions; compare the results.",
+      "Reads the run from the runs table, checks that every definition it used is unchanged,",
+      "re-executes its command line reading every Delta input at the version the run read, writing",
+      "to <output.root>/_reproduce/<run-id>, and compares each output table with the rows the run",
+      "wrote (doubles to 9 significant digits). Exit 0 when equal, 1 with the differences."
+    })
+public final class ReproduceCommand implements Callable<Integer> {
+  @Mixin ConfOption conf;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--run-id",
+      required = true,
+      paramLabel = "ID",
+      description = "The run to reproduce.")
+  String runId;
+
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root holding the run (default: output.root).")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Conf c = Definitions.load(conf.dir());
+    Path root = out != null ? out : c.assay().outputRoot();
+    SparkSession spark = SparkSessions.getOrCreate("assay-reproduce", "local[*]", Map.of());
+    PrintWriter o = spec.commandLine().getOut();
+    String runs = root.resolve(OutputTables.RUNS).toString();
+    if (!Tables.isDelta(runs)) {
+      throw new UsageProblem("no runs table under " + root + "; pass --out ROOT of the run");
+    }
+    List<Row> found =
+        spark
+            .read()
+            .format("delta")
+            .load(runs)
+            .filter(col("run_id").equalTo(runId))
+            .collectAsList();
+    if (found.isEmpty()) {
+      throw new UsageProblem("no run '" + runId + "' in " + runs);
+    }
+    Row run = found.get(0);
+    checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")));
+
+    Map<String, Long> pins = new LinkedHashMap<>();
+    List<String> changed = new ArrayList<>();
+    for (Row in : run.<Row>getList(run.fieldIndex("inputs"))) {
+      String path = in.getAs("path");
+      if (!in.isNullAt(in.fieldIndex("delta_version"))) {
+        pins.put(path, in.<Long>getAs("delta_version"));
+      } else {
+        String now = Inputs.fingerprint(spark, path);
+        if (!now.equals(in.getAs("fingerprint"))) {
+          changed.add(path + " (was " + in.getAs("fingerprint") + ", now " + now + ")");
+        }
+      }
+    }
+    List<String> args = new ArrayList<>(run.getList(run.fieldIndex("args")));
+    int confAt = args.indexOf("--conf");
+    if (confAt >= 0 && confAt + 1 < args.size()) {
+      args.set(confAt + 1, run.getAs("conf_dir"));
+    } else {
+      args.add(1, "--conf");
+      args.add(2, run.getAs("conf_dir"));
+    }
+    Path scratch = root.resolve("_reproduce").resolve(runId);
+    LocalFiles.deleteTree(scratch);
+    o.printf("reproducing %s: %s%n", runId, String.join(" ", args));
+    for (String ch : changed) {
+      o.printf("  WARNING input changed since the run: %s%n", ch);
+    }
+    StringWriter rerunOut = new StringWriter();
+    CommandLine rerun = Main.commandLine();
+    rerun.setOut(new PrintWriter(rerunOut));
+    rerun.setErr(new PrintWriter(rerunOut));
+    int code;
+    StageSetup.reproduce(new StageSetup.Reproduction(root, pins, scratch));
+    try {
+      code = rerun.execute(args.toArray(String[]::new));
+    } finally {
+      StageSetup.endReproduction();
+    }
+    if (code != ExitCodes.OK && code != ExitCodes.ALERT) {
+      o.printf("the re-run failed (exit %d):%n%s%n", code, rerunOut);
+      o.flush();
+      return ExitCodes.FAILURE;
+    }
+    boolean equal = true;
+    List<Row> outputs = run.getList(run.fieldIndex("outputs"));
+    if (outputs.isEmpty()) {
+      o.println("  the run wrote no tables: nothing to compare");
+    }
+    for (Row output : outputs) {
+      String name = output.getAs("name");
+      Dataset<Row> original =
+          spark
+              .read()
+              .format("delta")
+              .option("versionAsOf", output.<Long>getAs("delta_version"))
+              .load(output.<String>getAs("path"))
+              .filter(col("run_id").equalTo(runId));
+      Dataset<Row> again = spark.read().format("delta").load(scratch.resolve(name).toString());
+      Dataset<Row> a = comparable(original);
+      Dataset<Row> b = comparable(again);
+      long onlyOriginal = a.exceptAll(b).count();
+      long onlyAgain = b.exceptAll(a).count();
+      if (onlyOriginal == 0 && onlyAgain == 0) {
+        o.printf("  %-28s equal (%d rows)%n", name, a.count());
+      } else {
+        equal = false;
+        o.printf(
+            "  %-28s DIFFERENT: %d row(s) only in the original, %d only in the reproduction%n",
+            name, onlyOriginal, onlyAgain);
+        for (Row r : a.exceptAll(b).limit(3).collectAsList()) {
+          o.printf("      original:     %s%n", r);
+        }
+        for (Row r : b.exceptAll(a).limit(3).collectAsList()) {
+          o.printf("      reproduction: %s%n", r);
+        }
+      }
+    }
+    o.println(equal ? "reproduced: every output equals the original run's" : "NOT reproduced");
+    o.flush();
+    return equal ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  private static void checkDefinitions(Conf c, Map<String, String> recorded) {
+    List<io.assay.config.Problem> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : recorded.entrySet()) {
+      ExperimentDefinition d =
+          c.experiments().stream().filter(x -> x.id().equals(e.getKey())).findFirst().orElse(null);
+      if (d == null) {
+        problems.add(
+            new io.assay.config.Problem(
+                c.dir().toString(),
+                "experiments",
+                e.getKey() + " used by the run is missing",
+                "restore experiments/" + e.getKey().replace('@', '/') + ".yaml"));
+      } else if (!d.sha256().equals(e.getValue())) {
+        problems.add(
+            new io.assay.config.Problem(
+                d.sourceFile(),
+                "",
+                d.id() + " changed since the run (sha256 differs)",
+                "restore the file from version control"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems, List.of());
+    }
+  }
+
+  /** Drops run stamps; doubles to 9 significant digits, nested values as JSON. */
+  static Dataset<Row> comparable(Dataset<Row> t) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : t.schema().fields()) {
+      if (f.name().equals("run_id") || f.name().equals("schema_version")) {
+        continue;
+      }
+      Column c = col(f.name());
+      if (f.dataType().equals(DataTypes.DoubleType)) {
+        c = format_string("%.9g", c);
+      } else if (f.dataType() instanceof MapType
+          || f.dataType() instanceof ArrayType
+          || f.dataType() instanceof StructType) {
+        c = to_json(c);
+      }
+      cols.add(c.cast(DataTypes.StringType).as(f.name()));
+    }
+    return t.select(cols.toArray(Column[]::new));
+  }
+}
