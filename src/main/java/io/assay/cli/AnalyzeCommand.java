@@ -54,7 +54,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     var summaries = Runs.record(spark, ctx, () -> AnalyzeJob.run(spark, ctx, d));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("analyze as of %s  run %s  → %s%n", d, ctx.runId(), ctx.outputRoot());
+    boolean failed = false;
     for (var s : summaries) {
+      if (s.error() != null) {
+        failed = true;
+        o.printf("  %-28s FAILED: %s%n", s.experiment() + "@" + s.version(), s.error());
+        continue;
+      }
       o.printf(
           "  %-28s units %9d  results %4d  %s%n",
           s.experiment() + "@" + s.version(),
@@ -63,6 +69,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
           String.join(", ", s.decisions()));
     }
     o.flush();
-    return ExitCodes.OK;
+    return failed ? ExitCodes.FAILURE : ExitCodes.OK;
   }
 }

@@ -1,8 +1,6 @@
 package io.assay.cli;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.format_string;
-import static org.apache.spark.sql.functions.to_json;
 
 import io.assay.config.Conf;
 import io.assay.config.ConfigException;
@@ -11,6 +9,7 @@ import io.assay.io.Inputs;
 import io.assay.io.LocalFiles;
 import io.assay.io.OutputTables;
 import io.assay.io.SparkSessions;
+import io.assay.io.TableComparison;
 import io.assay.io.Tables;
 import io.assay.pipeline.Definitions;
 import java.io.PrintWriter;
@@ -21,15 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,8 +143,8 @@ public final class ReproduceCommand implements Callable<Integer> {
               .load(output.<String>getAs("path"))
               .filter(col("run_id").equalTo(runId));
       Dataset<Row> again = spark.read().format("delta").load(scratch.resolve(name).toString());
-      Dataset<Row> a = comparable(original);
-      Dataset<Row> b = comparable(again);
+      Dataset<Row> a = TableComparison.comparable(original);
+      Dataset<Row> b = TableComparison.comparable(again);
       long onlyOriginal = a.exceptAll(b).count();
       long onlyAgain = b.exceptAll(a).count();
       if (onlyOriginal == 0 && onlyAgain == 0) {
@@ -198,25 +191,5 @@ public final class ReproduceCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems, List.of());
     }
-  }
-
-  /** Drops run stamps; doubles to 9 significant digits, nested values as JSON. */
-  static Dataset<Row> comparable(Dataset<Row> t) {
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : t.schema().fields()) {
-      if (f.name().equals("run_id") || f.name().equals("schema_version")) {
-        continue;
-      }
-      Column c = col(f.name());
-      if (f.dataType().equals(DataTypes.DoubleType)) {
-        c = format_string("%.9g", c);
-      } else if (f.dataType() instanceof MapType
-          || f.dataType() instanceof ArrayType
-          || f.dataType() instanceof StructType) {
-        c = to_json(c);
-      }
-      cols.add(c.cast(DataTypes.StringType).as(f.name()));
-    }
-    return t.select(cols.toArray(Column[]::new));
   }
 }

@@ -63,13 +63,28 @@ public final class Inputs {
     }
   }
 
-  /** The latest version of a Delta table. */
+  /**
+   * The latest version of a Delta table: the highest commit file in {@code _delta_log} (every
+   * version has one; log cleanup only removes old ones). A listing, not a Spark job.
+   */
   public static long latestVersion(SparkSession spark, String path) {
-    return io.delta.tables.DeltaTable.forPath(spark, path)
-        .history(1)
-        .select("version")
-        .head()
-        .getLong(0);
+    try {
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long latest = -1;
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(log)) {
+        String name = s.getPath().getName();
+        if (name.matches("\\d{20}\\.json")) {
+          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      if (latest < 0) {
+        throw new InputProblem(path, "no Delta commit in _delta_log");
+      }
+      return latest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the Delta log of " + path, e);
+    }
   }
 
   /** {@code files=N;bytes=B;sha256=…} over the sorted (relative path, size) list. */

@@ -33,6 +33,30 @@ public final class Outputs {
     record(rows.sparkSession(), ctx, table);
   }
 
+  /**
+   * Upserts rows by key: rows whose key exists replace the stored row, new keys are inserted, other
+   * rows are untouched (one Delta MERGE commit; the table is created on first use).
+   */
+  public static void merge(RunContext ctx, String table, Dataset<Row> rows, List<String> keys) {
+    Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
+    String path = ctx.table(table).toString();
+    if (!Tables.isDelta(path)) {
+      DeltaTables.overwrite(stamped, ctx.table(table), List.of());
+    } else {
+      String on =
+          String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
+      io.delta.tables.DeltaTable.forPath(rows.sparkSession(), path)
+          .as("t")
+          .merge(stamped.as("s"), on)
+          .whenMatched()
+          .updateAll()
+          .whenNotMatched()
+          .insertAll()
+          .execute();
+    }
+    record(rows.sparkSession(), ctx, table);
+  }
+
   private static void record(SparkSession spark, RunContext ctx, String table) {
     String path = ctx.table(table).toString();
     ctx.log().output(new RunLog.Output(table, path, Inputs.latestVersion(spark, path)));

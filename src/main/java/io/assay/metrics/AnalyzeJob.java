@@ -16,6 +16,7 @@ import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.RunContext;
+import io.assay.io.RunLog;
 import io.assay.reconcile.Category;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
@@ -63,7 +64,12 @@ public final class AnalyzeJob {
 
   /** What the job did, per experiment version, for the command's summary lines. */
   public record Summary(
-      String experiment, String version, long enrolledUnits, int results, List<String> decisions) {}
+      String experiment,
+      String version,
+      long enrolledUnits,
+      int results,
+      List<String> decisions,
+      String error) {}
 
   /** Segment of the cumulative series: units enrolled through the date in segment_value. */
   public static final String ENROLLED_THROUGH = "enrolled_through";
@@ -138,48 +144,33 @@ public final class AnalyzeJob {
       List<Row> covariateRows = new ArrayList<>();
       List<Summary> summaries = new ArrayList<>();
       for (ExperimentDefinition e : experiments) {
-        List<MetricResults.Cell> cells = cells(e, statRows);
         long units = perExperiment.get(e.id())[0];
-        Double perDay = enrollmentPerDay(e, units, asOf);
-        Map<String, MetricDefinition> metrics = new LinkedHashMap<>();
-        Map<String, Double> capValues = new LinkedHashMap<>();
-        for (String m : e.metrics().all()) {
-          metrics.put(m, conf.catalog().metric(m).orElseThrow());
-          var cap = caps.get(new MetricStats.CapKey(e.key(), e.version().toString(), m));
-          if (cap != null) {
-            capValues.put(m, cap.y());
-          }
+        // One experiment's failure is recorded and does not stop the others.
+        try {
+          summaries.add(
+              analyseExperiment(
+                  ctx,
+                  e,
+                  date,
+                  asOf,
+                  units,
+                  statRows,
+                  caps,
+                  validity,
+                  resultRows,
+                  decisionRows,
+                  covariateRows));
+          ctx.log()
+              .step(new RunLog.Step("analyze", e.key(), e.version().toString(), "succeeded", null));
+        } catch (RuntimeException ex) {
+          LOG.error("analyze {} {}: failed", date, e.id(), ex);
+          ctx.log()
+              .step(
+                  new RunLog.Step(
+                      "analyze", e.key(), e.version().toString(), "failed", ex.toString()));
+          summaries.add(
+              new Summary(e.key(), e.version().toString(), units, 0, List.of(), ex.toString()));
         }
-        covariateRows.addAll(
-            PrePeriodBalance.rows(date, e, metrics, cells, conf.assay().alerts().smd()));
-        List<MetricResults.Analysed> analysed = MetricResults.analyse(e, metrics, cells, perDay);
-        List<Double> adjusted = MetricResults.adjust(e, analysed);
-        resultRows.addAll(
-            MetricResults.rows(
-                date, e, analysed, adjusted, capValues, conf.assay().privacy().minCellSize()));
-        List<String> verdicts = new ArrayList<>();
-        for (String arm : e.armKeys()) {
-          if (arm.equals(e.control())) {
-            continue;
-          }
-          Verdict v = decide(e, arm, analysed, adjusted, validity, date);
-          verdicts.add(arm + ": " + v.decision());
-          decisionRows.add(
-              RowFactory.create(
-                  Date.valueOf(date),
-                  e.key(),
-                  e.version().toString(),
-                  arm,
-                  v.decision().name().toLowerCase(java.util.Locale.ROOT),
-                  v.reasons(),
-                  validity.srmFailed(e),
-                  validity.srmChecked(e),
-                  validity.reconciliationFailed(e),
-                  plannedSampleReached(e, arm, analysed, date),
-                  units));
-        }
-        summaries.add(
-            new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts));
       }
       Outputs.replaceDates(
           ctx,
@@ -206,6 +197,61 @@ public final class AnalyzeJob {
     } finally {
       values.unpersist();
     }
+  }
+
+  /** Analyses one experiment version and appends its rows; returns its summary. */
+  private static Summary analyseExperiment(
+      RunContext ctx,
+      ExperimentDefinition e,
+      LocalDate date,
+      Instant asOf,
+      long units,
+      List<Row> statRows,
+      Map<MetricStats.CapKey, MetricStats.Caps> caps,
+      Validity validity,
+      List<Row> resultRows,
+      List<Row> decisionRows,
+      List<Row> covariateRows) {
+    List<MetricResults.Cell> cells = cells(e, statRows);
+    Double perDay = enrollmentPerDay(e, units, asOf);
+    Map<String, MetricDefinition> metrics = new LinkedHashMap<>();
+    Map<String, Double> capValues = new LinkedHashMap<>();
+    for (String m : e.metrics().all()) {
+      metrics.put(m, ctx.conf().catalog().metric(m).orElseThrow());
+      var cap = caps.get(new MetricStats.CapKey(e.key(), e.version().toString(), m));
+      if (cap != null) {
+        capValues.put(m, cap.y());
+      }
+    }
+    covariateRows.addAll(
+        PrePeriodBalance.rows(date, e, metrics, cells, ctx.conf().assay().alerts().smd()));
+    List<MetricResults.Analysed> analysed = MetricResults.analyse(e, metrics, cells, perDay);
+    List<Double> adjusted = MetricResults.adjust(e, analysed);
+    resultRows.addAll(
+        MetricResults.rows(
+            date, e, analysed, adjusted, capValues, ctx.conf().assay().privacy().minCellSize()));
+    List<String> verdicts = new ArrayList<>();
+    for (String arm : e.armKeys()) {
+      if (arm.equals(e.control())) {
+        continue;
+      }
+      Verdict v = decide(e, arm, analysed, adjusted, validity, date);
+      verdicts.add(arm + ": " + v.decision());
+      decisionRows.add(
+          RowFactory.create(
+              Date.valueOf(date),
+              e.key(),
+              e.version().toString(),
+              arm,
+              v.decision().name().toLowerCase(java.util.Locale.ROOT),
+              v.reasons(),
+              validity.srmFailed(e),
+              validity.srmChecked(e),
+              validity.reconciliationFailed(e),
+              plannedSampleReached(e, arm, analysed, date),
+              units));
+    }
+    return new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts, null);
   }
 
   /** The collected sufficient statistics of one experiment version, grouped into cells. */

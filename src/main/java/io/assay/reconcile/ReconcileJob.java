@@ -210,13 +210,20 @@ public final class ReconcileJob {
         to,
         null);
 
-    LOG.info("reconcile {}..{}: folding enrollments", from, to);
-    Dataset<Row> enrollments =
-        Enrollments.fromDays(
-            Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS),
-            defs,
-            site.reconcile().multiArmPolicy());
-    Outputs.overwrite(ctx, OutputTables.ENROLLMENTS, enrollments);
+    LOG.info("reconcile {}..{}: folding enrollments of the units seen", from, to);
+    // Only units with exposures in this run can change: refold them from all their days and merge.
+    Dataset<Row> changed =
+        Enrollments.days(recomputed, ctx.pseudonymKey())
+            .select(EXPERIMENT, VERSION, "unit_key")
+            .distinct();
+    Dataset<Row> days =
+        Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS)
+            .join(changed, new String[] {EXPERIMENT, VERSION, "unit_key"}, "left_semi");
+    Outputs.merge(
+        ctx,
+        OutputTables.ENROLLMENTS,
+        Enrollments.fromDays(days, defs, site.reconcile().multiArmPolicy()),
+        List.of(EXPERIMENT, VERSION, "unit_key"));
 
     Dataset<Row> multi = multipleArms(spark, ctx, recomputed);
     Outputs.replaceDates(

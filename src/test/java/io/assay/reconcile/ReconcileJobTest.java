@@ -52,7 +52,7 @@ public class ReconcileJobTest {
   static Path conf;
   static Conf c;
   static Path logs;
-  static final String KEY = "test-pseudonym-key";
+  public static final String KEY = "test-pseudonym-key";
   static final Map<String, String> US_IOS = Map.of("country", "US", "platform", "ios");
   static final List<String> UNIT_IDS = new ArrayList<>();
 

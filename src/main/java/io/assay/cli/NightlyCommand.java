@@ -1,0 +1,86 @@
+package io.assay.cli;
+
+import io.assay.config.Conf;
+import io.assay.io.RunContext;
+import io.assay.pipeline.Definitions;
+import io.assay.pipeline.NightlyPlan;
+import io.assay.pipeline.NightlyRunner;
+import io.assay.pipeline.Runs;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code assay nightly}: reconcile → balance → analyze → report for a date or a backfill range. */
+@Command(
+    name = "nightly",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run every stage for a date (or --from/--to for a backfill): reconcile, balance, analyze, report.",
+      "Builds the plan first (--dry-run prints it). A date whose logs have not landed is a logged",
+      "skip. One experiment's failure does not stop the others. Exit 0 ok, 1 failure, 2 bad",
+      "configuration, 3 alerts with --fail-on-alert."
+    })
+public final class NightlyCommand implements Callable<Integer> {
+  @Mixin ConfOption conf;
+  @Mixin DateRange range;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--logs",
+      paramLabel = "PATH",
+      description = "Exposure logs root (default: data.logs).")
+  Path logs;
+
+  @Option(
+      names = "--format",
+      paramLabel = "json|parquet|delta",
+      description = "Log format (default: data.logs_format).")
+  String format;
+
+  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
+  Path out;
+
+  @Option(names = "--dry-run", description = "Print the plan and exit without running it.")
+  boolean dryRun;
+
+  @Option(names = "--fail-on-alert", description = "Exit 3 when an alert was raised.")
+  boolean failOnAlert;
+
+  @Override
+  public Integer call() {
+    Conf c = Definitions.load(conf.dir());
+    Path logRoot = logs != null ? logs : c.assay().logs();
+    String fmt = format != null ? format : c.assay().logsFormat();
+    if (!java.util.List.of("json", "parquet", "delta").contains(fmt)) {
+      throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
+    }
+    NightlyPlan plan = NightlyPlan.of(c, logRoot, fmt, range.from(), range.to());
+    PrintWriter o = spec.commandLine().getOut();
+    if (dryRun) {
+      o.print(plan.render());
+      o.flush();
+      return ExitCodes.OK;
+    }
+    RunContext ctx = StageSetup.context(spec, c, out);
+    SparkSession spark = StageSetup.spark("nightly", range.from() + ".." + range.to());
+    NightlyRunner.Outcome r =
+        Runs.record(spark, ctx, () -> NightlyRunner.run(spark, ctx, plan, logRoot, fmt));
+    o.printf(
+        "nightly %s..%s  run %s  → %s%n", range.from(), range.to(), ctx.runId(), ctx.outputRoot());
+    r.lines().forEach(l -> o.println("  " + l));
+    if (r.lastReport() != null) {
+      o.printf("reports: %s%n", r.lastReport().toAbsolutePath());
+    }
+    o.flush();
+    if (r.failed()) {
+      return ExitCodes.FAILURE;
+    }
+    return failOnAlert && r.alerted() ? ExitCodes.ALERT : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,162 @@
+package io.assay.pipeline;
+
+import io.assay.balance.BalanceJob;
+import io.assay.io.RunContext;
+import io.assay.io.RunLog;
+import io.assay.metrics.AnalyzeJob;
+import io.assay.reconcile.ReconcileJob;
+import io.assay.report.ReportJob;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes a {@link NightlyPlan}: per date, reconcile → balance → analyze → report, each under a
+ * named Spark job group ({@code nightly date=D stage=S}) and with one summary line per experiment.
+ * A date that is not ready is skipped and logged. A failed stage fails only its date's later stages
+ * (they would read stale inputs); within balance and analyze one experiment's failure does not stop
+ * the others. Every outcome is a step in the run log.
+ */
+public final class NightlyRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(NightlyRunner.class);
+
+  /** What happened: summary lines, and whether anything failed or alerted. */
+  public record Outcome(List<String> lines, boolean failed, boolean alerted, Path lastReport) {}
+
+  private NightlyRunner() {}
+
+  public static Outcome run(
+      SparkSession spark, RunContext ctx, NightlyPlan plan, Path logs, String format) {
+    List<String> lines = new ArrayList<>();
+    Set<LocalDate> broken = new HashSet<>();
+    boolean failed = false;
+    boolean alerted = false;
+    Path lastReport = null;
+    for (NightlyPlan.Item item : plan.items()) {
+      LocalDate d = item.date();
+      String stage = item.stage().code();
+      if (!item.ready()) {
+        line(lines, d, stage, "SKIPPED " + item.reason());
+        ctx.log().step(new RunLog.Step(stage, null, null, "skipped", item.reason()));
+        continue;
+      }
+      if (broken.contains(d)) {
+        line(lines, d, stage, "SKIPPED: an earlier stage of this date failed");
+        ctx.log().step(new RunLog.Step(stage, null, null, "skipped", "upstream failed"));
+        continue;
+      }
+      spark
+          .sparkContext()
+          .setJobGroup("nightly date=" + d + " stage=" + stage, "assay nightly", false);
+      try {
+        switch (item.stage()) {
+          case RECONCILE -> {
+            ReconcileJob.Result r = ReconcileJob.run(spark, ctx, logs, format, d, d);
+            for (var c : r.dates()) {
+              line(
+                  lines,
+                  d,
+                  stage,
+                  String.format(
+                      "input %d = accepted %d + duplicates %d + quarantined %d",
+                      c.input(), c.accepted(), c.duplicates(), c.quarantined()));
+            }
+            for (var e : r.experiments()) {
+              line(
+                  lines,
+                  d,
+                  stage,
+                  String.format(
+                      "%s@%s accepted %d, match rate %.4f",
+                      e.experiment(),
+                      e.version(),
+                      e.accepted(),
+                      e.accepted() == 0 ? 1.0 : (double) e.matched() / e.accepted()));
+            }
+            for (var a : r.alerts()) {
+              alerted = true;
+              line(
+                  lines,
+                  d,
+                  stage,
+                  String.format(
+                      "ALERT %s@%s mismatch rate %.4f > %.4f",
+                      a.experiment(), a.version(), a.mismatchRate(), a.threshold()));
+            }
+          }
+          case BALANCE -> {
+            BalanceJob.Result r = BalanceJob.run(spark, ctx, d);
+            for (var s : r.experiments()) {
+              line(
+                  lines,
+                  d,
+                  stage,
+                  String.format(
+                      "%s units %d, SRM overall p %s, %d slice(s) flagged",
+                      s.experiment(),
+                      s.units(),
+                      s.overallP() == null ? "-" : String.format("%.2g", s.overallP()),
+                      s.slicesFlagged()));
+            }
+            for (var f : r.failures()) {
+              failed = true;
+              line(lines, d, stage, "FAILED " + f.experiment() + ": " + f.error());
+            }
+            for (var a : r.alerts()) {
+              alerted = true;
+              line(lines, d, stage, "ALERT " + a.message());
+            }
+          }
+          case ANALYZE -> {
+            for (var s : AnalyzeJob.run(spark, ctx, d)) {
+              if (s.error() != null) {
+                failed = true;
+                line(
+                    lines,
+                    d,
+                    stage,
+                    "FAILED " + s.experiment() + "@" + s.version() + ": " + s.error());
+              } else {
+                line(
+                    lines,
+                    d,
+                    stage,
+                    String.format(
+                        "%s@%s units %d, %s",
+                        s.experiment(),
+                        s.version(),
+                        s.enrolledUnits(),
+                        String.join(", ", s.decisions())));
+              }
+            }
+          }
+          case REPORT -> {
+            ReportJob.Result r = ReportJob.run(spark, ctx, d);
+            lastReport = r.reports().resolve("index.html");
+            line(lines, d, stage, r.experiments().size() + " report(s) → " + lastReport);
+          }
+        }
+        ctx.log().step(new RunLog.Step(stage, null, null, "succeeded", d.toString()));
+      } catch (RuntimeException e) {
+        failed = true;
+        broken.add(d);
+        LOG.error("nightly {} {}: failed", d, stage, e);
+        line(lines, d, stage, "FAILED: " + e.getMessage());
+        ctx.log().step(new RunLog.Step(stage, null, null, "failed", d + ": " + e));
+      }
+    }
+    return new Outcome(lines, failed, alerted, lastReport);
+  }
+
+  private static void line(List<String> lines, LocalDate d, String stage, String text) {
+    String l = String.format("%s %-9s %s", d, stage, text);
+    LOG.info(l);
+    lines.add(l);
+  }
+}
