@@ -117,6 +117,7 @@ public class ReconcileJobTest {
 
   @BeforeAll
   public static void logs() throws Exception {
+    UNIT_IDS.clear(); // other test classes call logs() too: pick the same units every time
     conf = TestConf.copy();
     Files.delete(conf.resolve(DefinitionLock.FILE_NAME));
     c = ConfigLoader.load(conf);
@@ -162,7 +163,14 @@ public class ReconcileJobTest {
     d2.add(line("e4", "2026-11-02T11:00:00Z", wrong, ck, "1.0.0", wrongArm, US_IOS)); // wrong arm
     d2.add(line("e5", "2026-11-02T10:00:00Z", jp, ck, "1.0.0", "control", Map.of("country", "JP")));
     d2.add(
-        line("e6", "2026-10-20T10:00:00Z", m1, ck, "1.0.0", "control", US_IOS)); // outside window
+        line(
+            "e6",
+            "2026-10-20T10:00:00Z",
+            m1,
+            ck,
+            "1.0.0",
+            arm(ck, m1, US_IOS, nov2),
+            US_IOS)); // outside window
     d2.add(line("e7", "2026-11-02T10:00:00Z", holdout, ck, "1.0.0", "control", US_IOS));
     d2.add(line("e8", "2026-11-02T10:00:00Z", ns, "pricing_banner", "1.0.0", "banner", US_IOS));
     d2.add(line("e9", "2026-11-01T12:00:00Z", notTraffic, "search_ranking", "1.0.0", "ltr_v1", sr));
