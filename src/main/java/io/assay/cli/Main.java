@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       SqlCommand.class,
       ReproduceCommand.class,
+      BenchCommand.class,
       StatsCommand.class,
       PowerCommand.class,
       CommandLine.HelpCommand.class
