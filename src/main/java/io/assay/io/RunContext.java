@@ -53,7 +53,7 @@ public record RunContext(
   }
 
   /** SHA-256 (hex) of a file's bytes, or {@code missing}. */
-  static String fileSha256(Path file) {
+  public static String fileSha256(Path file) {
     try {
       byte[] digest =
           java.security.MessageDigest.getInstance("SHA-256")
