@@ -106,7 +106,7 @@ final class EffectTruth {
 
   /**
    * {@code {enrollment: {experiment: {version, units, units_by_arm}}, effects: {experiment: {arm:
-   * {metric: {kind, relative, control_mean, treatment_mean}}}}}}.
+   * {metric: {kind, absolute, relative, control_mean, treatment_mean}}}}}}.
    */
   ObjectNode compute(Dataset<Row> units) {
     Dataset<Row> enrolled =
@@ -192,6 +192,7 @@ final class EffectTruth {
             continue;
           }
           double[] cm = means.get();
+          metric.put("absolute", cm[1] - cm[0]);
           metric.put("relative", cm[1] / cm[0] - 1);
           metric.put("control_mean", cm[0]);
           metric.put("treatment_mean", cm[1]);

@@ -369,8 +369,9 @@ public final class ExposureLog {
               .otherwise(
                   draws.id(
                       "event:extra", kind, col(Units.UNIT_ID), experiment, unix_millis(faultyTs)));
-      Column lateDate =
-          date_add(to_date(ts), floor(detail.multiply(2)).plus(1).cast(DataTypes.IntegerType));
+      // A late event lands in the next day's partition; every other row (an outside-window one
+      // too: a client with a wrong clock) in the partition of the day it was logged.
+      Column lateDate = date_add(to_date(ts), 1);
       return row(
           id,
           faultyTs,
@@ -395,7 +396,7 @@ public final class ExposureLog {
               Map.of(QuarantineReason.UNKNOWN_VERSION.code(), lit(FaultPlan.UNKNOWN_VERSION)),
               col(OnlineSystem.VERSION)),
           byKind(kind, arms, servedArm),
-          byKind(kind, Map.of(Fault.LATE.code(), lateDate), to_date(faultyTs)),
+          byKind(kind, Map.of(Fault.LATE.code(), lateDate), to_date(ts)),
           byKind(kind, faults, nullString()),
           when(quarantined, kind),
           byKind(kind, categories, lit(Category.MATCH.code())),

@@ -14,11 +14,14 @@ public enum Fault {
   DUPLICATES(Category.MATCH),
   /** A clean event logged with another arm of the definition (instead of the served one). */
   WRONG_ARM(Category.WRONG_ARM),
-  /** A clean event written into the partition one or two days after its timestamp's date. */
+  /** A clean event written into the partition of the day after its timestamp's date. */
   LATE(Category.MATCH),
   /** An extra event, on top of the correct ones, in another arm. */
   MULTIPLE_ARMS(Category.WRONG_ARM),
-  /** An extra copy of an event with its timestamp moved before the start or to/after the end. */
+  /**
+   * An extra copy of an event with its timestamp moved before the start or to/after the end,
+   * written to the partition of the day it was logged (a client with a wrong clock).
+   */
   OUTSIDE_WINDOW(Category.OUTSIDE_WINDOW),
   /** An extra event of a unit the eligibility condition excludes. */
   NOT_ELIGIBLE(Category.NOT_ELIGIBLE),

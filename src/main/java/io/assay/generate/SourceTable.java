@@ -22,12 +22,23 @@ public record SourceTable(
     if (s.isEmpty()) {
       return new SourceTable(c, c.code(), "parquet", MetricEvents.UNIT_ID, MetricEvents.TS);
     }
-    Path root = conf.assay().dataRoot().toAbsolutePath().normalize();
-    Path p = s.get().path().toAbsolutePath().normalize();
-    String relative =
-        p.startsWith(root) ? root.relativize(p).toString() : p.getFileName().toString();
     return new SourceTable(
-        c, relative, s.get().format(), s.get().unitColumn(), s.get().timeColumn());
+        c,
+        underDataRoot(conf, s.get().path()),
+        s.get().format(),
+        s.get().unitColumn(),
+        s.get().timeColumn());
+  }
+
+  /**
+   * A configured path relative to {@code data.root} (its file name when it lies elsewhere): where
+   * the generator writes it under the world's directory, so a conf whose {@code data.root} is the
+   * world finds it.
+   */
+  public static String underDataRoot(Conf conf, Path configured) {
+    Path root = conf.assay().dataRoot().toAbsolutePath().normalize();
+    Path p = configured.toAbsolutePath().normalize();
+    return p.startsWith(root) ? root.relativize(p).toString() : p.getFileName().toString();
   }
 
   public boolean delta() {

@@ -47,7 +47,6 @@ public final class WorldGenerator {
   public static final int GENERATOR_VERSION = 1;
 
   public static final String LOGS = "logs";
-  public static final String POPULATION = "population";
   public static final String TRUTH = "truth.json";
 
   private static final Logger LOG = LoggerFactory.getLogger(WorldGenerator.class);
@@ -77,9 +76,14 @@ public final class WorldGenerator {
             : FaultPlan.defaults(online, conf.experiments(), spec.format());
   }
 
+  /** The population table's path: {@code data.population} relative to {@code data.root}. */
+  private String population() {
+    return SourceTable.underDataRoot(conf, conf.assay().population());
+  }
+
   /** Every path the generator writes, relative to the world's directory. */
   public List<String> outputs() {
-    List<String> out = new ArrayList<>(List.of(LOGS, POPULATION));
+    List<String> out = new ArrayList<>(List.of(LOGS, population()));
     for (Channel c : eventChannels()) {
       out.add(SourceTable.of(c, conf).path());
     }
@@ -107,10 +111,10 @@ public final class WorldGenerator {
     stage(
         "population",
         () -> {
-          Path p = spec.out().resolve(POPULATION);
+          Path p = spec.out().resolve(population());
           Units.population(units).sortWithinPartitions(Units.UNIT_ID).write().parquet(p.toString());
           OutputFiles.stabilize(p, ".snappy.parquet");
-          rows.put(POPULATION, spec.units());
+          rows.put(population(), spec.units());
         });
 
     Dataset<Row> unitRows =
@@ -236,8 +240,8 @@ public final class WorldGenerator {
     logs.put("format", spec.format().name().toLowerCase(java.util.Locale.ROOT));
     logs.put("partitioned_by", ExposureLog.DATE);
     logs.put("lines", faultTruth.get("reconciliation").get("lines").asLong());
-    ObjectNode pop = outputs.putObject(POPULATION);
-    pop.put("path", POPULATION);
+    ObjectNode pop = outputs.putObject("population");
+    pop.put("path", population());
     pop.put("format", "parquet");
     pop.put("rows", spec.units());
     for (SourceTable t : tables.values()) {
