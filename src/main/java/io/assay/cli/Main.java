@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LockCommand.class,
       ExplainCommand.class,
       AssignCommand.class,
+      GenerateCommand.class,
       NightlyCommand.class,
       ReconcileCommand.class,
       BalanceCommand.class,
