@@ -74,11 +74,14 @@ public record FaultPlan(Map<String, Double> clean, Map<Status, Double> extra, Op
         clean.put(r.code(), 0.0005);
       }
     }
+    // Rates per visit the online system should not have logged. Small enough that most
+    // experiments stay under the default mismatch alert (1%); search_ranking's 5% ramp days,
+    // where most visits are out of traffic, exceed it, as a misconfigured ramp would.
     Map<Status, Double> extra = new EnumMap<>(Status.class);
-    extra.put(Status.NOT_ELIGIBLE, 0.01);
-    extra.put(Status.HOLDOUT, 0.02);
-    extra.put(Status.NOT_IN_NAMESPACE, 0.01);
-    extra.put(Status.NOT_IN_TRAFFIC, 0.02);
+    extra.put(Status.NOT_ELIGIBLE, 0.003);
+    extra.put(Status.HOLDOUT, 0.005);
+    extra.put(Status.NOT_IN_NAMESPACE, 0.003);
+    extra.put(Status.NOT_IN_TRAFFIC, 0.005);
     ExperimentDefinition target =
         online.experiments().stream()
             .filter(d -> d.key().equals(SRM_EXPERIMENT))
