@@ -51,6 +51,17 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::handle);
+    // Output-root locks taken by a command are released when it ends, however it ends.
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cl.setExecutionStrategy(
+        parsed -> {
+          int mark = io.assay.io.OutputLock.mark();
+          try {
+            return run.execute(parsed);
+          } finally {
+            io.assay.io.OutputLock.releaseTo(mark);
+          }
+        });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
@@ -78,6 +89,7 @@ public final class Main implements Runnable {
       return ExitCodes.CONFIG;
     }
     if (e instanceof io.assay.io.InputProblem
+        || e instanceof io.assay.io.OutputLock.Locked
         || e instanceof io.assay.reconcile.ReconcileJob.ConservationFailure) {
       err.println("failed: " + e.getMessage());
       err.flush();
