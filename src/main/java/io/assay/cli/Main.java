@@ -70,6 +70,13 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
+  /** The exception's class and the first line of its message. */
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage();
+    String first = m == null ? "" : m.strip().lines().findFirst().orElse("");
+    return t.getClass().getName() + (first.isEmpty() ? "" : ": " + first);
+  }
+
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     if (e instanceof ConfigException ce) {
@@ -95,7 +102,16 @@ public final class Main implements Runnable {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    err.println("failed: " + e);
+    err.println("failed: " + firstLine(e));
+    // The cause names what failed (e.g. the unreadable file behind a Spark job failure).
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    int depth = 0;
+    for (Throwable c = e.getCause(); c != null && depth < 8; c = c.getCause(), depth++) {
+      String line = firstLine(c);
+      if (shown.add(line)) {
+        err.println("  caused by: " + line);
+      }
+    }
     org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
     err.flush();
     return ExitCodes.FAILURE;
