@@ -400,7 +400,7 @@ public final class AnalyzeJob {
                 adjusted.get(i),
                 c.relative().effect() != null ? c.relative().effect() : c.absolute().effect(),
                 x.metric().increaseIsGood(),
-                c.error()));
+                x.error()));
       } else if (x.role().equals("guardrail") && x.metric().nonInferiorityMargin().isPresent()) {
         guardrails.add(MetricResults.guardrail(x));
       }
