@@ -18,6 +18,11 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static Process start(Path log, String... args) {
+    return start(log, List.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with extra JVM options (e.g. system properties). */
+  static Process start(Path log, List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -35,6 +40,7 @@ final class ChildJvm {
     cmd.add("-Dspark.ui.enabled=false");
     cmd.add("-Dspark.sql.shuffle.partitions=4");
     cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     String cp = System.getProperty("surefire.test.class.path");
     cmd.add(cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path"));
