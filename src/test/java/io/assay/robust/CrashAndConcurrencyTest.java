@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * the per-date Delta writes, during the enrollments MERGE); a rerun then leaves every table equal
  * to a clean run's, row for row (so no duplicates). A second run on an output root that a running
  * child holds fails at once with exit 1 and a message, writes nothing, and the holder's result is
- * again equal to the clean run. A report whose run died between its staging and its swap leaves
+ * again equal to the clean run (that a dead holder's lock does not block the next run is shown by
+ * the reruns after the kills). A report whose run died between its staging and its swap leaves
  * nothing half-written behind after the rerun.
  */
 @SparkTest
@@ -111,9 +112,6 @@ class CrashAndConcurrencyTest {
         second.text);
     assertTrue(second.text.contains("pid " + first.pid()), "names the holder: " + second.text);
     assertEquals(0, ChildJvm.finish(first), ChildJvm.text(log));
-    assertSameTables(spark, clean, out);
-    // The lock died with its holder: the next run takes it.
-    assertEquals(0, cli(reconcile(out)).code);
     assertSameTables(spark, clean, out);
   }
 
