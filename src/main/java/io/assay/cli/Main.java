@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LockCommand.class,
       ExplainCommand.class,
       AssignCommand.class,
+      GenerateCommand.class,
       NightlyCommand.class,
       ReconcileCommand.class,
       BalanceCommand.class,
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       SqlCommand.class,
       ReproduceCommand.class,
+      BenchCommand.class,
       StatsCommand.class,
       PowerCommand.class,
       CommandLine.HelpCommand.class

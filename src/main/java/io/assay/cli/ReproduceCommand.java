@@ -8,6 +8,7 @@ import io.assay.config.ExperimentDefinition;
 import io.assay.io.Inputs;
 import io.assay.io.LocalFiles;
 import io.assay.io.OutputTables;
+import io.assay.io.RunContext;
 import io.assay.io.SparkSessions;
 import io.assay.io.TableComparison;
 import io.assay.io.Tables;
@@ -83,7 +84,9 @@ public final class ReproduceCommand implements Callable<Integer> {
       throw new UsageProblem("no run '" + runId + "' in " + runs);
     }
     Row run = found.get(0);
-    checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")));
+    for (String w : checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")))) {
+      spec.commandLine().getOut().println("WARNING " + w);
+    }
 
     Map<String, Long> pins = new LinkedHashMap<>();
     List<String> changed = new ArrayList<>();
@@ -167,9 +170,31 @@ public final class ReproduceCommand implements Callable<Integer> {
     return equal ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
-  private static void checkDefinitions(Conf c, Map<String, String> recorded) {
+  /**
+   * Fails when an experiment version or the metric catalog the run used changed or is gone; returns
+   * a warning when {@code assay.yaml} changed (it also holds site paths, which may legitimately
+   * differ where a run is reproduced).
+   */
+  private static List<String> checkDefinitions(Conf c, Map<String, String> recorded) {
     List<io.assay.config.Problem> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     for (Map.Entry<String, String> e : recorded.entrySet()) {
+      if (e.getKey().endsWith(".yaml")) {
+        Path file = c.dir().resolve(e.getKey());
+        if (!RunContext.fileSha256(file).equals(e.getValue())) {
+          if (e.getKey().equals("assay.yaml")) {
+            warnings.add(file + " changed since the run; results may differ");
+          } else {
+            problems.add(
+                new io.assay.config.Problem(
+                    file.toString(),
+                    "",
+                    e.getKey() + " changed since the run (sha256 differs)",
+                    "restore the file from version control"));
+          }
+        }
+        continue;
+      }
       ExperimentDefinition d =
           c.experiments().stream().filter(x -> x.id().equals(e.getKey())).findFirst().orElse(null);
       if (d == null) {
@@ -191,5 +216,6 @@ public final class ReproduceCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems, List.of());
     }
+    return warnings;
   }
 }

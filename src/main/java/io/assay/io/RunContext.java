@@ -41,7 +41,29 @@ public record RunContext(
     Instant now = Instant.now();
     RunLog log = new RunLog(command, args, now);
     conf.experiments().forEach(d -> log.definition(d.id(), d.sha256()));
+    for (String site : List.of("assay.yaml", "metrics.yaml")) {
+      log.definition(site, fileSha256(conf.dir().resolve(site)));
+    }
+    log.parameter("output_root", outputRoot.toAbsolutePath().toString());
+    log.parameter("multi_arm_policy", conf.assay().reconcile().multiArmPolicy());
+    log.parameter(
+        "late_lookback_days", String.valueOf(conf.assay().reconcile().lateLookbackDays()));
+    log.parameter("pseudonymized", String.valueOf(key.isPresent()));
     return new RunContext(conf, newRunId(now), outputRoot, key, log, outputRoot, Map.of());
+  }
+
+  /** SHA-256 (hex) of a file's bytes, or {@code missing}. */
+  public static String fileSha256(Path file) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(java.nio.file.Files.readAllBytes(file));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "missing";
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot hash " + file, e);
+    }
   }
 
   /** A context for tests and embedded use: a fixed run id and an empty log. */

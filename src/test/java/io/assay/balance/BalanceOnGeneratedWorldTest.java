@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assay.cli.Main;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +28,9 @@ import org.junit.jupiter.api.Test;
  * either way. The calibration of the same code with this truth is in {@link
  * SrmCalibrationTest#injectedSrmIsFoundAndCleanStrataAreNot}: it needs about 20,000 android units.
  *
- * <p>The generator's command-line options are assumed ({@code generate --conf DIR --out DIR});
- * adjust them, and read the stratum from {@code truth.json}, when the generator is merged.
+ * <p>The world: 70,000 units over 4 days, which puts about 21,000 units of checkout_button on
+ * android (eligible countries 70%, android 45%, outside the 5% holdout).
  */
-@Disabled("needs jobs/assay generate; enable when merged")
 @SparkTest
 class BalanceOnGeneratedWorldTest {
 
@@ -52,9 +52,23 @@ class BalanceOnGeneratedWorldTest {
     assertEquals(
         0,
         Main.commandLine()
-            .execute("generate", "--conf", conf.toString(), "--out", world.toString()));
-    String truth = Files.readString(world.resolve("truth.json"));
-    assertTrue(truth.contains("checkout_button") && truth.contains("android"), truth);
+            .execute(
+                "generate",
+                "--conf",
+                conf.toString(),
+                "--out",
+                world.toString(),
+                "--units",
+                "70000",
+                "--days",
+                "4",
+                "--seed",
+                "1"));
+    JsonNode srm =
+        new ObjectMapper().readTree(world.resolve("truth.json").toFile()).at("/faults/srm");
+    assertEquals("checkout_button", srm.get("experiment").asText());
+    assertEquals("big_button", srm.get("arm").asText());
+    assertEquals("android", srm.at("/stratum/platform").asText(), srm.toString());
 
     List<String> dates;
     try (Stream<Path> partitions = Files.list(world.resolve("logs"))) {

@@ -1,0 +1,346 @@
+package io.assay.bench;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.assay.balance.BalanceJob;
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricRefs;
+import io.assay.config.MetricSource;
+import io.assay.io.ExposureLogs;
+import io.assay.io.Inputs;
+import io.assay.io.OutputTables;
+import io.assay.io.RunContext;
+import io.assay.metrics.AnalyzeJob;
+import io.assay.metrics.MetricStats;
+import io.assay.metrics.UnitMetrics;
+import io.assay.reconcile.Ingest;
+import io.assay.reconcile.Recompute;
+import io.assay.reconcile.ReconcileJob;
+import io.assay.report.ReportJob;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times every stage on one world, and the two reference queries the goals are stated against (see
+ * BENCHMARKS.md): a bare scan of the logs (parse every field, aggregate) versus recomputation
+ * (ingest and recompute every exposure, aggregate the categories), and the metrics stage's
+ * sufficient statistics versus a minimal hand-written Spark query computing the same numbers.
+ * Results are wall-clock seconds of the Spark actions; only aggregates reach the driver.
+ */
+public final class PipelineBench {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineBench.class);
+
+  /** One measurement. */
+  public record Timing(String stage, double seconds, String note) {}
+
+  /** All measurements, the exposures read and the JVM's peak heap. */
+  public record Report(List<Timing> timings, long logRows, long peakHeapBytes) {
+    public double seconds(String stage) {
+      return timings.stream()
+          .filter(t -> t.stage().equals(stage))
+          .findFirst()
+          .orElseThrow()
+          .seconds();
+    }
+  }
+
+  private PipelineBench() {}
+
+  public static Report run(
+      SparkSession spark, RunContext ctx, Path logs, String format, LocalDate from, LocalDate to) {
+    List<Timing> out = new ArrayList<>();
+    List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
+    List<ExperimentDefinition> defs = ctx.conf().experiments();
+
+    // Warm the JVM and the file listing cache once, untimed.
+    ExposureLogs.read(spark, ctx, logs, format, dates).limit(1).count();
+
+    long[] rows = new long[1];
+    time(
+        out,
+        "scan",
+        () -> {
+          Row r =
+              ExposureLogs.read(spark, ctx, logs, format, dates)
+                  .agg(
+                      count(lit(1)),
+                      sum(
+                          xxhash64(
+                              col(ExposureLogs.EVENT_ID),
+                              col(ExposureLogs.TS),
+                              col(ExposureLogs.UNIT_ID),
+                              col(ExposureLogs.EXPERIMENT),
+                              col(ExposureLogs.VERSION),
+                              col(ExposureLogs.ARM),
+                              col(ExposureLogs.SOURCE))),
+                      sum(size(col(ExposureLogs.ATTRIBUTES))))
+                  .first();
+          rows[0] = r.getLong(0);
+          return "bare scan: every field parsed, " + r.getLong(0) + " rows";
+        });
+    time(
+        out,
+        "recompute",
+        () -> {
+          Dataset<Row> ingested =
+              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates);
+          List<Row> cats =
+              Recompute.classify(
+                      ingested.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)),
+                      defs,
+                      ctx.conf().assay())
+                  .groupBy(col(Recompute.CATEGORY))
+                  .count()
+                  .collectAsList();
+          return "ingest (with duplicate detection) + recompute, " + cats.size() + " categories";
+        });
+    time(
+        out,
+        "reconcile",
+        () -> {
+          ReconcileJob.run(spark, ctx, logs, format, from, to);
+          return "the whole stage with its Delta writes";
+        });
+    time(
+        out,
+        "balance",
+        () -> BalanceJob.run(spark, ctx, to).experiments().size() + " experiment(s)");
+    time(out, "analyze", () -> AnalyzeJob.run(spark, ctx, to).size() + " experiment version(s)");
+    time(out, "report", () -> ReportJob.run(spark, ctx, to).experiments().size() + " report(s)");
+
+    MetricsComparison m = new MetricsComparison(spark, ctx, to);
+    time(out, "metrics_framework", m::framework);
+    time(out, "metrics_hand_query", m::hand);
+    out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
+    return new Report(out, rows[0], peakHeap());
+  }
+
+  private static void time(List<Timing> out, String stage, Supplier<String> work) {
+    spark().sparkContext().setJobGroup("bench " + stage, "assay bench: " + stage, false);
+    long t = System.nanoTime();
+    String note = work.get();
+    double s = (System.nanoTime() - t) / 1e9;
+    LOG.info("bench {}: {} s ({})", stage, String.format("%.1f", s), note);
+    out.add(new Timing(stage, s, note));
+  }
+
+  private static SparkSession spark() {
+    return SparkSession.active();
+  }
+
+  /** The sum of the heap pools' peak usage since the JVM started. */
+  static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+        peak += p.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
+  }
+
+  /**
+   * The orders metrics of {@code checkout_button} (conversion: a paid order in [0d, 7d); revenue:
+   * paid revenue in [0d, 7d) with its pre-period [-14d, 0d)) by arm and segment, computed by the
+   * metrics stage's code and by a minimal hand-written query; both must agree.
+   */
+  static final class MetricsComparison {
+    private final SparkSession spark;
+    private final RunContext ctx;
+    private final ExperimentDefinition def;
+    private final Dataset<Row> enrolled;
+    private final Instant asOf;
+    private List<Row> framework;
+    private List<Row> hand;
+
+    MetricsComparison(SparkSession spark, RunContext ctx, LocalDate date) {
+      this.spark = spark;
+      this.ctx = ctx;
+      ExperimentDefinition d = ctx.conf().resolve("checkout_button");
+      this.def =
+          new ExperimentDefinition(
+              d.key(),
+              d.version(),
+              d.owner(),
+              d.hypothesis(),
+              d.unit(),
+              d.salt(),
+              d.hash(),
+              d.namespace(),
+              d.holdout(),
+              d.traffic(),
+              d.arms(),
+              d.control(),
+              d.start(),
+              d.end(),
+              d.eligibility(),
+              d.strata(),
+              new MetricRefs(List.of("conversion"), List.of("revenue"), List.of()),
+              d.analysis(),
+              d.sourceFile(),
+              d.sha256());
+      this.asOf = date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+      this.enrolled =
+          Inputs.upstream(spark, ctx, OutputTables.ENROLLMENTS)
+              .filter(
+                  col("excluded")
+                      .equalTo(false)
+                      .and(col("experiment").equalTo(d.key()))
+                      .and(col("version").equalTo(d.version().toString()))
+                      .and(col("enrolled_ts").lt(lit(Timestamp.from(asOf)))))
+              .select("experiment", "version", "unit_key", "arm", "enrolled_ts", "strata")
+              .cache();
+      enrolled.count();
+    }
+
+    String framework() {
+      Row range =
+          enrolled
+              .agg(org.apache.spark.sql.functions.min("enrolled_ts"), max("enrolled_ts"))
+              .first();
+      Instant[] r = {range.getTimestamp(0).toInstant(), range.getTimestamp(1).toInstant()};
+      framework =
+          MetricStats.sufficientStats(
+                  UnitMetrics.compute(spark, ctx, List.of(def), enrolled, asOf, r))
+              .select(
+                  "arm", "metric", "segment_key", "segment_value", "n", "sum_y", "sum_y2", "sum_p")
+              .collectAsList();
+      return framework.size() + " rows of sufficient statistics";
+    }
+
+    String hand() {
+      MetricSource orders = ctx.conf().catalog().sources().get("orders");
+      Path path = orders.path();
+      Dataset<Row> events =
+          spark
+              .read()
+              .format(orders.format())
+              .load(path.toString())
+              .select(
+                  io.assay.io.Pseudonyms.unitKey(col(orders.unitColumn()), ctx.pseudonymKey())
+                      .as("unit_key"),
+                  col(orders.timeColumn()).as("ts"),
+                  col("revenue"),
+                  col("status"))
+              .filter(col("ts").lt(lit(Timestamp.from(asOf))).and(col("status").equalTo("paid")));
+      Column lag = unix_micros(col("ts")).minus(unix_micros(col("enrolled_ts")));
+      long day = 86_400_000_000L;
+      Column post = lag.geq(0).and(lag.lt(7 * day));
+      Column pre = lag.geq(-14 * day).and(lag.lt(0));
+      Dataset<Row> perUnit =
+          enrolled
+              .join(events, "unit_key")
+              .groupBy("unit_key")
+              .agg(
+                  max(when(post, 1.0).otherwise(0.0)).as("conv"),
+                  sum(when(post, col("revenue")).otherwise(0.0)).as("rev"),
+                  sum(when(pre, col("revenue")).otherwise(0.0)).as("rev_pre"));
+      Dataset<Row> units =
+          enrolled
+              .join(perUnit, new String[] {"unit_key"}, "left")
+              .select(
+                  col("arm"),
+                  col("enrolled_ts"),
+                  col("strata"),
+                  coalesce(col("conv"), lit(0.0)).as("conv"),
+                  coalesce(col("rev"), lit(0.0)).as("rev"),
+                  coalesce(col("rev_pre"), lit(0.0)).as("rev_pre"));
+      Dataset<Row> stacked =
+          units
+              .select(
+                  col("arm"),
+                  col("enrolled_ts"),
+                  col("strata"),
+                  org.apache
+                      .spark
+                      .sql
+                      .functions
+                      .explode(
+                          org.apache.spark.sql.functions.array(
+                              org.apache.spark.sql.functions.struct(
+                                  lit("conversion").as("metric"),
+                                  col("conv").as("y"),
+                                  lit(null).cast("double").as("p")),
+                              org.apache.spark.sql.functions.struct(
+                                  lit("revenue").as("metric"),
+                                  col("rev").as("y"),
+                                  col("rev_pre").as("p"))))
+                      .as("m"))
+              .select(
+                  col("arm"),
+                  col("enrolled_ts"),
+                  col("strata"),
+                  col("m.metric").as("metric"),
+                  col("m.y").as("y"),
+                  col("m.p").as("p"));
+      Dataset<Row> segmented =
+          stacked.selectExpr(
+              "arm",
+              "metric",
+              "y",
+              "p",
+              "explode(concat(array(named_struct('k', 'all', 'v', 'all'),"
+                  + " named_struct('k', 'enrolled_date', 'v', cast(to_date(enrolled_ts) as"
+                  + " string))), coalesce(transform(map_entries(strata), e -> named_struct('k',"
+                  + " e.key, 'v', e.value)), array()))) AS s");
+      hand =
+          segmented
+              .groupBy(col("arm"), col("metric"), col("s.k"), col("s.v"))
+              .agg(
+                  count(lit(1)).as("n"),
+                  sum(col("y")).as("sum_y"),
+                  sum(col("y").multiply(col("y"))).as("sum_y2"),
+                  sum(col("p")).as("sum_p"))
+              .collectAsList();
+      return hand.size() + " rows of sufficient statistics";
+    }
+
+    boolean equal() {
+      return canonical(framework).equals(canonical(hand));
+    }
+
+    private static Set<String> canonical(List<Row> rows) {
+      Set<String> s = new HashSet<>();
+      for (Row r : rows) {
+        s.add(
+            String.format(
+                "%s|%s|%s|%s|%d|%.6g|%.6g|%s",
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.getLong(4),
+                r.getDouble(5),
+                r.getDouble(6),
+                r.isNullAt(7) ? "null" : String.format("%.6g", r.getDouble(7))));
+      }
+      return s;
+    }
+  }
+}

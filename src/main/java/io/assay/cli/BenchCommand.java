@@ -1,0 +1,97 @@
+package io.assay.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.assay.bench.PipelineBench;
+import io.assay.config.Conf;
+import io.assay.io.RunContext;
+import io.assay.pipeline.Definitions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code assay bench}: times every stage on a world, and the reference queries of the goals. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time every stage over a date range of logs, plus the reference queries the performance",
+      "goals are stated against: a bare scan of the logs, and a hand-written query computing",
+      "the metrics stage's sufficient statistics. Writes outputs under --out (use a scratch",
+      "root). jobs/bench.sh runs it on generated worlds; results go to BENCHMARKS.md."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin ConfOption conf;
+  @Mixin DateRange range;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--logs",
+      paramLabel = "PATH",
+      description = "Exposure logs root (default: data.logs).")
+  Path logs;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FMT",
+      description = "json, parquet or delta (default: data.logs_format).")
+  String format;
+
+  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
+  Path out;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the timings as JSON.")
+  Path json;
+
+  @Override
+  public Integer call() {
+    Conf c = Definitions.load(conf.dir());
+    String fmt = format != null ? format : c.assay().logsFormat();
+    RunContext ctx = StageSetup.context(spec, c, out);
+    SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
+    Path logRoot = logs != null ? logs : c.assay().logs();
+    PipelineBench.Report r = PipelineBench.run(spark, ctx, logRoot, fmt, range.from(), range.to());
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(
+        "bench %s..%s: %d log rows, cores %d, peak heap %.0f MiB%n",
+        range.from(),
+        range.to(),
+        r.logRows(),
+        spark.sparkContext().defaultParallelism(),
+        r.peakHeapBytes() / 1048576.0);
+    for (var t : r.timings()) {
+      o.printf("  %-20s %8.1f s  %s%n", t.stage(), t.seconds(), t.note());
+    }
+    o.printf(
+        "  recompute / scan = %.2f   metrics framework / hand query = %.2f%n",
+        r.seconds("recompute") / r.seconds("scan"),
+        r.seconds("metrics_framework") / r.seconds("metrics_hand_query"));
+    if (json != null) {
+      ObjectNode n = new ObjectMapper().createObjectNode();
+      n.put("from", range.from().toString());
+      n.put("to", range.to().toString());
+      n.put("log_rows", r.logRows());
+      n.put("cores", spark.sparkContext().defaultParallelism());
+      n.put("peak_heap_bytes", r.peakHeapBytes());
+      ArrayNode a = n.putArray("timings");
+      for (var t : r.timings()) {
+        a.addObject().put("stage", t.stage()).put("seconds", t.seconds()).put("note", t.note());
+      }
+      try {
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return r.timings().stream().anyMatch(t -> t.note().equals("DIFFERENT")) ? 1 : 0;
+  }
+}
