@@ -53,12 +53,30 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::handle);
+    // Output-root locks taken by a command are released when it ends, however it ends.
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cl.setExecutionStrategy(
+        parsed -> {
+          int mark = io.assay.io.OutputLock.mark();
+          try {
+            return run.execute(parsed);
+          } finally {
+            io.assay.io.OutputLock.releaseTo(mark);
+          }
+        });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
+  }
+
+  /** The exception's class and the first line of its message. */
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage();
+    String first = m == null ? "" : m.strip().lines().findFirst().orElse("");
+    return t.getClass().getName() + (first.isEmpty() ? "" : ": " + first);
   }
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -80,12 +98,22 @@ public final class Main implements Runnable {
       return ExitCodes.CONFIG;
     }
     if (e instanceof io.assay.io.InputProblem
+        || e instanceof io.assay.io.OutputLock.Locked
         || e instanceof io.assay.reconcile.ReconcileJob.ConservationFailure) {
       err.println("failed: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
     }
-    err.println("failed: " + e);
+    err.println("failed: " + firstLine(e));
+    // The cause names what failed (e.g. the unreadable file behind a Spark job failure).
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    int depth = 0;
+    for (Throwable c = e.getCause(); c != null && depth < 8; c = c.getCause(), depth++) {
+      String line = firstLine(c);
+      if (shown.add(line)) {
+        err.println("  caused by: " + line);
+      }
+    }
     org.slf4j.LoggerFactory.getLogger(Main.class).error("command failed", e);
     err.flush();
     return ExitCodes.FAILURE;

@@ -68,6 +68,13 @@ public final class ReconcileCommand implements Callable<Integer> {
       o.printf(
           "  %s  input %d = accepted %d + duplicates %d + quarantined %d%n",
           d.date(), d.input(), d.accepted(), d.duplicates(), d.quarantined());
+      if (d.input() == 0) {
+        // An empty partition is processed (zero exposures), but never silently.
+        o.printf(
+            "  WARNING %s: the log partition holds no rows; if the logs are late, rerun the date"
+                + " when they have landed%n",
+            d.date());
+      }
     }
     for (var e : r.experiments()) {
       o.printf(

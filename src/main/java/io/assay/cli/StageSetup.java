@@ -1,6 +1,7 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.io.OutputLock;
 import io.assay.io.RunContext;
 import io.assay.io.SparkSessions;
 import io.assay.pipeline.PseudonymKey;
@@ -29,7 +30,10 @@ final class StageSetup {
     REPRODUCTION.remove();
   }
 
-  /** A new run's context: output root (option or conf), pseudonym key, the command line. */
+  /**
+   * A new run's context: output root (option or conf), pseudonym key, the command line. Takes the
+   * output root's {@link OutputLock} (a second run on the root fails here, before Spark starts).
+   */
   static RunContext context(CommandSpec spec, Conf conf, Path out) {
     return context(spec, conf, out, true);
   }
@@ -45,12 +49,14 @@ final class StageSetup {
             : java.util.Optional.<String>empty();
     var args = spec.root().commandLine().getParseResult().originalArgs();
     Reproduction r = REPRODUCTION.get();
+    Path root = r != null ? r.scratchRoot() : out != null ? out : conf.assay().outputRoot();
+    // One writer per output root, held until the command ends (Main releases it).
+    OutputLock.acquire(root, "assay " + String.join(" ", args));
     if (r != null) {
-      return RunContext.start(conf, r.scratchRoot(), key, spec.name(), args)
+      return RunContext.start(conf, root, key, spec.name(), args)
           .reproducing(r.inputRoot(), r.pins());
     }
-    return RunContext.start(
-        conf, out != null ? out : conf.assay().outputRoot(), key, spec.name(), args);
+    return RunContext.start(conf, root, key, spec.name(), args);
   }
 
   /** The session, with this command's job group so the Spark UI names the stage. */

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
@@ -385,7 +386,13 @@ public final class ExposureLog {
               kind,
               Map.of(
                   QuarantineReason.MISSING_FIELD.code(), nullString(),
-                  QuarantineReason.EMPTY_UNIT_ID.code(), lit("")),
+                  QuarantineReason.EMPTY_UNIT_ID.code(), lit(""),
+                  // An SDK that logged the unit object instead of its id.
+                  QuarantineReason.WRONG_TYPE.code(),
+                      concat(lit("{\"id\":\""), col(Units.UNIT_ID), lit("\"}")),
+                  // An id with a stray control character.
+                  QuarantineReason.INVALID_UNIT_ID.code(),
+                      concat(col(Units.UNIT_ID), lit("\u0001"))),
               col(Units.UNIT_ID)),
           byKind(
               kind,

@@ -2,9 +2,11 @@ package io.assay.io;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 
@@ -119,12 +121,20 @@ public final class ExposureLogs {
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
     Column line = trim(col("value"));
     // Spark's parser reads the first object of a line and ignores what follows; a line must be
-    // exactly one object, so text around it makes the record corrupt too.
+    // exactly one object, so text around it makes the record corrupt too — including a second
+    // object ("{...}{...}"), caught by parsing the line as the only element of a JSON array.
+    Column single =
+        size(from_json(
+                concat(lit("["), col("value"), lit("]")),
+                DataTypes.createArrayType(DataTypes.StringType),
+                Map.of()))
+            .equalTo(1);
     Column corrupt =
         col("j")
             .isNull()
             .or(col("j._corrupt").isNotNull())
-            .or(not(line.startsWith("{").and(line.endsWith("}"))));
+            .or(not(line.startsWith("{").and(line.endsWith("}"))))
+            .or(not(coalesce(single, lit(false))));
     List<Column> cols = new ArrayList<>();
     cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
     cols.add(col("value").as(RAW));

@@ -128,6 +128,7 @@ public final class AnalyzeJob {
           MetricStats.caps(values, conf.catalog(), experiments);
       Dataset<Row> stats = MetricStats.sufficientStats(MetricStats.applyCaps(values, caps));
       List<Row> statRows = stats.collectAsList();
+      warnDropped(date, statRows);
       Outputs.replaceDates(
           ctx,
           OutputTables.METRIC_STATS,
@@ -196,6 +197,28 @@ public final class AnalyzeJob {
       return summaries;
     } finally {
       values.unpersist();
+    }
+  }
+
+  /**
+   * One warning line per experiment, arm and metric whose source rows were dropped (no usable time,
+   * or a value that is null, not a number, NaN or ±∞; see docs/bad-data.md).
+   */
+  private static void warnDropped(LocalDate date, List<Row> statRows) {
+    for (Row r : statRows) {
+      Object dropped = r.getAs("dropped_values");
+      if ("all".equals(r.getAs("segment_key")) && dropped instanceof Long n && n > 0) {
+        LOG.warn(
+            "analyze {}: {}@{} arm {} metric {}: {} source row(s) dropped (no usable time, or a"
+                + " value that is null, not a number, NaN or infinite); see"
+                + " metric_stats.dropped_values",
+            date,
+            r.getAs("experiment"),
+            r.getAs("version"),
+            r.getAs("arm"),
+            r.getAs(UnitMetrics.METRIC),
+            n);
+      }
     }
   }
 
@@ -377,7 +400,7 @@ public final class AnalyzeJob {
                 adjusted.get(i),
                 c.relative().effect() != null ? c.relative().effect() : c.absolute().effect(),
                 x.metric().increaseIsGood(),
-                c.error()));
+                x.error()));
       } else if (x.role().equals("guardrail") && x.metric().nonInferiorityMargin().isPresent()) {
         guardrails.add(MetricResults.guardrail(x));
       }

@@ -6,6 +6,7 @@ import io.assay.config.MetricDefinition;
 import io.assay.config.MetricKind;
 import io.assay.stats.Alternative;
 import io.assay.stats.BivariateMoments;
+import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
 import io.assay.stats.PValueAdjustment;
 import io.assay.stats.SampleMoments;
@@ -138,13 +139,24 @@ public final class MetricResults {
   /** A metric in a segment: its arms' statistics. */
   public record Cell(String metric, String segmentKey, String segmentValue, List<ArmStats> arms) {}
 
-  /** One analysed comparison before rendering (kept for the decision rule). */
+  /**
+   * One analysed comparison before rendering (kept for the decision rule).
+   *
+   * @param overflow the cell's sums were not finite: it was analysed on zeros and only its unit
+   *     counts are reported, with {@link ErrorCode#OVERFLOW}
+   */
   public record Analysed(
       Cell cell,
       MetricDefinition metric,
       String role,
       StatsAnalysis.Result result,
-      StatsAnalysis.ArmResult arm) {}
+      StatsAnalysis.ArmResult arm,
+      boolean overflow) {
+    /** The comparison's error code, {@link ErrorCode#OVERFLOW} first. */
+    public ErrorCode error() {
+      return overflow ? ErrorCode.OVERFLOW : arm.comparison().error();
+    }
+  }
 
   private MetricResults() {}
 
@@ -166,10 +178,25 @@ public final class MetricResults {
       if (cell.arms().stream().noneMatch(s -> s.arm().equals(e.control()))) {
         continue; // no control units in this segment: nothing to compare with
       }
-      StatsRequest req = request(e, m, cell, enrollmentPerDay);
+      // Sums that overflowed (values around 1e154 or more) cannot be analysed: the statistics
+      // are computed on zeros so the row keeps its unit counts, and carry OVERFLOW.
+      boolean overflow =
+          cell.arms().stream()
+              .anyMatch(a -> java.util.Arrays.stream(a.sums()).anyMatch(v -> !Double.isFinite(v)));
+      Cell analysedCell =
+          overflow
+              ? new Cell(
+                  cell.metric(),
+                  cell.segmentKey(),
+                  cell.segmentValue(),
+                  cell.arms().stream()
+                      .map(a -> new ArmStats(a.arm(), a.n(), new double[a.sums().length]))
+                      .toList())
+              : cell;
+      StatsRequest req = request(e, m, analysedCell, enrollmentPerDay);
       StatsAnalysis.Result r = StatsAnalysis.compute(req);
       for (StatsAnalysis.ArmResult arm : r.arms()) {
-        out.add(new Analysed(cell, m, e.metrics().roleOf(m.name()), r, arm));
+        out.add(new Analysed(cell, m, e.metrics().roleOf(m.name()), r, arm, overflow));
       }
     }
     return out;
@@ -338,11 +365,22 @@ public final class MetricResults {
       v.put("expected_loss", r.absolutePosterior().expectedLoss());
       v.put("guardrail_margin", x.metric().nonInferiorityMargin().orElse(null));
       v.put("guardrail_status", guardrailStatus(x));
-      v.put("error", c.error() == null ? null : c.error().label());
+      v.put("error", x.error() == null ? null : x.error().label());
       v.put("suppressed", suppressed);
       v.put("alpha", a.alpha());
       v.put("alternative", a.alternative());
       v.put("correction", a.correction());
+      if (x.overflow()) {
+        for (String k : SUPPRESSED) {
+          if (!k.equals("n_control") && !k.equals("n_treatment")) {
+            v.put(k, null);
+          }
+        }
+        v.put("p_value_adjusted", null);
+        v.put("cuped_theta", null);
+        v.put("variance_reduction", null);
+        v.put("guardrail_status", null);
+      }
       if (suppressed) {
         // A small segment shows only that it exists.
         for (String k : SUPPRESSED) {

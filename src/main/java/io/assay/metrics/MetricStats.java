@@ -162,6 +162,7 @@ public final class MetricStats {
             sum(col(Y).multiply(col(D))).as("sum_yd"),
             sum(col(P)).as("sum_p"),
             sum(col(P).multiply(col(P))).as("sum_p2"),
-            sum(col(Y).multiply(col(P))).as("sum_yp"));
+            sum(col(Y).multiply(col(P))).as("sum_yp"),
+            sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
   }
 }

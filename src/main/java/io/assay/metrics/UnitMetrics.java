@@ -1,12 +1,15 @@
 package io.assay.metrics;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -60,6 +63,13 @@ public final class UnitMetrics {
   public static final String Y = "y";
   public static final String D = "d";
   public static final String P = "p";
+
+  /**
+   * Rows of an enrolled unit that could not be used: no usable timestamp, or a value (in the
+   * window) that is null, not a number, NaN or ±∞. They add nothing to the sums and are counted
+   * here.
+   */
+  public static final String DROPPED = "dropped";
 
   private UnitMetrics() {}
 
@@ -117,7 +127,11 @@ public final class UnitMetrics {
     Dataset<Row> values =
         stacked
             .groupBy(col("experiment"), col("version"), col("unit_key"), col(METRIC))
-            .agg(sum(col(Y)).as(Y), sum(col(D)).as(D), sum(col(P)).as(P));
+            .agg(
+                sum(col(Y)).as(Y),
+                sum(col(D)).as(D),
+                sum(col(P)).as(P),
+                sum(col(DROPPED)).as(DROPPED));
 
     // Every enrolled unit × every metric of its experiment, with 0 where no row qualified.
     Column metricsOf = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
@@ -150,7 +164,8 @@ public final class UnitMetrics {
     return joined
         .withColumn(Y, coalesce(col(Y), lit(0.0)))
         .withColumn(D, when(hasDen, coalesce(col(D), lit(0.0))))
-        .withColumn(P, when(hasPre, coalesce(col(P), lit(0.0))));
+        .withColumn(P, when(hasPre, coalesce(col(P), lit(0.0))))
+        .withColumn(DROPPED, coalesce(col(DROPPED), lit(0L)));
   }
 
   /** One scan of a source: per unit and experiment, every part on it, stacked by metric. */
@@ -181,9 +196,11 @@ public final class UnitMetrics {
       }
     }
     DataType timeType = table.schema().apply(source.timeColumn()).dataType();
+    // try_cast: a text timestamp that does not parse is a row without a time (dropped, counted),
+    // not a failed job (Spark 4 runs in ANSI mode, where cast throws).
     Column ts =
         timeType.equals(DataTypes.DateType) || timeType.equals(DataTypes.StringType)
-            ? col(source.timeColumn()).cast(DataTypes.TimestampType)
+            ? col(source.timeColumn()).try_cast(DataTypes.TimestampType)
             : col(source.timeColumn());
     long earliest = Long.MAX_VALUE;
     long latest = Long.MIN_VALUE;
@@ -198,8 +215,11 @@ public final class UnitMetrics {
             .withColumn("__ts", ts)
             .filter(
                 col("__ts")
-                    .geq(lit(java.sql.Timestamp.from(scanFrom)))
-                    .and(col("__ts").lt(lit(java.sql.Timestamp.from(scanTo)))))
+                    .isNull()
+                    .or(
+                        col("__ts")
+                            .geq(lit(java.sql.Timestamp.from(scanFrom)))
+                            .and(col("__ts").lt(lit(java.sql.Timestamp.from(scanTo))))))
             .withColumn(
                 "unit_key",
                 Pseudonyms.unitKey(
@@ -220,6 +240,11 @@ public final class UnitMetrics {
               .map(f -> inWindow.and(coalesce(expr(f), lit(false))))
               .orElse(inWindow);
       aggs.add(contribution(p, qualifies).as(p.column()));
+      Column dropped = qualifies.and(valueUnusable(p));
+      if (p.role().equals(Y)) {
+        dropped = col("__ts").isNull().or(dropped);
+      }
+      aggs.add(sum(when(dropped, lit(1L)).otherwise(lit(0L))).as(p.column() + "__dropped"));
     }
     Dataset<Row> perUnit =
         joined
@@ -234,6 +259,10 @@ public final class UnitMetrics {
     for (Map.Entry<String, Map<String, Part>> m : byMetric.entrySet()) {
       List<Column> fields = new ArrayList<>();
       fields.add(lit(m.getKey()).as(METRIC));
+      Column dropped = lit(0L);
+      for (Part p : m.getValue().values()) {
+        dropped = dropped.plus(col(p.column() + "__dropped"));
+      }
       for (String role : List.of(Y, D, P)) {
         Part p = m.getValue().get(role);
         fields.add(
@@ -242,6 +271,7 @@ public final class UnitMetrics {
                     : col(p.column()).cast(DataTypes.DoubleType))
                 .as(role));
       }
+      fields.add(dropped.as(DROPPED));
       rows.add(struct(fields.toArray(Column[]::new)));
     }
     return perUnit
@@ -257,7 +287,8 @@ public final class UnitMetrics {
             col("m." + METRIC).as(METRIC),
             col("m." + Y).as(Y),
             col("m." + D).as(D),
-            col("m." + P).as(P));
+            col("m." + P).as(P),
+            col("m." + DROPPED).as(DROPPED));
   }
 
   /**
@@ -272,8 +303,25 @@ public final class UnitMetrics {
     if (kind == MetricKind.COUNT) {
       return sum(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
     }
-    return sum(
-        when(qualifies, expr(p.measure().value()).cast(DataTypes.DoubleType)).otherwise(lit(0.0)));
+    return sum(when(qualifies.and(not(valueUnusable(p))), value(p)).otherwise(lit(0.0)));
+  }
+
+  /** The part's value as a double; text that is not a number is null (try_cast, not cast). */
+  private static Column value(Part p) {
+    return expr(p.measure().value()).try_cast(DataTypes.DoubleType);
+  }
+
+  /**
+   * Whether a sum-kind part's value cannot be used: null, not a number, NaN or ±∞ (one NaN would
+   * turn every sum it enters into NaN). Binomial and count parts do not read a value.
+   */
+  private static Column valueUnusable(Part p) {
+    MetricKind kind = p.metric().kind();
+    if (kind == MetricKind.BINOMIAL || kind == MetricKind.COUNT) {
+      return lit(false);
+    }
+    Column v = value(p);
+    return v.isNull().or(isnan(v)).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY)));
   }
 
   private static Instant min(Instant a, Instant b) {

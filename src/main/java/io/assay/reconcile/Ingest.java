@@ -11,6 +11,7 @@ import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
@@ -33,12 +34,13 @@ import org.apache.spark.sql.types.DataTypes;
  * timestamp.
  *
  * <p>Checks, in order: (1) structure — the record is one JSON object with fields of the right type,
- * the required fields are present, unit id and arm are not empty, {@code ts} is an ISO-8601
- * timestamp; (2) duplicates — among structurally valid rows, the first copy of an {@code event_id}
- * (earliest partition, then the smallest raw text) is kept and the others are duplicates, counted
- * and never quarantined; (3) references — the experiment, the version and the arm exist in the
- * definitions. Rows of partitions outside {@code scope} take part in deduplication only (the
- * late-arrival lookback) and are dropped afterwards.
+ * the required fields are present and hold text (not an object or array), the unit id is not blank,
+ * at most {@value #MAX_UNIT_ID_CHARS} characters and free of control characters, the arm is not
+ * empty, {@code ts} is an ISO-8601 timestamp; (2) duplicates — among structurally valid rows, the
+ * first copy of an {@code event_id} (earliest partition, then the smallest raw text) is kept and
+ * the others are duplicates, counted and never quarantined; (3) references — the experiment, the
+ * version and the arm exist in the definitions. Rows of partitions outside {@code scope} take part
+ * in deduplication only (the late-arrival lookback) and are dropped afterwards.
  *
  * <p>Cost: one shuffle by {@code event_id} for deduplication; the reference checks are literal set
  * lookups.
@@ -60,6 +62,13 @@ public final class Ingest {
   public static final String TIMESTAMP_PATTERN =
       "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?\\z";
 
+  /** Longer unit ids are quarantined ({@code invalid_unit_id}). */
+  public static final int MAX_UNIT_ID_CHARS = 256;
+
+  static final String NESTED_PATTERN = "^\\s*[\\[{]";
+  static final String BLANK_PATTERN = "^\\s*\\z";
+  static final String CONTROL_PATTERN = "\\p{Cntrl}";
+
   private Ingest() {}
 
   /**
@@ -78,9 +87,18 @@ public final class Ingest {
     for (String f : List.of(EVENT_ID, EXPERIMENT, VERSION)) {
       structural = structural.when(col(f).equalTo(""), reason(QuarantineReason.MISSING_FIELD, f));
     }
+    // JSON text fields are read as text whatever the value, so an object or array arrives as its
+    // JSON text: catch it before it becomes an id.
+    for (String f : io.assay.io.ExposureLogs.REQUIRED) {
+      structural =
+          structural.when(col(f).rlike(NESTED_PATTERN), reason(QuarantineReason.WRONG_TYPE, f));
+    }
     structural =
         structural
-            .when(col(UNIT_ID).equalTo(""), reason(QuarantineReason.EMPTY_UNIT_ID, null))
+            .when(col(UNIT_ID).rlike(BLANK_PATTERN), reason(QuarantineReason.EMPTY_UNIT_ID, null))
+            .when(
+                length(col(UNIT_ID)).gt(MAX_UNIT_ID_CHARS).or(col(UNIT_ID).rlike(CONTROL_PATTERN)),
+                reason(QuarantineReason.INVALID_UNIT_ID, null))
             .when(col(ARM).equalTo(""), reason(QuarantineReason.EMPTY_ARM, null))
             .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
 

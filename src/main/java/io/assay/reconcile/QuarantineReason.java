@@ -9,10 +9,20 @@ public enum QuarantineReason {
   UNPARSEABLE,
   /** A required field is absent or null; the {@code detail} column names it. */
   MISSING_FIELD,
+  /**
+   * A required field holds a JSON object or array where text is expected (its text starts with
+   * {@code {} or {@code [}); the {@code detail} column names it.
+   */
+  WRONG_TYPE,
   /** {@code ts} is present but not an ISO-8601 timestamp. */
   BAD_TIMESTAMP,
-  /** {@code unit_id} is the empty string. */
+  /** {@code unit_id} is empty or only white space. */
   EMPTY_UNIT_ID,
+  /**
+   * {@code unit_id} is longer than {@value Ingest#MAX_UNIT_ID_CHARS} characters or contains a
+   * control character (an id no logging SDK produces; hashing it would enrol garbage).
+   */
+  INVALID_UNIT_ID,
   /** {@code arm} is the empty string. */
   EMPTY_ARM,
   /** {@code experiment} names no definition in conf/experiments. */

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.substring;
@@ -69,6 +70,13 @@ public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
   static final String STAGE = "reconcile";
   private static final String UNIT_ID_IN_TEXT = "\"unit_id\"\\s*:\\s*\"([^\"]*)\"";
+
+  /**
+   * The {@code unit_id} field and its value: a string (with escapes), an object, array or token.
+   */
+  private static final String UNIT_ID_FIELD =
+      "(\"unit_id\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|\\{[^}]*}?|\\[[^\\]]*]?|[^,}\\s]+)";
+
   private static final int RAW_MAX_CHARS = 4000;
 
   /** Per-date row accounting. */
@@ -243,22 +251,39 @@ public final class ReconcileJob {
     return new Result(dateCounts, experiments, alerts);
   }
 
-  /** Quarantined rows with their raw text, unit ids in it replaced by their pseudonym. */
+  /**
+   * Quarantined rows with their raw text, unit ids in it replaced by their pseudonym. With a key,
+   * the value of the {@code unit_id} field (string, number, object or array) and every quoted copy
+   * of the parsed id are replaced; a record that is not a JSON object ({@code unparseable}) keeps
+   * only its shape: every letter becomes {@code a} and every digit {@code 0}, since an id in it
+   * cannot be located.
+   */
   static Dataset<Row> quarantine(Dataset<Row> classified, RunContext ctx) {
     Column id =
         coalesce(
             nullif(col(UNIT_ID), lit("")),
             nullif(regexp_extract(col(RAW), UNIT_ID_IN_TEXT, 1), lit("")));
-    Column redacted =
-        ctx.pseudonymKey().isEmpty()
-            ? col(RAW)
-            : when(
-                    id.isNotNull(),
-                    replace(
-                        col(RAW),
-                        concat(lit("\""), id, lit("\"")),
-                        concat(lit("\""), Pseudonyms.unitKey(id, ctx.pseudonymKey()), lit("\""))))
-                .otherwise(col(RAW));
+    Column redacted = col(RAW);
+    if (ctx.pseudonymKey().isPresent()) {
+      Column key = Pseudonyms.unitKey(id, ctx.pseudonymKey());
+      Column quoted =
+          when(
+                  id.isNotNull(),
+                  replace(
+                      col(RAW),
+                      concat(lit("\""), id, lit("\"")),
+                      concat(lit("\""), key, lit("\""))))
+              .otherwise(col(RAW));
+      Column field =
+          regexp_replace(
+              quoted,
+              lit(UNIT_ID_FIELD),
+              concat(lit("$1\""), coalesce(key, lit("redacted")), lit("\"")));
+      Column shape = regexp_replace(regexp_replace(col(RAW), "\\p{L}", "a"), "\\p{N}", "0");
+      redacted =
+          when(col(Ingest.REASON).equalTo(QuarantineReason.UNPARSEABLE.code()), shape)
+              .otherwise(field);
+    }
     return classified
         .filter(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED))
         .select(

@@ -120,8 +120,23 @@ public final class ReportJob {
         : s;
   }
 
+  /**
+   * A fresh staging directory beside {@code dir}. Staging directories left by a run that died (the
+   * output lock guarantees no other run is writing) are removed, as is a {@code .old} directory; if
+   * a run died between its two renames, {@code dir} is missing and {@code .old} holds the previous
+   * complete version, which this run replaces anyway.
+   */
   private static Path staging(Path dir, String runId) {
     Path p = dir.resolveSibling(dir.getFileName() + ".tmp-" + runId);
+    if (Files.isDirectory(dir.getParent())) {
+      try (var siblings = Files.list(dir.getParent())) {
+        siblings
+            .filter(s -> s.getFileName().toString().startsWith(dir.getFileName() + ".tmp-"))
+            .forEach(ReportJob::deleteTree);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + dir.getParent(), e);
+      }
+    }
     deleteTree(p);
     try {
       Files.createDirectories(p);

@@ -22,7 +22,13 @@ public enum ErrorCode {
    */
   ZERO_VARIANCE,
   /** The control mean is 0: the absolute effect is reported, the relative lift is null. */
-  ZERO_BASELINE;
+  ZERO_BASELINE,
+  /**
+   * The sufficient statistics are not finite: the values are so large (|value| around 1e154 or
+   * more) that their sums or sums of squares overflow a double. Nothing but the unit counts is
+   * reported; check the metric's value expression and cap.
+   */
+  OVERFLOW;
 
   /** The spelling in JSON reports and output tables: lower snake case, like every code word. */
   public String label() {

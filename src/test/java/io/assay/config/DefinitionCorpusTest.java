@@ -1,6 +1,7 @@
 package io.assay.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -23,7 +25,10 @@ import picocli.CommandLine;
  * starts, with a problem naming the file, the field path and the fix. Each file states what it
  * expects in its first two lines ({@code # expect-path:} and {@code # expect-message:}); it is
  * installed into a copy of the project's conf/ (experiments as experiments/bad_case/1.0.0.yaml, the
- * others replacing assay.yaml or metrics.yaml).
+ * others replacing assay.yaml or metrics.yaml). Both {@code validate} and a Spark stage ({@code
+ * reconcile}) exit 2 naming the file, the field path and the fix; the stage starts no Spark session
+ * (checked when the JVM has none yet; {@code BadDefinitionChildJvmTest} checks it in a fresh JVM)
+ * and leaves its output root absent.
  */
 class DefinitionCorpusTest {
   static final Path CORPUS = Path.of("src/test/resources/bad-definitions");
@@ -88,6 +93,38 @@ class DefinitionCorpusTest {
     cl.setOut(new PrintWriter(new StringWriter()));
     assertEquals(2, cl.execute("validate", "--conf", conf.toString()));
     assertTrue(err.toString().contains(expectMessage), err.toString());
+
+    // A Spark stage stops the same way, before any session exists or anything is written: the
+    // output root stays absent.
+    boolean sessionBefore = SparkSession.getDefaultSession().isDefined();
+    Path out = conf.getParent().resolve("out");
+    StringWriter stageErr = new StringWriter();
+    CommandLine stage = Main.commandLine();
+    stage.setErr(new PrintWriter(stageErr));
+    stage.setOut(new PrintWriter(new StringWriter()));
+    int code =
+        stage.execute(
+            "reconcile",
+            "--conf",
+            conf.toString(),
+            "--date",
+            "2026-11-02",
+            "--logs",
+            conf.getParent().resolve("logs").toString(),
+            "--out",
+            out.toString());
+    String shown = stageErr.toString();
+    assertEquals(2, code, shown);
+    assertTrue(shown.contains(shownFile), "names the file: " + shown);
+    if (!expectPath.equals("line") && !expectPath.isEmpty()) {
+      assertTrue(shown.contains(": " + expectPath + ": "), "names the field path: " + shown);
+    }
+    assertTrue(shown.contains(expectMessage) && shown.contains(". Fix: "), shown);
+    assertTrue(shown.contains("nothing was run"), shown);
+    assertFalse(Files.exists(out), "nothing may be written under the output root");
+    if (!sessionBefore) {
+      assertFalse(SparkSession.getDefaultSession().isDefined(), "no Spark session was started");
+    }
   }
 
   private static String header(List<String> lines, String prefix) {

@@ -190,8 +190,18 @@ final class LogAudit {
         return "missing_field";
       }
     }
-    if (n.get("unit_id").asText().isEmpty()) {
+    for (String f : REQUIRED) {
+      JsonNode v = n.get(f);
+      if (v.isContainerNode() || v.asText().matches("(?s)^\\s*[\\[{].*")) {
+        return "wrong_type";
+      }
+    }
+    String unit = n.get("unit_id").asText();
+    if (unit.isBlank()) {
       return "empty_unit_id";
+    }
+    if (unit.length() > 256 || unit.matches("(?s).*\\p{Cntrl}.*")) {
+      return "invalid_unit_id";
     }
     if (n.get("arm").asText().isEmpty()) {
       return "empty_arm";

@@ -1,0 +1,282 @@
+package io.assay.robust;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.assay.config.Conf;
+import io.assay.config.ConfigLoader;
+import io.assay.config.DefinitionLock;
+import io.assay.io.ExposureLogs;
+import io.assay.io.RunContext;
+import io.assay.metrics.MetricStats;
+import io.assay.metrics.UnitMetrics;
+import io.assay.reconcile.Ingest;
+import io.assay.reconcile.ReconcileJob;
+import io.assay.testing.Fixtures;
+import io.assay.testing.SparkTest;
+import io.assay.testing.TestConf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bad-row corpora of {@code src/test/resources/bad-rows/}: every row of an exposure log ends
+ * exactly where its case says (accepted, duplicate, or quarantined with the stated reason and
+ * detail), the per-date counts add up, and the job never fails on a row. See docs/bad-data.md.
+ */
+@SparkTest
+class BadRowsTest {
+  static final LocalDate DATE = LocalDate.parse("2026-11-02");
+  static Conf conf;
+
+  @BeforeAll
+  static void conf() throws Exception {
+    Path dir = TestConf.copy();
+    Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
+    conf = ConfigLoader.load(dir);
+  }
+
+  @Test
+  void everyJsonLineEndsWhereItsCaseSays(SparkSession spark) throws Exception {
+    List<BadRows.Case> cases = BadRows.read("exposures.cases");
+    assertTrue(cases.size() >= 30, "the corpus holds at least 30 cases");
+    Path logs = Fixtures.tempDir("bad-rows-logs-");
+    Path part = logs.resolve("date=" + DATE);
+    Files.createDirectories(part);
+    Files.writeString(
+        part.resolve("part-0.json"),
+        cases.stream().map(BadRows.Case::text).collect(Collectors.joining("\n")) + "\n");
+    Path out = Fixtures.tempDir("bad-rows-out-");
+
+    ReconcileJob.Result r =
+        ReconcileJob.run(
+            spark,
+            RunContext.of(conf, "bad-rows", out, Optional.of("bad-rows-key")),
+            logs,
+            "json",
+            DATE,
+            DATE);
+
+    assertOutcomes(spark, cases, r, out);
+  }
+
+  @Test
+  void everyTypedParquetRowEndsWhereItsCaseSays(SparkSession spark) throws Exception {
+    List<BadRows.Case> cases = BadRows.read("exposures-typed.cases");
+    String ddl = header("exposures-typed.cases", "# schema:");
+    Path logs = Fixtures.tempDir("bad-rows-parquet-");
+    Fixtures.json(spark, ddl, cases.stream().map(BadRows.Case::text).toArray(String[]::new))
+        .write()
+        .parquet(logs.resolve("date=" + DATE).toString());
+    RunContext ctx = RunContext.of(conf, "bad-rows", logs, Optional.of("bad-rows-key"));
+    List<Row> rows =
+        Ingest.classify(
+                ExposureLogs.read(spark, ctx, logs, "parquet", List.of(DATE)),
+                conf.experiments(),
+                List.of(DATE))
+            .select("raw", Ingest.DISPOSITION, Ingest.REASON, Ingest.DETAIL)
+            .collectAsList();
+    assertEquals(cases.size(), rows.size(), "every row has exactly one disposition");
+    Map<String, List<String>> byId = new TreeMap<>();
+    for (Row r : rows) {
+      String id = new BadRows.Case("", "", r.getString(0)).eventId("t");
+      String outcome =
+          r.isNullAt(2)
+              ? r.getString(1)
+              : "quarantined:" + r.getString(2) + (r.isNullAt(3) ? "" : ":" + r.getString(3));
+      byId.computeIfAbsent(String.valueOf(id), k -> new java.util.ArrayList<>()).add(outcome);
+    }
+    Map<String, List<String>> expected = new TreeMap<>();
+    for (BadRows.Case c : cases) {
+      expected
+          .computeIfAbsent(String.valueOf(c.eventId("t")), k -> new java.util.ArrayList<>())
+          .add(c.expected());
+    }
+    expected.values().forEach(java.util.Collections::sort);
+    byId.values().forEach(java.util.Collections::sort);
+    assertEquals(expected, byId);
+  }
+
+  @Test
+  void metricSourceRowsAddUpOrAreDroppedAndCounted(SparkSession spark) throws Exception {
+    List<BadRows.Case> cases = BadRows.read("metric-rows.cases");
+    Path dir = TestConf.copy();
+    Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
+    try (var s = Files.list(dir.resolve("experiments"))) {
+      for (Path e : (Iterable<Path>) s::iterator) {
+        io.assay.io.LocalFiles.deleteTree(e);
+      }
+    }
+    Path site = dir.resolve("assay.yaml");
+    Files.writeString(
+        site, Files.readString(site).replace("root: ../data/demo ", "root: ../data "));
+    TestConf.write(
+        dir,
+        "metrics.yaml",
+        """
+        sources:
+          typed: {path: typed, format: delta, unit_column: unit_id, time_column: ts}
+          text: {path: text, format: parquet, unit_column: unit_id, time_column: ts}
+        metrics:
+          typed_sum: {kind: mean, source: typed, value: value, window: "[0d, 7d)"}
+          text_sum: {kind: mean, source: text, value: value, window: "[0d, 7d)"}
+        """);
+    TestConf.write(
+        dir,
+        "experiments/bad_rows/1.0.0.yaml",
+        """
+        key: bad_rows
+        version: 1.0.0
+        owner: qa
+        hypothesis: Bad metric rows never reach a sum.
+        salt: bad_rows
+        start: 2026-11-01T00:00:00Z
+        end: 2026-11-15T00:00:00Z
+        arms:
+          - {key: a, weight: 0.5}
+          - {key: b, weight: 0.5}
+        control: a
+        metrics:
+          primary: [typed_sum]
+          secondary: [text_sum]
+        """);
+    Conf c = ConfigLoader.load(dir);
+    Path data = dir.getParent().resolve("data");
+    String[] lines = cases.stream().map(BadRows.Case::text).toArray(String[]::new);
+    Fixtures.json(spark, "unit_id STRING, ts TIMESTAMP, value DOUBLE", lines)
+        .write()
+        .format("delta")
+        .save(data.resolve("typed").toString());
+    Fixtures.json(spark, "unit_id STRING, ts STRING, value STRING", lines)
+        .write()
+        .parquet(data.resolve("text").toString());
+
+    Timestamp enrolledTs = Timestamp.from(Instant.parse("2026-11-02T00:00:00Z"));
+    List<String> units = List.of("m1", "m2", "josé-用户");
+    Object[][] enrolled =
+        units.stream()
+            .map(u -> new Object[] {"bad_rows", "1.0.0", u, "a", enrolledTs, null})
+            .toArray(Object[][]::new);
+    Dataset<Row> enrollments =
+        Fixtures.rows(
+            spark,
+            "experiment STRING, version STRING, unit_key STRING, arm STRING, enrolled_ts TIMESTAMP,"
+                + " strata MAP<STRING,STRING>",
+            enrolled);
+    Dataset<Row> values =
+        UnitMetrics.compute(
+            spark,
+            RunContext.of(c, "bad-rows", dir.getParent().resolve("out"), Optional.empty()),
+            c.experiments(),
+            enrollments,
+            Instant.parse("2026-11-06T00:00:00Z"),
+            new Instant[] {enrolledTs.toInstant(), enrolledTs.toInstant()});
+
+    Map<String, Double> sums = new TreeMap<>();
+    Map<String, Long> dropped = new TreeMap<>();
+    units.forEach(u -> sums.put(u, 0.0));
+    units.forEach(u -> dropped.put(u, 0L));
+    for (BadRows.Case k : cases) {
+      String[] e = k.expected().split(":", 2);
+      if (e[0].equals("sum")) {
+        sums.merge(
+            e[1], new ObjectMapper().readTree(k.text()).get("value").asDouble(), Double::sum);
+      } else if (e[0].equals("dropped")) {
+        dropped.merge(e[1], 1L, Long::sum);
+      }
+    }
+    for (Row r : values.collectAsList()) { // three units: a test fixture, not unit-level data
+      String unit = r.getAs("unit_key");
+      String metric = r.getAs(UnitMetrics.METRIC);
+      double y = r.<Double>getAs(UnitMetrics.Y);
+      assertTrue(Double.isFinite(y), metric + " " + unit + ": " + y);
+      assertEquals(sums.get(unit), y, Math.abs(sums.get(unit)) * 1e-12, metric + " " + unit);
+      assertEquals(dropped.get(unit), r.<Long>getAs(UnitMetrics.DROPPED), metric + " " + unit);
+    }
+    long totalDropped = dropped.values().stream().mapToLong(Long::longValue).sum();
+    List<Row> stats =
+        MetricStats.sufficientStats(values)
+            .filter(col("segment_key").equalTo("all"))
+            .collectAsList();
+    assertEquals(2, stats.size());
+    for (Row r : stats) {
+      assertEquals(totalDropped, r.<Long>getAs("dropped_values"), r.toString());
+      assertTrue(Double.isFinite(r.<Double>getAs("sum_y2")), r.toString());
+    }
+  }
+
+  private static String header(String file, String prefix) throws java.io.IOException {
+    return Files.readAllLines(BadRows.DIR.resolve(file)).stream()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()).strip())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static void assertOutcomes(
+      SparkSession spark, List<BadRows.Case> cases, ReconcileJob.Result r, Path out) {
+    Map<String, Long> expected = new TreeMap<>();
+    for (BadRows.Case c : cases) {
+      String[] e = c.expected().split(":");
+      expected.merge(e[0].equals("quarantined") ? "quarantined:" + e[1] : e[0], 1L, Long::sum);
+    }
+    ReconcileJob.DateCounts d = r.dates().get(0);
+    assertEquals(cases.size(), d.input(), "input rows");
+    assertTrue(d.balanced(), "input = accepted + duplicates + quarantined: " + d);
+    assertEquals(expected.getOrDefault("accepted", 0L), d.accepted(), "accepted");
+    assertEquals(expected.getOrDefault("duplicate", 0L), d.duplicates(), "duplicates");
+
+    List<Row> quarantine =
+        spark.read().format("delta").load(out.resolve("quarantine").toString()).collectAsList();
+    Map<String, Long> byReason = new TreeMap<>();
+    quarantine.forEach(q -> byReason.merge("quarantined:" + q.getAs("reason"), 1L, Long::sum));
+    Map<String, Long> expectedReasons = new TreeMap<>(expected);
+    expectedReasons.remove("accepted");
+    expectedReasons.remove("duplicate");
+    assertEquals(expectedReasons, byReason, "quarantined rows by reason");
+
+    // Each quarantined case with a readable event id is found with its reason and detail (an
+    // unparseable record may have none: those are checked by the counts above).
+    for (BadRows.Case c : cases) {
+      String id = c.eventId();
+      if (!c.expected().startsWith("quarantined:")
+          || c.expected().startsWith("quarantined:unparseable")
+          || id == null) {
+        continue;
+      }
+      String[] e = c.expected().split(":");
+      List<Row> mine =
+          quarantine.stream()
+              .filter(
+                  q -> q.getAs("event_id") != null && q.<String>getAs("event_id").startsWith(id))
+              .toList();
+      assertEquals(1, mine.size(), c.why() + ": one quarantine row for " + id);
+      assertEquals(e[1], mine.get(0).getAs("reason"), c.why());
+      if (e.length > 2) {
+        assertEquals(e[2], mine.get(0).getAs("detail"), c.why());
+      }
+    }
+    assertTrue(
+        spark
+            .read()
+            .format("delta")
+            .load(out.resolve("quarantine").toString())
+            .filter(col("raw").isNull())
+            .isEmpty(),
+        "every quarantined row keeps its (redacted) raw text");
+  }
+}

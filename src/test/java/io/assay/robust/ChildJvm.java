@@ -1,0 +1,105 @@
+package io.assay.robust;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code io.assay.cli.Main} in a child JVM on the test classpath, with the test JVM's {@code
+ * --add-opens} flags and jobs/assay's log configuration (assay at INFO), output and errors to a log
+ * file; and kills it with SIGKILL ({@link Process#destroyForcibly}) when a line appears.
+ */
+final class ChildJvm {
+  private ChildJvm() {}
+
+  static Process start(Path log, String... args) {
+    return start(log, List.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with extra JVM options (e.g. system properties). */
+  static Process start(Path log, List<String> jvmOptions, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens")
+          || a.startsWith("--add-exports")
+          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add(
+        "-Dlog4j2.configurationFile=" + Path.of("conf/spark/log4j2.properties").toAbsolutePath());
+    cmd.add("-Dspark.ui.enabled=false");
+    cmd.add("-Dspark.sql.shuffle.partitions=4");
+    cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    String cp = System.getProperty("surefire.test.class.path");
+    cmd.add(cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path"));
+    cmd.add("io.assay.cli.Main");
+    cmd.addAll(List.of(args));
+    try {
+      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until the log contains {@code line}; false if the process ended or time ran out. */
+  static boolean await(Process p, Path log, String line, long timeoutSeconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      if (text(log).contains(line)) {
+        return true;
+      }
+      if (!p.isAlive()) {
+        return text(log).contains(line);
+      }
+      sleep(100);
+    }
+    return false;
+  }
+
+  /** SIGKILL {@code delayMillis} after {@code line} appears; returns whether the line appeared. */
+  static boolean killAfter(Process p, Path log, String line, long delayMillis) throws Exception {
+    boolean seen = await(p, log, line, 300);
+    sleep(delayMillis);
+    p.destroyForcibly();
+    p.waitFor(60, TimeUnit.SECONDS);
+    return seen;
+  }
+
+  /** Waits for the process and returns its exit code. */
+  static int finish(Process p) throws InterruptedException {
+    if (!p.waitFor(600, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("child JVM did not finish in 10 minutes");
+    }
+    return p.exitValue();
+  }
+
+  static String text(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

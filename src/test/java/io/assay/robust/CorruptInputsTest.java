@@ -1,0 +1,175 @@
+package io.assay.robust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.assay.cli.Main;
+import io.assay.config.DefinitionLock;
+import io.assay.testing.Fixtures;
+import io.assay.testing.SparkTest;
+import io.assay.testing.TestConf;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inputs that cannot be used give a clear error naming the path (exit 1) or a documented, visible
+ * handling — never a silent wrong number (docs/bad-data.md): a truncated Parquet log file, a
+ * missing log partition, an empty log partition (processed as zero rows, with a warning line), a
+ * metric source without its unit column, a metric source path that does not exist.
+ */
+@SparkTest
+class CorruptInputsTest {
+  static Path conf;
+  static Path data;
+
+  @BeforeAll
+  static void conf() throws Exception {
+    conf = TestConf.copy();
+    Files.delete(conf.resolve(DefinitionLock.FILE_NAME));
+    Path keyFile = conf.getParent().resolve("pseudonym.key");
+    Files.writeString(keyFile, "corrupt-inputs-key");
+    Path site = conf.resolve("assay.yaml");
+    Files.writeString(
+        site,
+        Files.readString(site)
+            .replace("root: ../data/demo ", "root: ../data ")
+            .replace(
+                "  key_env: ASSAY_PSEUDONYM_KEY\n",
+                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    data = conf.getParent().resolve("data");
+  }
+
+  record Ran(int code, String text) {}
+
+  static Ran cli(String... args) {
+    StringWriter text = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(text));
+    cl.setErr(new PrintWriter(text));
+    return new Ran(cl.execute(args), text.toString());
+  }
+
+  static Ran reconcile(Path logs, String format, Path out) {
+    return cli(
+        "reconcile",
+        "--conf",
+        conf.toString(),
+        "--date",
+        "2026-11-02",
+        "--logs",
+        logs.toString(),
+        "--format",
+        format,
+        "--out",
+        out.toString());
+  }
+
+  @Test
+  void aTruncatedParquetLogFileFailsNamingTheFile(SparkSession spark) throws Exception {
+    Path logs = Fixtures.tempDir("truncated-");
+    Path part = logs.resolve("date=2026-11-02");
+    Fixtures.json(
+            spark,
+            "event_id STRING, ts TIMESTAMP, unit_id STRING, experiment STRING, version STRING,"
+                + " arm STRING",
+            "{\"event_id\":\"e1\",\"ts\":\"2026-11-02T10:00:00Z\",\"unit_id\":\"u1\","
+                + "\"experiment\":\"checkout_button\",\"version\":\"1.0.0\",\"arm\":\"control\"}")
+        .coalesce(1)
+        .write()
+        .parquet(part.toString());
+    Path file;
+    try (Stream<Path> s = Files.list(part)) {
+      file = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() / 2);
+    }
+    Ran r = reconcile(logs, "parquet", Fixtures.tempDir("truncated-out-"));
+    assertEquals(1, r.code, r.text);
+    assertTrue(r.text.contains(file.getFileName().toString()), "names the file: " + r.text);
+  }
+
+  @Test
+  void aMissingPartitionFailsNamingItAndAnEmptyOneIsZeroRowsWithAWarning(SparkSession spark)
+      throws Exception {
+    Path logs = Fixtures.tempDir("empty-");
+    Ran missing = reconcile(logs, "json", Fixtures.tempDir("missing-out-"));
+    assertEquals(1, missing.code, missing.text);
+    assertTrue(
+        missing.text.contains(
+            "failed: " + logs.resolve("date=2026-11-02") + ": log partition not found"),
+        missing.text);
+
+    Files.createDirectories(logs.resolve("date=2026-11-02"));
+    Files.writeString(logs.resolve("date=2026-11-02/part-0.json"), "");
+    Path out = Fixtures.tempDir("empty-out-");
+    Ran empty = reconcile(logs, "json", out);
+    assertEquals(0, empty.code, empty.text);
+    assertTrue(
+        empty.text.contains("input 0 = accepted 0 + duplicates 0 + quarantined 0"), empty.text);
+    assertTrue(
+        empty.text.contains("WARNING 2026-11-02: the log partition holds no rows"), empty.text);
+    Row summary =
+        spark.read().format("delta").load(out.resolve("ingest_summary").toString()).first();
+    assertEquals(0L, summary.<Long>getAs("input_rows"));
+  }
+
+  @Test
+  void aMetricSourceWithoutItsUnitColumnOrPathFailsNamingIt(SparkSession spark) throws Exception {
+    Path out = Fixtures.tempDir("metric-out-");
+    Timestamp t = Timestamp.from(Instant.parse("2026-11-02T10:00:00Z"));
+    Fixtures.rows(
+            spark,
+            "experiment STRING, version STRING, unit_key STRING, arm STRING, enrolled_ts TIMESTAMP,"
+                + " excluded BOOLEAN, strata MAP<STRING,STRING>",
+            new Object[] {"checkout_button", "1.0.0", "k1", "control", t, false, null},
+            new Object[] {"checkout_button", "1.0.0", "k2", "big_button", t, false, null})
+        .write()
+        .format("delta")
+        .save(out.resolve("enrollments").toString());
+    String ev = ", ts TIMESTAMP";
+    // orders without unit_id (renamed to "user"); the other sources as expected.
+    Fixtures.rows(spark, "user STRING" + ev + ", revenue DOUBLE, status STRING")
+        .write()
+        .format("delta")
+        .save(data.resolve("orders").toString());
+    Fixtures.rows(spark, "unit_id STRING" + ev)
+        .write()
+        .parquet(data.resolve("sessions").toString());
+    Fixtures.rows(spark, "unit_id STRING" + ev)
+        .write()
+        .parquet(data.resolve("page_views").toString());
+    Fixtures.rows(spark, "unit_id STRING" + ev)
+        .write()
+        .format("delta")
+        .save(data.resolve("crashes").toString());
+    String[] analyze = {
+      "analyze", "--conf", conf.toString(), "--date", "2026-11-05", "--out", out.toString()
+    };
+    Ran noUnit = cli(analyze);
+    assertEquals(1, noUnit.code, noUnit.text);
+    assertTrue(
+        noUnit.text.contains(data.resolve("orders") + ": source 'orders' has no column 'unit_id'"),
+        noUnit.text);
+    assertTrue(noUnit.text.contains("fix sources.orders in metrics.yaml"), noUnit.text);
+    assertTrue(!Files.exists(out.resolve("metric_results")), "nothing analysed, nothing written");
+
+    io.assay.io.LocalFiles.deleteTree(data.resolve("orders"));
+    Ran noPath = cli(analyze);
+    assertEquals(1, noPath.code, noPath.text);
+    assertTrue(noPath.text.contains(data.resolve("orders").toString()), noPath.text);
+    assertTrue(List.of(noPath.text.split("\n")).size() < 10, "a message, not a stack trace");
+  }
+}
