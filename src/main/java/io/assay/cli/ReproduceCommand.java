@@ -146,24 +146,20 @@ public final class ReproduceCommand implements Callable<Integer> {
               .load(output.<String>getAs("path"))
               .filter(col("run_id").equalTo(runId));
       Dataset<Row> again = spark.read().format("delta").load(scratch.resolve(name).toString());
-      Dataset<Row> a = TableComparison.comparable(original);
-      Dataset<Row> b = TableComparison.comparable(again);
-      long onlyOriginal = a.exceptAll(b).count();
-      long onlyAgain = b.exceptAll(a).count();
-      if (onlyOriginal == 0 && onlyAgain == 0) {
-        o.printf("  %-28s equal (%d rows)%n", name, a.count());
+      Dataset<Row> differing = TableComparison.mismatches(original, again).cache();
+      long groups = differing.count();
+      if (groups == 0) {
+        o.printf("  %-28s equal (%d rows)%n", name, again.count());
       } else {
         equal = false;
         o.printf(
-            "  %-28s DIFFERENT: %d row(s) only in the original, %d only in the reproduction%n",
-            name, onlyOriginal, onlyAgain);
-        for (Row r : a.exceptAll(b).limit(3).collectAsList()) {
-          o.printf("      original:     %s%n", r);
-        }
-        for (Row r : b.exceptAll(a).limit(3).collectAsList()) {
-          o.printf("      reproduction: %s%n", r);
+            "  %-28s DIFFERENT: %d row(s) differ (doubles compared to a relative %.0e)%n",
+            name, groups, TableComparison.RELATIVE_TOLERANCE);
+        for (Row r : differing.limit(3).collectAsList()) {
+          o.printf("      %s%n", r);
         }
       }
+      differing.unpersist();
     }
     o.println(equal ? "reproduced: every output equals the original run's" : "NOT reproduced");
     o.flush();
