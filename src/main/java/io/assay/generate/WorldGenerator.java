@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Stages, each under its own Spark job group: population → enrollments (persisted, one row per
  * unit) → the four metric sources → the tagged exposure log (persisted) → logs → truth. No stage
  * shuffles unit-level data: every row derives from its unit's slice of {@code spark.range}, and
- * files are written per slice. The online system's decisions are computed twice (once for the
- * enrollments, once for the log) rather than persisted, which is cheaper than caching ~5 rows per
- * visit. Only aggregates (a few hundred rows) reach the driver.
+ * files are written per slice of {@value WorldSpec#UNITS_PER_SLICE} units. The online system's
+ * decisions are computed twice (once for the enrollments, once for the log). Only aggregates (a few
+ * hundred rows) reach the driver.
  */
 public final class WorldGenerator {
   /** Bump when the same seed and configuration would produce different data. */
@@ -131,7 +131,11 @@ public final class WorldGenerator {
       stage("source " + t.channel().code(), () -> rows.put(t.path(), writeSource(unitRows, t)));
     }
 
-    Dataset<Row> tagged = ExposureLog.tagged(decided(units), online, faults, draws);
+    // Persisted: the log writer and both truth aggregations read it (recomputing it means
+    // re-deciding every visit and re-drawing every fault).
+    Dataset<Row> tagged =
+        ExposureLog.tagged(decided(units), online, faults, draws)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     stage("logs", () -> writeLogs(tagged));
 
     ObjectNode truth = JsonNodeFactory.instance.objectNode();
@@ -145,6 +149,7 @@ public final class WorldGenerator {
           write(spec.out().resolve(TRUTH), truth);
         });
     unitRows.unpersist();
+    tagged.unpersist();
     long lines = truth.get("reconciliation").get("lines").asLong();
     return new Result(spec.out(), lines, rows, spec.out().resolve(TRUTH));
   }

@@ -21,7 +21,7 @@ public record WorldSpec(
   public static final int MAX_DAYS = 366;
 
   /** Units per Spark partition and output file: a fixed size, so files never depend on cores. */
-  static final long UNITS_PER_SLICE = 50_000;
+  static final long UNITS_PER_SLICE = 12_500;
 
   public WorldSpec {
     if (units < 1 || units > MAX_UNITS) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * either way. The calibration of the same code with this truth is in {@link
  * SrmCalibrationTest#injectedSrmIsFoundAndCleanStrataAreNot}: it needs about 20,000 android units.
  *
- * <p>The world: 70,000 units over 4 days, which puts about 21,000 units of checkout_button on
+ * <p>The world: 70,000 units over 3 days, which puts about 21,000 units of checkout_button on
  * android (eligible countries 70%, android 45%, outside the 5% holdout).
  */
 @SparkTest
@@ -61,7 +61,7 @@ class BalanceOnGeneratedWorldTest {
                 "--units",
                 "70000",
                 "--days",
-                "4",
+                "3",
                 "--seed",
                 "1"));
     JsonNode srm =
