@@ -23,12 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "Time every stage over a date range of logs, plus the reference queries the performance",
-      "goals are stated against: a bare scan of the logs, and a hand-written query computing",
-      "the metrics stage's sufficient statistics. Writes outputs under --out (use a scratch",
-      "root). jobs/bench.sh runs it on generated worlds; results go to BENCHMARKS.md."
-    })
+    description =
+        "Time every stage over a date range of logs, plus the reference queries the performance"
+            + " goals are stated against: a bare scan of the logs, and a hand-written query"
+            + " computing the metrics stage's sufficient statistics. Writes outputs under --out"
+            + " (use a scratch root). jobs/bench.sh runs it on generated worlds; results go to"
+            + " BENCHMARKS.md.")
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ConfOption conf;
   @Mixin DateRange range;
