@@ -34,17 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin DateRange range;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--logs",
-      paramLabel = "PATH",
-      description = "Exposure logs root (default: data.logs).")
-  Path logs;
-
-  @Option(
-      names = "--format",
-      paramLabel = "FMT",
-      description = "json, parquet or delta (default: data.logs_format).")
-  String format;
+  @Mixin LogsOptions logsOptions;
 
   @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
   Path out;
@@ -55,10 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    String fmt = format != null ? format : c.assay().logsFormat();
+    String fmt = logsOptions.format(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
-    Path logRoot = logs != null ? logs : c.assay().logs();
+    Path logRoot = logsOptions.root(c);
     PipelineBench.Report r = PipelineBench.run(spark, ctx, logRoot, fmt, range.from(), range.to());
     PrintWriter o = spec.commandLine().getOut();
     o.printf(

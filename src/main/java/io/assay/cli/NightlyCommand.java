@@ -31,17 +31,7 @@ public final class NightlyCommand implements Callable<Integer> {
   @Mixin DateRange range;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--logs",
-      paramLabel = "PATH",
-      description = "Exposure logs root (default: data.logs).")
-  Path logs;
-
-  @Option(
-      names = "--format",
-      paramLabel = "json|parquet|delta",
-      description = "Log format (default: data.logs_format).")
-  String format;
+  @Mixin LogsOptions logsOptions;
 
   @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
   Path out;
@@ -55,11 +45,8 @@ public final class NightlyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    Path logRoot = logs != null ? logs : c.assay().logs();
-    String fmt = format != null ? format : c.assay().logsFormat();
-    if (!java.util.List.of("json", "parquet", "delta").contains(fmt)) {
-      throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
-    }
+    Path logRoot = logsOptions.root(c);
+    String fmt = logsOptions.format(c);
     NightlyPlan plan = NightlyPlan.of(c, logRoot, fmt, range.from(), range.to());
     PrintWriter o = spec.commandLine().getOut();
     if (dryRun) {

@@ -30,17 +30,7 @@ public final class ReconcileCommand implements Callable<Integer> {
   @Mixin DateRange range;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--logs",
-      paramLabel = "PATH",
-      description = "Exposure logs root (default: data.logs).")
-  Path logs;
-
-  @Option(
-      names = "--format",
-      paramLabel = "json|parquet|delta",
-      description = "Log format (default: data.logs_format).")
-  String format;
+  @Mixin LogsOptions logsOptions;
 
   @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
   Path out;
@@ -53,13 +43,10 @@ public final class ReconcileCommand implements Callable<Integer> {
     Conf c = Definitions.load(conf.dir());
     var from = range.from();
     var to = range.to();
-    String fmt = format != null ? format : c.assay().logsFormat();
-    if (!java.util.List.of("json", "parquet", "delta").contains(fmt)) {
-      throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
-    }
+    String fmt = logsOptions.format(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
-    Path logRoot = logs != null ? logs : c.assay().logs();
+    Path logRoot = logsOptions.root(c);
     ReconcileJob.Result r =
         Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logRoot, fmt, from, to));
     PrintWriter o = spec.commandLine().getOut();

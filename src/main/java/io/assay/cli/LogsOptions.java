@@ -1,0 +1,39 @@
+package io.assay.cli;
+
+import io.assay.config.Conf;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --logs PATH} and {@code --format FMT}: where the exposure logs are, and in what format.
+ */
+public final class LogsOptions {
+  static final List<String> FORMATS = List.of("json", "parquet", "delta");
+
+  @Option(
+      names = "--logs",
+      paramLabel = "PATH",
+      description = "Exposure logs root (default: data.logs).")
+  Path logs;
+
+  @Option(
+      names = "--format",
+      paramLabel = "json|parquet|delta",
+      description = "Log format (default: data.logs_format).")
+  String format;
+
+  /** The logs root: {@code --logs}, else {@code data.logs}. */
+  public Path root(Conf c) {
+    return logs != null ? logs : c.assay().logs();
+  }
+
+  /** The format: {@code --format}, else {@code data.logs_format}; a usage problem if unknown. */
+  public String format(Conf c) {
+    String fmt = format != null ? format : c.assay().logsFormat();
+    if (!FORMATS.contains(fmt)) {
+      throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
+    }
+    return fmt;
+  }
+}
