@@ -12,7 +12,6 @@ import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.RunContext;
-import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -211,7 +210,7 @@ public final class BalanceJob {
       SparkSession spark, RunContext ctx, LocalDate asOf) {
     String path = ctx.input(OutputTables.TRAFFIC_DAILY).toString();
     Map<String, List<ShareChecks.TrafficDay>> out = new HashMap<>();
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    if (!Inputs.upstreamExists(ctx, OutputTables.TRAFFIC_DAILY)) {
       LOG.warn("balance as of {}: no traffic_daily at {}; exposure shares not checked", asOf, path);
       return out;
     }

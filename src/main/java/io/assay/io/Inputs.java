@@ -26,7 +26,14 @@ public final class Inputs {
   /** Reads a Delta table at the pinned or latest version, recording the version. */
   public static Dataset<Row> delta(SparkSession spark, RunContext ctx, String name, String path) {
     if (!Tables.isDelta(path)) {
-      throw new InputProblem(path, "no Delta table (" + name + ") here");
+      throw new InputProblem(
+          path,
+          Tables.looksDelta(path)
+              ? "a _delta_log with no commit ("
+                  + name
+                  + "): a run died creating it; rerun the"
+                  + " stage that writes it"
+              : "no Delta table (" + name + ") here");
     }
     long version = ctx.pins().containsKey(path) ? ctx.pins().get(path) : latestVersion(spark, path);
     ctx.log().input(new RunLog.Input(name, path, "delta", version, null));
@@ -46,7 +53,7 @@ public final class Inputs {
   /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */
   public static Dataset<Row> table(
       SparkSession spark, RunContext ctx, String name, String path, String format) {
-    String f = format != null ? format : (Tables.isDelta(path) ? "delta" : "parquet");
+    String f = format != null ? format : (Tables.looksDelta(path) ? "delta" : "parquet");
     if (f.equals("delta")) {
       return delta(spark, ctx, name, path);
     }

@@ -10,13 +10,43 @@ import org.apache.spark.sql.SparkSession;
 public final class Tables {
   private Tables() {}
 
-  /** True when {@code path} is a Delta table on the local file system or a URI Spark resolves. */
+  /**
+   * True when {@code path} is a Delta table on the local file system: its {@code _delta_log} holds
+   * at least one commit or checkpoint. A {@code _delta_log} without one is what a run killed while
+   * creating the table leaves behind; Delta's first commit is atomic, so there is no table yet, and
+   * the next write creates it afresh.
+   */
   public static boolean isDelta(String path) {
-    if (path.contains("://") && !path.startsWith("file:")) {
+    Path log = deltaLog(path);
+    if (log == null || !Files.isDirectory(log)) {
       return false;
     }
-    Path p = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
-    return Files.isDirectory(p.resolve("_delta_log"));
+    try (var files = Files.list(log)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .anyMatch(n -> COMMIT.matcher(n).matches() || n.equals("_last_checkpoint"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + log, e);
+    }
+  }
+
+  /**
+   * True when {@code path} has a {@code _delta_log}, committed or not: the format to read it in.
+   */
+  public static boolean looksDelta(String path) {
+    Path log = deltaLog(path);
+    return log != null && Files.isDirectory(log);
+  }
+
+  private static final java.util.regex.Pattern COMMIT =
+      java.util.regex.Pattern.compile("\\d{20}\\.(json|checkpoint(\\..*)?\\.parquet)");
+
+  private static Path deltaLog(String path) {
+    if (path.contains("://") && !path.startsWith("file:")) {
+      return null;
+    }
+    return Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path)
+        .resolve("_delta_log");
   }
 
   /**
@@ -28,7 +58,7 @@ public final class Tables {
     if (local && !Files.exists(Path.of(path.startsWith("file:") ? path.substring(5) : path))) {
       throw new InputProblem(path, "no such table or directory");
     }
-    String f = format != null ? format : (isDelta(path) ? "delta" : "parquet");
+    String f = format != null ? format : (looksDelta(path) ? "delta" : "parquet");
     return spark.read().format(f).load(path);
   }
 }
