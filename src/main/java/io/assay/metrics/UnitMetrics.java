@@ -50,13 +50,14 @@ import org.apache.spark.sql.types.DataTypes;
  * are joined to the enrolled units (by keyed pseudonym), every measure on the source contributes a
  * column ({@code when(in window AND filter, value)}), and one aggregation per source reduces them
  * to per-unit sums. Windows are relative to each unit's {@code enrolled_ts} and truncated at the
- * as-of instant (events after it are not used). The per-source results are stacked into long format
- * and left-joined to every enrolled unit × metric of its experiment, so every enrolled unit has a
- * value: 0 for sums and counts, 0 (false) for binomial metrics.
+ * as-of instant (events after it are not used). The per-source results are left-joined to the
+ * enrolled units and unpivoted into one row per unit × metric of its experiment, so every enrolled
+ * unit has a value: 0 for sums and counts, 0 (false) for binomial metrics.
  *
  * <p>Cost per source: one scan (rows outside the needed time range are filtered at the scan), one
- * shuffle join with the enrolled units, one aggregation; then one aggregation and one join over the
- * (small) per-unit rows. Nothing is collected.
+ * shuffle join with the enrolled units and one aggregation (in the join's partitions); then one
+ * shuffle of the enrolled units for the left joins, whatever the number of sources (each per-source
+ * result is already partitioned by unit). Nothing is collected.
  */
 public final class UnitMetrics {
   public static final String METRIC = "metric";
@@ -118,57 +119,71 @@ public final class UnitMetrics {
     Dataset<Row> units =
         enrolled.select(col("experiment"), col("version"), col("unit_key"), col("enrolled_ts"));
 
-    Dataset<Row> stacked = null;
+    // Every enrolled unit, with each source's per-unit sums left-joined on (experiment, version,
+    // unit_key): each per-source result is already partitioned by its aggregation, so only the
+    // enrolled units are shuffled, once, whatever the number of sources.
+    String[] key = {"experiment", "version", "unit_key"};
+    Dataset<Row> wide = enrolled;
     for (Map.Entry<String, List<Part>> e : bySource.entrySet()) {
       MetricSource source = catalog.sources().get(e.getKey());
-      Dataset<Row> perUnit = sourcePass(spark, ctx, source, e.getValue(), units, asOf, timeRange);
-      stacked = stacked == null ? perUnit : stacked.unionByName(perUnit);
+      wide =
+          wide.join(
+              sourcePass(spark, ctx, source, e.getValue(), units, asOf, timeRange), key, "left");
     }
-    Dataset<Row> values =
-        stacked
-            .groupBy(col("experiment"), col("version"), col("unit_key"), col(METRIC))
-            .agg(
-                sum(col(Y)).as(Y),
-                sum(col(D)).as(D),
-                sum(col(P)).as(P),
-                sum(col(DROPPED)).as(DROPPED));
-
-    // Every enrolled unit × every metric of its experiment, with 0 where no row qualified.
-    Column metricsOf = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
+    Map<String, Map<String, Part>> parts = new LinkedHashMap<>();
+    bySource.values().stream()
+        .flatMap(List::stream)
+        .forEach(
+            p ->
+                parts
+                    .computeIfAbsent(p.metric().name(), k -> new LinkedHashMap<>())
+                    .put(p.role(), p));
+    // Then one row per enrolled unit × metric of its experiment: 0 where no row qualified.
+    Column metricsOf = null;
     for (ExperimentDefinition d : experiments) {
-      metricsOf =
-          when(
-                  col("experiment")
-                      .equalTo(d.key())
-                      .and(col("version").equalTo(d.version().toString())),
-                  array(
-                      d.metrics().all().stream()
-                          .map(org.apache.spark.sql.functions::lit)
-                          .toArray(Column[]::new)))
-              .otherwise(metricsOf);
+      Column applies =
+          col("experiment").equalTo(d.key()).and(col("version").equalTo(d.version().toString()));
+      Column values =
+          array(
+              d.metrics().all().stream()
+                  .map(m -> metricValue(m, parts.get(m)))
+                  .toArray(Column[]::new));
+      metricsOf = metricsOf == null ? when(applies, values) : metricsOf.when(applies, values);
     }
-    Dataset<Row> grid = enrolled.withColumn(METRIC, explode(metricsOf));
-    Dataset<Row> joined =
-        grid.join(values, new String[] {"experiment", "version", "unit_key", METRIC}, "left");
-    Column hasDen = lit(false);
-    Column hasPre = lit(false);
-    for (String name : used) {
-      MetricDefinition m = catalog.metric(name).orElseThrow();
-      if (m.denominator().isPresent()) {
-        hasDen = hasDen.or(col(METRIC).equalTo(name));
-      }
-      if (m.cupedWindow().isPresent()) {
-        hasPre = hasPre.or(col(METRIC).equalTo(name));
-      }
+    if (metricsOf == null) {
+      throw new IllegalArgumentException("no experiment to compute metrics for");
     }
-    return joined
-        .withColumn(Y, coalesce(col(Y), lit(0.0)))
-        .withColumn(D, when(hasDen, coalesce(col(D), lit(0.0))))
-        .withColumn(P, when(hasPre, coalesce(col(P), lit(0.0))))
-        .withColumn(DROPPED, coalesce(col(DROPPED), lit(0L)));
+    List<Column> out = new ArrayList<>();
+    for (String c : enrolled.columns()) {
+      out.add(col(c));
+    }
+    for (String f : List.of(METRIC, Y, D, P, DROPPED)) {
+      out.add(col("m." + f).as(f));
+    }
+    return wide.withColumn("m", explode(metricsOf)).select(out.toArray(Column[]::new));
   }
 
-  /** One scan of a source: per unit and experiment, every part on it, stacked by metric. */
+  /** A metric's values for one unit from the wide per-unit columns of its parts. */
+  private static Column metricValue(String metric, Map<String, Part> parts) {
+    Column dropped = lit(0L);
+    for (Part p : parts.values()) {
+      dropped = dropped.plus(coalesce(col(p.column() + "__dropped"), lit(0L)));
+    }
+    List<Column> fields = new ArrayList<>();
+    fields.add(lit(metric).as(METRIC));
+    for (String role : List.of(Y, D, P)) {
+      Part p = parts.get(role);
+      fields.add(
+          (p == null
+                  ? lit(null).cast(DataTypes.DoubleType)
+                  : coalesce(col(p.column()).cast(DataTypes.DoubleType), lit(0.0)))
+              .as(role));
+    }
+    fields.add(dropped.as(DROPPED));
+    return struct(fields.toArray(Column[]::new));
+  }
+
+  /** One scan of a source: per unit and experiment, every part on it as a column. */
   static Dataset<Row> sourcePass(
       SparkSession spark,
       RunContext ctx,
@@ -250,45 +265,7 @@ public final class UnitMetrics {
         joined
             .groupBy(col("experiment"), col("version"), col("unit_key"))
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    // Stack: one row per metric with its parts on this source (missing parts are null).
-    Map<String, Map<String, Part>> byMetric = new LinkedHashMap<>();
-    for (Part p : parts) {
-      byMetric.computeIfAbsent(p.metric().name(), k -> new LinkedHashMap<>()).put(p.role(), p);
-    }
-    List<Column> rows = new ArrayList<>();
-    for (Map.Entry<String, Map<String, Part>> m : byMetric.entrySet()) {
-      List<Column> fields = new ArrayList<>();
-      fields.add(lit(m.getKey()).as(METRIC));
-      Column dropped = lit(0L);
-      for (Part p : m.getValue().values()) {
-        dropped = dropped.plus(col(p.column() + "__dropped"));
-      }
-      for (String role : List.of(Y, D, P)) {
-        Part p = m.getValue().get(role);
-        fields.add(
-            (p == null
-                    ? lit(null).cast(DataTypes.DoubleType)
-                    : col(p.column()).cast(DataTypes.DoubleType))
-                .as(role));
-      }
-      fields.add(dropped.as(DROPPED));
-      rows.add(struct(fields.toArray(Column[]::new)));
-    }
-    return perUnit
-        .select(
-            col("experiment"),
-            col("version"),
-            col("unit_key"),
-            explode(array(rows.toArray(Column[]::new))).as("m"))
-        .select(
-            col("experiment"),
-            col("version"),
-            col("unit_key"),
-            col("m." + METRIC).as(METRIC),
-            col("m." + Y).as(Y),
-            col("m." + D).as(D),
-            col("m." + P).as(P),
-            col("m." + DROPPED).as(DROPPED));
+    return perUnit;
   }
 
   /**
