@@ -37,7 +37,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
@@ -62,6 +64,10 @@ public final class PipelineBench {
 
   /** All measurements, the exposures read and the JVM's peak heap. */
   public record Report(List<Timing> timings, long logRows, long peakHeapBytes) {
+    public boolean has(String stage) {
+      return timings.stream().anyMatch(t -> t.stage().equals(stage));
+    }
+
     public double seconds(String stage) {
       return timings.stream()
           .filter(t -> t.stage().equals(stage))
@@ -73,8 +79,21 @@ public final class PipelineBench {
 
   private PipelineBench() {}
 
+  /**
+   * Runs the benchmark.
+   *
+   * @param repeat how many times the scan, ingest and recompute timings are taken (medians)
+   * @param quick only those and the metrics comparison, not the stages with their writes
+   */
   public static Report run(
-      SparkSession spark, RunContext ctx, Path logs, String format, LocalDate from, LocalDate to) {
+      SparkSession spark,
+      RunContext ctx,
+      Path logs,
+      String format,
+      LocalDate from,
+      LocalDate to,
+      int repeat,
+      boolean quick) {
     List<Timing> out = new ArrayList<>();
     List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
     List<ExperimentDefinition> defs = ctx.conf().experiments();
@@ -82,9 +101,11 @@ public final class PipelineBench {
     // Warm the JVM and the file listing cache once, untimed.
     ExposureLogs.read(spark, ctx, logs, format, dates).limit(1).count();
 
+    // The goal's ratio: a bare scan, ingest alone, and ingest + recompute, interleaved `repeat`
+    // times so that a noisy moment hits all three alike; each is reported as its median.
     long[] rows = new long[1];
-    time(
-        out,
+    Map<String, Supplier<String>> trio = new LinkedHashMap<>();
+    trio.put(
         "scan",
         () -> {
           Row r =
@@ -106,8 +127,19 @@ public final class PipelineBench {
           rows[0] = r.getLong(0);
           return "bare scan: every field parsed, " + r.getLong(0) + " rows";
         });
-    time(
-        out,
+    trio.put(
+        "ingest",
+        () -> {
+          List<Row> dispositions =
+              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates)
+                  .groupBy(col(Ingest.DISPOSITION))
+                  .count()
+                  .collectAsList();
+          return "parse, structural checks, duplicate detection; "
+              + dispositions.size()
+              + " dispositions";
+        });
+    trio.put(
         "recompute",
         () -> {
           Dataset<Row> ingested =
@@ -122,6 +154,45 @@ public final class PipelineBench {
                   .collectAsList();
           return "ingest (with duplicate detection) + recompute, " + cats.size() + " categories";
         });
+    Map<String, List<Double>> runs = new LinkedHashMap<>();
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (int i = 0; i < repeat; i++) {
+      for (var e : trio.entrySet()) {
+        Timing t = measure(e.getKey(), e.getValue());
+        runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(t.seconds());
+        notes.put(e.getKey(), t.note());
+      }
+    }
+    for (var e : runs.entrySet()) {
+      List<Double> sorted = e.getValue().stream().sorted().toList();
+      double median =
+          sorted.size() % 2 == 1
+              ? sorted.get(sorted.size() / 2)
+              : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+      String note = notes.get(e.getKey());
+      if (repeat > 1) {
+        note +=
+            "; median of "
+                + repeat
+                + ": "
+                + String.join(
+                    ", ", e.getValue().stream().map(x -> String.format("%.1f", x)).toList());
+      }
+      out.add(new Timing(e.getKey(), median, note));
+    }
+    if (quick) {
+      if (!io.assay.io.Inputs.upstreamExists(ctx, io.assay.io.OutputTables.ENROLLMENTS)) {
+        LOG.warn(
+            "bench: no enrollments under {} (run once without --quick); metrics not compared",
+            ctx.table(io.assay.io.OutputTables.ENROLLMENTS).getParent());
+        return new Report(out, rows[0], peakHeap());
+      }
+      MetricsComparison m = new MetricsComparison(spark, ctx, to);
+      time(out, "metrics_framework", m::framework);
+      time(out, "metrics_hand_query", m::hand);
+      out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
+      return new Report(out, rows[0], peakHeap());
+    }
     time(
         out,
         "reconcile",
@@ -144,12 +215,16 @@ public final class PipelineBench {
   }
 
   private static void time(List<Timing> out, String stage, Supplier<String> work) {
+    out.add(measure(stage, work));
+  }
+
+  private static Timing measure(String stage, Supplier<String> work) {
     spark().sparkContext().setJobGroup("bench " + stage, "assay bench: " + stage, false);
     long t = System.nanoTime();
     String note = work.get();
     double s = (System.nanoTime() - t) / 1e9;
     LOG.info("bench {}: {} s ({})", stage, String.format("%.1f", s), note);
-    out.add(new Timing(stage, s, note));
+    return new Timing(stage, s, note);
   }
 
   private static SparkSession spark() {

@@ -42,14 +42,35 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the timings as JSON.")
   Path json;
 
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Take the scan, ingest and recompute timings N times, interleaved, and report each"
+              + " one's median (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(
+      names = "--quick",
+      description =
+          "Only the timings the goals' ratios need (scan, ingest, recompute and the metrics"
+              + " comparison, which reads the enrollments of an earlier full run under --out),"
+              + " not the stages with their Delta writes.")
+  boolean quick;
+
   @Override
   public Integer call() {
+    if (repeat < 1) {
+      throw new UsageProblem("--repeat must be at least 1, got " + repeat);
+    }
     Conf c = Definitions.load(conf.dir());
     String fmt = logsOptions.format(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
     Path logRoot = logsOptions.root(c);
-    PipelineBench.Report r = PipelineBench.run(spark, ctx, logRoot, fmt, range.from(), range.to());
+    PipelineBench.Report r =
+        PipelineBench.run(spark, ctx, logRoot, fmt, range.from(), range.to(), repeat, quick);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
         "bench %s..%s: %d log rows, cores %d, peak heap %.0f MiB%n",
@@ -61,10 +82,13 @@ public final class BenchCommand implements Callable<Integer> {
     for (var t : r.timings()) {
       o.printf("  %-20s %8.1f s  %s%n", t.stage(), t.seconds(), t.note());
     }
-    o.printf(
-        "  recompute / scan = %.2f   metrics framework / hand query = %.2f%n",
-        r.seconds("recompute") / r.seconds("scan"),
-        r.seconds("metrics_framework") / r.seconds("metrics_hand_query"));
+    o.printf("  recompute / scan = %.2f", r.seconds("recompute") / r.seconds("scan"));
+    if (r.has("metrics_hand_query")) {
+      o.printf(
+          "   metrics framework / hand query = %.2f",
+          r.seconds("metrics_framework") / r.seconds("metrics_hand_query"));
+    }
+    o.println();
     if (json != null) {
       ObjectNode n = new ObjectMapper().createObjectNode();
       n.put("from", range.from().toString());
