@@ -6,7 +6,9 @@
 # For each world size: `assay generate` (timed), then `assay bench` over every log date, which
 # times a bare scan of the logs, recomputation, each stage, and the metrics stage against a
 # hand-written query of the same sufficient statistics. Ends with the ratios the goals are stated
-# in, measured in this run. Worlds and outputs go under --work (default target/bench).
+# in, measured in this run. Worlds and outputs go under --work (default target/bench); a world
+# already there (with its truth.json) is reused. --repeat N (default 3) takes the scan and
+# recompute timings N times and reports medians.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSAY="$ROOT/jobs/assay"
@@ -15,14 +17,16 @@ DAYS=14
 WORK="$ROOT/target/bench"
 JMH=1
 PIPELINE=1
+REPEAT=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --units) UNITS="$2"; shift 2 ;;
     --days) DAYS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
     --no-jmh) JMH=0; shift ;;
     --jmh-only) PIPELINE=0; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +52,8 @@ if [ "$PIPELINE" = 1 ]; then
     first=$(echo "$dates" | head -1); last=$(echo "$dates" | tail -1)
     echo "== $n units, $DAYS days: logs $first..$last (generated in $(cat "$W.generate-seconds" 2>/dev/null || echo '?') s)"
     /usr/bin/time -f "bench $n: wall %e s, max RSS %M KiB" \
-      "$ASSAY" bench --conf "$C" --from "$first" --to "$last" --out "$W/out" --json "$WORK/bench-$n.json"
+      "$ASSAY" bench --conf "$C" --from "$first" --to "$last" --out "$W/out" --json "$WORK/bench-$n.json" \
+      --repeat "$REPEAT"
   done
   set -- $UNITS
   if [ $# -ge 2 ]; then

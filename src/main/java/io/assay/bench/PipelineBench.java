@@ -101,8 +101,10 @@ public final class PipelineBench {
     // Warm the JVM and the file listing cache once, untimed.
     ExposureLogs.read(spark, ctx, logs, format, dates).limit(1).count();
 
-    // The goal's ratio: a bare scan, ingest alone, and ingest + recompute, interleaved `repeat`
-    // times so that a noisy moment hits all three alike; each is reported as its median.
+    // The goal's ratio: a bare scan; the assignment recomputation alone over every parsed row;
+    // ingest alone (checks and the exact duplicate detection, a shuffle); and ingest + recompute.
+    // Interleaved `repeat` times so that a noisy moment hits them alike; each reported as its
+    // median.
     long[] rows = new long[1];
     Map<String, Supplier<String>> trio = new LinkedHashMap<>();
     trio.put(
@@ -138,6 +140,20 @@ public final class PipelineBench {
           return "parse, structural checks, duplicate detection; "
               + dispositions.size()
               + " dispositions";
+        });
+    trio.put(
+        "recompute_no_dedup",
+        () -> {
+          List<Row> cats =
+              Recompute.classify(
+                      ExposureLogs.read(spark, ctx, logs, format, dates)
+                          .withColumn(Ingest.EVENT_TS, Ingest.eventTs()),
+                      defs,
+                      ctx.conf().assay())
+                  .groupBy(col(Recompute.CATEGORY))
+                  .count()
+                  .collectAsList();
+          return "every parsed row recomputed, no ingest checks; " + cats.size() + " categories";
         });
     trio.put(
         "recompute",

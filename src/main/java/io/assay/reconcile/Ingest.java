@@ -84,9 +84,7 @@ public final class Ingest {
    */
   public static Dataset<Row> classify(
       Dataset<Row> raw, List<ExperimentDefinition> definitions, List<LocalDate> scope) {
-    Column tsText = col(TS);
-    Column eventTs =
-        when(tsText.rlike(TIMESTAMP_PATTERN), tsText.try_cast(DataTypes.TimestampType));
+    Column eventTs = eventTs();
     Column structural = when(col(CORRUPT), reason(QuarantineReason.UNPARSEABLE, null));
     for (String f : io.assay.io.ExposureLogs.REQUIRED) {
       structural = structural.when(col(f).isNull(), reason(QuarantineReason.MISSING_FIELD, f));
@@ -170,6 +168,14 @@ public final class Ingest {
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
         .drop("structural", "reference", "copy", "problem");
+  }
+
+  /**
+   * The parsed {@code ts}: null unless it is an ISO-8601 timestamp ({@link #TIMESTAMP_PATTERN}).
+   */
+  public static Column eventTs() {
+    Column tsText = col(TS);
+    return when(tsText.rlike(TIMESTAMP_PATTERN), tsText.try_cast(DataTypes.TimestampType));
   }
 
   private static Column reason(QuarantineReason r, String detail) {

@@ -126,20 +126,19 @@ public final class ReconcileJob {
     read.addAll(scope);
 
     LOG.info("reconcile {}..{}: reading {} log partition(s) from {}", from, to, read.size(), logs);
+    // One cached frame for every later pass: every row with its disposition, and the recomputed
+    // decision (used for accepted rows only; a duplicate or quarantined row's is ignored). Caching
+    // the accepted rows a second time would hold nearly all rows twice.
     Dataset<Row> classified =
-        Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope)
-            .withColumn(RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW)))
+        Recompute.classify(
+                Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope),
+                defs,
+                site)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> recomputed =
-          Recompute.classify(
-                  classified.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)), defs, site)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        return write(spark, ctx, classified, recomputed, scope, from, to);
-      } finally {
-        recomputed.unpersist();
-      }
+          classified.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)).drop(RAW);
+      return write(spark, ctx, classified, recomputed, scope, from, to);
     } finally {
       classified.unpersist();
     }
@@ -221,8 +220,11 @@ public final class ReconcileJob {
     LOG.info("reconcile {}..{}: folding enrollments of the units seen", from, to);
     // Only units with exposures in this run can change: refold them from all their days and merge.
     Dataset<Row> changed =
-        Enrollments.days(recomputed, ctx.pseudonymKey())
-            .select(EXPERIMENT, VERSION, "unit_key")
+        recomputed
+            .select(
+                col(EXPERIMENT),
+                col(VERSION),
+                Pseudonyms.unitKey(col(UNIT_ID), ctx.pseudonymKey()).as("unit_key"))
             .distinct();
     Dataset<Row> days =
         Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS)
