@@ -293,6 +293,57 @@ class GeneratedWorldTest {
         4 * conversion.getDouble(4));
   }
 
+  /**
+   * {@code assay bench --quick} on this world: the bare scan reads every written line, the metrics
+   * stage and the hand-written query agree, and a bad {@code --repeat} stops before Spark starts.
+   */
+  @Test
+  void benchTimesTheGoalsRatiosAndTheMetricsAgree() throws Exception {
+    Path keyed = confFor(world);
+    Files.writeString(keyed.getParent().resolve("pseudonym.key"), KEY);
+    Path site = keyed.resolve("assay.yaml");
+    Files.writeString(
+        site,
+        Files.readString(site)
+            .replace(
+                "  key_env: ASSAY_PSEUDONYM_KEY\n",
+                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    Path out = Fixtures.tempDir("bench-out-");
+    List<String> dates = new ArrayList<>();
+    truth.get("reconciliation").get("lines_by_partition").fieldNames().forEachRemaining(dates::add);
+    String from = dates.get(0);
+    String to = dates.get(dates.size() - 1);
+    String[] range = {"--conf", keyed.toString(), "--from", from, "--to", to, "--out", "" + out};
+    assertEquals(0, Main.commandLine().execute(concat("reconcile", range)));
+
+    java.io.StringWriter text = new java.io.StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(text));
+    cl.setErr(new java.io.PrintWriter(text));
+    assertEquals(0, cl.execute(concat("bench", range, "--quick", "--repeat", "2")), "" + text);
+    String printed = text.toString();
+    long lines = truth.get("reconciliation").get("lines").asLong();
+    assertTrue(printed.contains(": " + lines + " log rows"), printed);
+    assertTrue(printed.matches("(?s).*metrics_equal +0\\.0 s +equal.*"), printed);
+    assertTrue(printed.contains("median of 2"), printed);
+    for (String stage : List.of("scan", "recompute_no_dedup", "ingest", "recompute")) {
+      assertTrue(
+          printed.matches("(?s).*\\n  " + stage + " +\\d+\\.\\d s .*"), stage + ":" + printed);
+    }
+    assertFalse(printed.contains("reconcile  "), "--quick runs no stage: " + printed);
+
+    text.getBuffer().setLength(0);
+    assertEquals(2, cl.execute(concat("bench", range, "--repeat", "0")));
+    assertTrue(text.toString().contains("--repeat must be at least 1"), text.toString());
+  }
+
+  static String[] concat(String first, String[] middle, String... last) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(middle));
+    all.addAll(List.of(last));
+    return all.toArray(String[]::new);
+  }
+
   static Map<String, Long> asMap(JsonNode n) {
     Map<String, Long> out = new TreeMap<>();
     n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
