@@ -170,21 +170,57 @@ public final class PipelineBench {
                   .collectAsList();
           return "ingest (with duplicate detection) + recompute, " + cats.size() + " categories";
         });
+    out.addAll(medians(trio, repeat));
+    if (quick && !io.assay.io.Inputs.upstreamExists(ctx, io.assay.io.OutputTables.ENROLLMENTS)) {
+      LOG.warn(
+          "bench: no enrollments under {} (run once without --quick); metrics not compared",
+          ctx.table(io.assay.io.OutputTables.ENROLLMENTS).getParent());
+      return new Report(out, rows[0], peakHeap());
+    }
+    if (!quick) {
+      time(
+          out,
+          "reconcile",
+          () -> {
+            ReconcileJob.run(spark, ctx, logs, format, from, to);
+            return "the whole stage with its Delta writes";
+          });
+      time(
+          out,
+          "balance",
+          () -> BalanceJob.run(spark, ctx, to).experiments().size() + " experiment(s)");
+      time(out, "analyze", () -> AnalyzeJob.run(spark, ctx, to).size() + " experiment version(s)");
+      time(out, "report", () -> ReportJob.run(spark, ctx, to).experiments().size() + " report(s)");
+    }
+    // The metrics goal's ratio, interleaved and repeated like the scan's.
+    MetricsComparison m = new MetricsComparison(spark, ctx, to);
+    Map<String, Supplier<String>> pair = new LinkedHashMap<>();
+    pair.put("metrics_framework", m::framework);
+    pair.put("metrics_hand_query", m::hand);
+    out.addAll(medians(pair, repeat));
+    out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
+    return new Report(out, rows[0], peakHeap());
+  }
+
+  /**
+   * Runs the timings {@code repeat} times, interleaved; each one's median, with every run noted.
+   */
+  private static List<Timing> medians(Map<String, Supplier<String>> work, int repeat) {
     Map<String, List<Double>> runs = new LinkedHashMap<>();
     Map<String, String> notes = new LinkedHashMap<>();
     for (int i = 0; i < repeat; i++) {
-      for (var e : trio.entrySet()) {
+      for (var e : work.entrySet()) {
         Timing t = measure(e.getKey(), e.getValue());
         runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(t.seconds());
         notes.put(e.getKey(), t.note());
       }
     }
+    List<Timing> out = new ArrayList<>();
     for (var e : runs.entrySet()) {
       List<Double> sorted = e.getValue().stream().sorted().toList();
+      int n = sorted.size();
       double median =
-          sorted.size() % 2 == 1
-              ? sorted.get(sorted.size() / 2)
-              : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+          n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
       String note = notes.get(e.getKey());
       if (repeat > 1) {
         note +=
@@ -196,38 +232,7 @@ public final class PipelineBench {
       }
       out.add(new Timing(e.getKey(), median, note));
     }
-    if (quick) {
-      if (!io.assay.io.Inputs.upstreamExists(ctx, io.assay.io.OutputTables.ENROLLMENTS)) {
-        LOG.warn(
-            "bench: no enrollments under {} (run once without --quick); metrics not compared",
-            ctx.table(io.assay.io.OutputTables.ENROLLMENTS).getParent());
-        return new Report(out, rows[0], peakHeap());
-      }
-      MetricsComparison m = new MetricsComparison(spark, ctx, to);
-      time(out, "metrics_framework", m::framework);
-      time(out, "metrics_hand_query", m::hand);
-      out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
-      return new Report(out, rows[0], peakHeap());
-    }
-    time(
-        out,
-        "reconcile",
-        () -> {
-          ReconcileJob.run(spark, ctx, logs, format, from, to);
-          return "the whole stage with its Delta writes";
-        });
-    time(
-        out,
-        "balance",
-        () -> BalanceJob.run(spark, ctx, to).experiments().size() + " experiment(s)");
-    time(out, "analyze", () -> AnalyzeJob.run(spark, ctx, to).size() + " experiment version(s)");
-    time(out, "report", () -> ReportJob.run(spark, ctx, to).experiments().size() + " report(s)");
-
-    MetricsComparison m = new MetricsComparison(spark, ctx, to);
-    time(out, "metrics_framework", m::framework);
-    time(out, "metrics_hand_query", m::hand);
-    out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
-    return new Report(out, rows[0], peakHeap());
+    return out;
   }
 
   private static void time(List<Timing> out, String stage, Supplier<String> work) {

@@ -11,14 +11,11 @@ import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.ExperimentDefinition;
 import java.sql.Date;
@@ -40,15 +37,13 @@ import org.apache.spark.sql.types.DataTypes;
  * the required fields are present and hold text (not an object or array), the unit id is not blank,
  * at most {@value #MAX_UNIT_ID_CHARS} characters and free of control characters, the arm is not
  * empty, {@code ts} is an ISO-8601 timestamp; (2) duplicates — among structurally valid rows, the
- * first copy of an {@code event_id} (earliest partition, then the smallest 96-bit hash of the raw
- * text: {@code xxhash64} and Murmur3; copies with equal text are interchangeable) is kept and the
- * others are duplicates, counted and never quarantined; (3) references — the experiment, the
+ * first copy of an {@code event_id} (earliest partition, then the smallest raw text) is kept and
+ * the others are duplicates, counted and never quarantined; (3) references — the experiment, the
  * version and the arm exist in the definitions. Rows of partitions outside {@code scope} take part
  * in deduplication only (the late-arrival lookback) and are dropped afterwards.
  *
- * <p>Cost: one shuffle by {@code event_id} for deduplication, which carries the raw text only of
- * rows that will be quarantined (the output's {@link io.assay.io.ExposureLogs#RAW} is null for
- * every other row); the reference checks are literal set lookups.
+ * <p>Cost: one shuffle by {@code event_id} for deduplication; the reference checks are literal set
+ * lookups.
  */
 public final class Ingest {
   public static final String DISPOSITION = "disposition";
@@ -73,8 +68,6 @@ public final class Ingest {
   static final String NESTED_PATTERN = "^\\s*[\\[{]";
   static final String BLANK_PATTERN = "^\\s*\\z";
   static final String CONTROL_PATTERN = "\\p{Cntrl}";
-
-  private static final String TIE_BREAK = "tie_break";
 
   private Ingest() {}
 
@@ -107,6 +100,17 @@ public final class Ingest {
             .when(col(ARM).equalTo(""), reason(QuarantineReason.EMPTY_ARM, null))
             .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
 
+    Dataset<Row> s = raw.withColumn(EVENT_TS, eventTs).withColumn("structural", structural);
+    // The first copy of an event id wins: earliest partition, then the smallest raw text, so the
+    // choice is the same on every run whatever the file order.
+    Column copy =
+        row_number()
+            .over(
+                Window.partitionBy(col(EVENT_ID), col("structural").isNull())
+                    .orderBy(col(DATE), col(RAW)));
+    Dataset<Row> d =
+        s.withColumn("copy", when(col("structural").isNull(), copy).otherwise(lit(null)));
+
     List<String> keys = new ArrayList<>();
     List<String> versions = new ArrayList<>();
     List<String> arms = new ArrayList<>();
@@ -129,37 +133,14 @@ public final class Ingest {
                     concat(col(EXPERIMENT), lit("@"), col(VERSION), lit("#"), col(ARM))
                         .isin(arms.toArray())),
                 reason(QuarantineReason.UNKNOWN_ARM, null));
-
-    // Everything but the duplicate check is decided before the shuffle by event id, and the raw
-    // text crosses the shuffle only for rows that may be quarantined: an accepted or duplicate row
-    // never needs it, and the raw line is about half of a row's bytes.
-    Dataset<Row> s =
-        raw.withColumn(EVENT_TS, eventTs)
-            .withColumn("structural", structural)
-            .withColumn("reference", reference)
-            .withColumn(TIE_BREAK, struct(xxhash64(col(RAW)), hash(col(RAW))))
-            .withColumn(
-                RAW,
-                when(col("structural").isNotNull().or(col("reference").isNotNull()), col(RAW)));
-    // The first copy of an event id wins: earliest partition, then the smallest 96-bit hash of the
-    // raw text, so the choice is the same on every run whatever the file order.
-    Column copy =
-        row_number()
-            .over(
-                Window.partitionBy(col(EVENT_ID), col("structural").isNull())
-                    .orderBy(col(DATE), col(TIE_BREAK)));
-    Dataset<Row> d =
-        s.withColumn("copy", when(col("structural").isNull(), copy).otherwise(lit(null)))
-            .drop(TIE_BREAK);
-
     Column problem =
         when(col("structural").isNotNull(), col("structural"))
             .when(col("copy").gt(1), lit(null))
-            .otherwise(col("reference"));
+            .otherwise(reference);
     Column disposition =
         when(col("structural").isNotNull(), lit(QUARANTINED))
             .when(col("copy").gt(1), lit(DUPLICATE))
-            .when(col("reference").isNotNull(), lit(QUARANTINED))
+            .when(reference.isNotNull(), lit(QUARANTINED))
             .otherwise(lit(ACCEPTED));
     Object[] inScope = scope.stream().map(Date::valueOf).toArray();
     return d.withColumn("problem", problem)
@@ -167,7 +148,7 @@ public final class Ingest {
         .filter(col(DATE).isin(inScope))
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
-        .drop("structural", "reference", "copy", "problem");
+        .drop("structural", "copy", "problem");
   }
 
   /**

@@ -131,7 +131,10 @@ public final class ReconcileJob {
     // the accepted rows a second time would hold nearly all rows twice.
     Dataset<Row> classified =
         Recompute.classify(
-                Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope),
+                Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope)
+                    // Only quarantined rows keep their raw text (the quarantine table shows it).
+                    .withColumn(
+                        RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW))),
                 defs,
                 site)
             .persist(StorageLevel.MEMORY_AND_DISK());
