@@ -39,15 +39,7 @@ class BalanceOnGeneratedWorldTest {
     Path conf = TestConf.copy();
     Path world = Fixtures.tempDir("world-");
     Path out = world.resolve("out");
-    Path keyFile = conf.getParent().resolve("pseudonym.key");
-    Files.writeString(keyFile, "generated-world-test-key");
-    Path site = conf.resolve("assay.yaml");
-    Files.writeString(
-        site,
-        Files.readString(site)
-            .replace(
-                "  key_env: ASSAY_PSEUDONYM_KEY\n",
-                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    TestConf.withKeyFile(conf, "generated-world-test-key");
 
     assertEquals(
         0,

@@ -299,15 +299,7 @@ class GeneratedWorldTest {
    */
   @Test
   void benchTimesTheGoalsRatiosAndTheMetricsAgree() throws Exception {
-    Path keyed = confFor(world);
-    Files.writeString(keyed.getParent().resolve("pseudonym.key"), KEY);
-    Path site = keyed.resolve("assay.yaml");
-    Files.writeString(
-        site,
-        Files.readString(site)
-            .replace(
-                "  key_env: ASSAY_PSEUDONYM_KEY\n",
-                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+    Path keyed = TestConf.withKeyFile(confFor(world), KEY);
     Path out = Fixtures.tempDir("bench-out-");
     List<String> dates = new ArrayList<>();
     truth.get("reconciliation").get("lines_by_partition").fieldNames().forEachRemaining(dates::add);

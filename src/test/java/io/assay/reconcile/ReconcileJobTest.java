@@ -100,19 +100,8 @@ public class ReconcileJobTest {
   }
 
   /** The test conf, configured to read the pseudonymization key from a file beside it. */
-  public static Path confWithKeyFile() throws Exception {
-    Path keyFile = conf.getParent().resolve("pseudonym.key");
-    Files.writeString(keyFile, KEY);
-    Path site = conf.resolve("assay.yaml");
-    String text = Files.readString(site);
-    if (!text.contains("key_file")) {
-      Files.writeString(
-          site,
-          text.replace(
-              "  key_env: ASSAY_PSEUDONYM_KEY\n",
-              "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
-    }
-    return conf;
+  public static Path confWithKeyFile() {
+    return TestConf.withKeyFile(conf, KEY);
   }
 
   @BeforeAll

@@ -38,16 +38,10 @@ class CorruptInputsTest {
   static void conf() throws Exception {
     conf = TestConf.copy();
     Files.delete(conf.resolve(DefinitionLock.FILE_NAME));
-    Path keyFile = conf.getParent().resolve("pseudonym.key");
-    Files.writeString(keyFile, "corrupt-inputs-key");
+    TestConf.withKeyFile(conf, "corrupt-inputs-key");
     Path site = conf.resolve("assay.yaml");
     Files.writeString(
-        site,
-        Files.readString(site)
-            .replace("root: ../data/demo ", "root: ../data ")
-            .replace(
-                "  key_env: ASSAY_PSEUDONYM_KEY\n",
-                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+        site, Files.readString(site).replace("root: ../data/demo ", "root: ../data "));
     data = conf.getParent().resolve("data");
   }
 

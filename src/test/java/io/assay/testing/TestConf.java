@@ -33,6 +33,28 @@ public final class TestConf {
     return dest;
   }
 
+  /**
+   * Makes the conf read its pseudonymization key from {@code ../pseudonym.key} (written with {@code
+   * key}) instead of an environment variable; idempotent. Returns {@code conf}.
+   */
+  public static Path withKeyFile(Path conf, String key) {
+    try {
+      Files.writeString(conf.getParent().resolve("pseudonym.key"), key);
+      Path site = conf.resolve("assay.yaml");
+      String text = Files.readString(site);
+      if (!text.contains("key_file")) {
+        Files.writeString(
+            site,
+            text.replace(
+                "  key_env: ASSAY_PSEUDONYM_KEY\n",
+                "  key_env: ASSAY_TEST_KEY_UNSET\n  key_file: ../pseudonym.key\n"));
+      }
+      return conf;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes {@code text} to {@code conf/relative}, creating directories. */
   public static void write(Path conf, String relative, String text) {
     try {
