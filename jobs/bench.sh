@@ -7,8 +7,8 @@
 # times a bare scan of the logs, recomputation, each stage, and the metrics stage against a
 # hand-written query of the same sufficient statistics. Ends with the ratios the goals are stated
 # in, measured in this run. Worlds and outputs go under --work (default target/bench); a world
-# already there (with its truth.json) is reused. --repeat N (default 3) takes the scan and
-# recompute timings N times and reports medians.
+# already there (with its truth.json) is reused. --repeat N (default 3) takes the ratio timings
+# (scan, recomputation, metrics against the hand query) N times and reports medians.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSAY="$ROOT/jobs/assay"

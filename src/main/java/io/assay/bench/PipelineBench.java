@@ -82,7 +82,8 @@ public final class PipelineBench {
   /**
    * Runs the benchmark.
    *
-   * @param repeat how many times the scan, ingest and recompute timings are taken (medians)
+   * @param repeat how many times the ratio timings (scan, recomputation, ingest, the metrics pair)
+   *     are taken; each is reported as its median
    * @param quick only those and the metrics comparison, not the stages with their writes
    */
   public static Report run(
@@ -144,37 +145,28 @@ public final class PipelineBench {
     trio.put(
         "recompute_no_dedup",
         () -> {
-          List<Row> cats =
-              Recompute.classify(
-                      ExposureLogs.read(spark, ctx, logs, format, dates)
-                          .withColumn(Ingest.EVENT_TS, Ingest.eventTs()),
-                      defs,
-                      ctx.conf().assay())
-                  .groupBy(col(Recompute.CATEGORY))
-                  .count()
-                  .collectAsList();
-          return "every parsed row recomputed, no ingest checks; " + cats.size() + " categories";
+          Dataset<Row> parsed =
+              ExposureLogs.read(spark, ctx, logs, format, dates)
+                  .withColumn(Ingest.EVENT_TS, Ingest.eventTs());
+          return "every parsed row recomputed, no ingest checks; "
+              + categories(parsed, ctx)
+              + " categories";
         });
     trio.put(
         "recompute",
         () -> {
-          Dataset<Row> ingested =
-              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates);
-          List<Row> cats =
-              Recompute.classify(
-                      ingested.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)),
-                      defs,
-                      ctx.conf().assay())
-                  .groupBy(col(Recompute.CATEGORY))
-                  .count()
-                  .collectAsList();
-          return "ingest (with duplicate detection) + recompute, " + cats.size() + " categories";
+          Dataset<Row> accepted =
+              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates)
+                  .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED));
+          return "ingest (with duplicate detection) + recompute, "
+              + categories(accepted, ctx)
+              + " categories";
         });
     out.addAll(medians(trio, repeat));
-    if (quick && !io.assay.io.Inputs.upstreamExists(ctx, io.assay.io.OutputTables.ENROLLMENTS)) {
+    if (quick && !Inputs.upstreamExists(ctx, OutputTables.ENROLLMENTS)) {
       LOG.warn(
           "bench: no enrollments under {} (run once without --quick); metrics not compared",
-          ctx.table(io.assay.io.OutputTables.ENROLLMENTS).getParent());
+          ctx.table(OutputTables.ENROLLMENTS).getParent());
       return new Report(out, rows[0], peakHeap());
     }
     if (!quick) {
@@ -200,6 +192,15 @@ public final class PipelineBench {
     out.addAll(medians(pair, repeat));
     out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
     return new Report(out, rows[0], peakHeap());
+  }
+
+  /** Recomputes the rows and counts them by category (one action); the number of categories. */
+  private static int categories(Dataset<Row> rows, RunContext ctx) {
+    return Recompute.classify(rows, ctx.conf().experiments(), ctx.conf().assay())
+        .groupBy(col(Recompute.CATEGORY))
+        .count()
+        .collectAsList()
+        .size();
   }
 
   /**

@@ -47,8 +47,9 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "1",
       description =
-          "Take the scan, ingest and recompute timings N times, interleaved, and report each"
-              + " one's median (default: ${DEFAULT-VALUE}).")
+          "Take the timings the goals' ratios use (scan, recomputation, ingest, the metrics"
+              + " stage and the hand query) N times, interleaved, and report each one's median"
+              + " (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Option(
