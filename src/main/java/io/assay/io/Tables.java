@@ -1,13 +1,20 @@
 package io.assay.io;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Reading tables by path, with the format given or detected (a {@code _delta_log} means Delta). */
 public final class Tables {
+  /** A commit or checkpoint file in {@code _delta_log}. */
+  private static final Pattern COMMIT =
+      Pattern.compile("\\d{20}\\.(json|checkpoint(\\..*)?\\.parquet)");
+
   private Tables() {}
 
   /**
@@ -25,8 +32,8 @@ public final class Tables {
       return files
           .map(f -> f.getFileName().toString())
           .anyMatch(n -> COMMIT.matcher(n).matches() || n.equals("_last_checkpoint"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot list " + log, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + log, e);
     }
   }
 
@@ -37,9 +44,6 @@ public final class Tables {
     Path log = deltaLog(path);
     return log != null && Files.isDirectory(log);
   }
-
-  private static final java.util.regex.Pattern COMMIT =
-      java.util.regex.Pattern.compile("\\d{20}\\.(json|checkpoint(\\..*)?\\.parquet)");
 
   private static Path deltaLog(String path) {
     if (path.contains("://") && !path.startsWith("file:")) {

@@ -104,6 +104,7 @@ public final class UnitMetrics {
    *     which are carried through), one row per analysed unit
    * @param asOf events at or after this instant are ignored
    * @param timeRange [earliest enrolled_ts, latest enrolled_ts], to prune the scans
+   * @throws IllegalArgumentException when {@code experiments} is empty
    */
   public static Dataset<Row> compute(
       SparkSession spark,
@@ -112,6 +113,9 @@ public final class UnitMetrics {
       Dataset<Row> enrolled,
       Instant asOf,
       Instant[] timeRange) {
+    if (experiments.isEmpty()) {
+      throw new IllegalArgumentException("no experiment to compute metrics for");
+    }
     MetricCatalog catalog = ctx.conf().catalog();
     Set<String> used = new LinkedHashSet<>();
     experiments.forEach(e -> used.addAll(e.metrics().all()));
@@ -149,9 +153,6 @@ public final class UnitMetrics {
                   .map(m -> metricValue(m, parts.get(m)))
                   .toArray(Column[]::new));
       metricsOf = metricsOf == null ? when(applies, values) : metricsOf.when(applies, values);
-    }
-    if (metricsOf == null) {
-      throw new IllegalArgumentException("no experiment to compute metrics for");
     }
     List<Column> out = new ArrayList<>();
     for (String c : enrolled.columns()) {
