@@ -162,26 +162,31 @@ public final class ExposureLog {
     rows = rows.withColumn(KIND, f.kind(status));
     Column kind = col(KIND);
     // Values several fields use are columns of their own (computed once, only for faulty rows):
-    // Spark's generated code repeats an expression at every use inside a CASE.
+    // Spark's generated code repeats an expression at every use inside a CASE. Each row struct is
+    // built only where it is written (most rows: the clean one alone), so the long CASEs of the
+    // faulty row cost nothing on clean rows.
     Column faulty = kind.isNotNull();
+    Column assigned = status.equalTo(Status.ASSIGNED.code());
     rows =
-        rows.withColumn(CLEAN_ID, draws.id("event", unit, experiment, unix_millis(col(Visits.TS))))
+        rows.withColumn(
+                CLEAN_ID,
+                when(assigned, draws.id("event", unit, experiment, unix_millis(col(Visits.TS)))))
             .withColumn(ARM_KEYS, when(faulty, online.armKeys(experiment)))
             .withColumn(DETAIL, when(faulty, draws.uniform("fault_detail", key)))
             .withColumn(DETAIL2, when(faulty, draws.uniform("fault_detail2", key)))
             .withColumn(OTHER_ARM, when(faulty, f.otherArm()))
             .withColumn(UNIT_ARM, when(faulty, f.unitArm()))
             .withColumn(FAULTY_TS, f.faultyTs(kind))
-            .withColumn(CLEAN_ROW, f.clean())
-            .withColumn(FAULTY_ROW, f.faulty(kind));
+            .withColumn(CLEAN_ROW, when(assigned, f.clean()))
+            .withColumn(FAULTY_ROW, when(faulty, f.faulty(kind)));
     // Rows that yield no output explode a null array (no rows) rather than pass a Filter, into
-    // which Spark would copy the whole fault expression.
-    Column output = status.equalTo(Status.ASSIGNED.code()).or(kind.isNotNull());
+    // which Spark would copy the whole fault expression. A clean event is written as served; a
+    // fault replaces it or adds a copy beside it.
     Column rowsOut =
-        when(
-            output,
-            when(f.copies(kind), array(col(CLEAN_ROW), col(FAULTY_ROW)))
-                .otherwise(array(col(FAULTY_ROW))));
+        when(kind.isNull(), when(assigned, array(col(CLEAN_ROW))))
+            .otherwise(
+                when(f.copies(kind), array(col(CLEAN_ROW), col(FAULTY_ROW)))
+                    .otherwise(array(col(FAULTY_ROW))));
     return rows.select(
             col(Units.IDX),
             unit.as(SERVED_UNIT),

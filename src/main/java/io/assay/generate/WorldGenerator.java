@@ -49,6 +49,9 @@ public final class WorldGenerator {
   public static final String LOGS = "logs";
   public static final String TRUTH = "truth.json";
 
+  /** HotSpot's {@code HugeMethodLimit}: bytecode size above which it does not JIT a method. */
+  private static final String HOTSPOT_HUGE_METHOD_LIMIT = "8000";
+
   private static final Logger LOG = LoggerFactory.getLogger(WorldGenerator.class);
 
   /** What was written: paths relative to the world's directory, and row counts. */
@@ -136,7 +139,7 @@ public final class WorldGenerator {
     Dataset<Row> tagged =
         ExposureLog.tagged(decided(units), online, faults, draws)
             .persist(StorageLevel.MEMORY_AND_DISK());
-    stage("logs", () -> writeLogs(tagged));
+    stage("logs", () -> withSmallGeneratedMethods(() -> writeLogs(tagged)));
 
     ObjectNode truth = JsonNodeFactory.instance.objectNode();
     stage(
@@ -268,6 +271,33 @@ public final class WorldGenerator {
       Files.writeString(path, new ObjectMapper().writer(pretty).writeValueAsString(truth) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} with Spark's whole-stage code generation limited to methods HotSpot's
+   * optimizing compiler accepts ({@code spark.sql.codegen.hugeMethodLimit} = 8000 bytes of
+   * bytecode, the value Spark's documentation suggests for HotSpot), then restores the setting.
+   *
+   * <p>Fused into one stage, deciding and tagging a visit generate a method of about 37 kB. C2
+   * gives up on it ("out of nodes") and C1 often does too, so the stage ran at the speed of
+   * whichever tier happened to compile: 15-25 s for the same 300k-unit log in repeated runs. Above
+   * the limit Spark runs the operators one by one with small compiled projections instead: 10 s,
+   * every time. Measured in BENCHMARKS.md; the metric sources keep fused code (they are faster with
+   * it).
+   */
+  private void withSmallGeneratedMethods(Runnable work) {
+    String key = "spark.sql.codegen.hugeMethodLimit";
+    String prior = spark.conf().contains(key) ? spark.conf().get(key) : null;
+    spark.conf().set(key, HOTSPOT_HUGE_METHOD_LIMIT);
+    try {
+      work.run();
+    } finally {
+      if (prior == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, prior);
+      }
     }
   }
 
