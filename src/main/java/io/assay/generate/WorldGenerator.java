@@ -281,10 +281,10 @@ public final class WorldGenerator {
    *
    * <p>Fused into one stage, deciding and tagging a visit generate a method of about 37 kB. C2
    * gives up on it ("out of nodes") and C1 often does too, so the stage ran at the speed of
-   * whichever tier happened to compile: 15-25 s for the same 300k-unit log in repeated runs. Above
-   * the limit Spark runs the operators one by one with small compiled projections instead: 10 s,
-   * every time. Measured in BENCHMARKS.md; the metric sources keep fused code (they are faster with
-   * it).
+   * whichever tier happened to compile: 15-25 s to tag the same 300k-unit log in repeated runs.
+   * Above the limit Spark runs the operators one by one with small compiled projections instead:
+   * about 6 s, every round. Measured in BENCHMARKS.md; the metric sources keep fused code (they are
+   * faster with it).
    */
   private void withSmallGeneratedMethods(Runnable work) {
     String key = "spark.sql.codegen.hugeMethodLimit";
