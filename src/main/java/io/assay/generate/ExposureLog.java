@@ -183,10 +183,11 @@ public final class ExposureLog {
     // which Spark would copy the whole fault expression. A clean event is written as served; a
     // fault replaces it or adds a copy beside it.
     Column rowsOut =
-        when(kind.isNull(), when(assigned, array(col(CLEAN_ROW))))
-            .otherwise(
+        when(
+                faulty,
                 when(f.copies(kind), array(col(CLEAN_ROW), col(FAULTY_ROW)))
-                    .otherwise(array(col(FAULTY_ROW))));
+                    .otherwise(array(col(FAULTY_ROW))))
+            .when(assigned, array(col(CLEAN_ROW)));
     return rows.select(
             col(Units.IDX),
             unit.as(SERVED_UNIT),
