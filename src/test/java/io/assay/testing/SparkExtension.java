@@ -30,8 +30,7 @@ public final class SparkExtension implements ParameterResolver {
                       "spark.sql.shuffle.partitions", "4",
                       "spark.default.parallelism", "4",
                       "spark.ui.enabled", "false",
-                      "spark.sql.adaptive.enabled", "true",
-                      "spark.databricks.delta.snapshotPartitions", "2"));
+                      "spark.sql.adaptive.enabled", "true"));
           Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "spark-test-session-stop"));
           session = s;
         }
