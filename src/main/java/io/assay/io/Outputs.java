@@ -35,13 +35,15 @@ public final class Outputs {
 
   /**
    * Upserts rows by key: rows whose key exists replace the stored row, new keys are inserted, other
-   * rows are untouched (one Delta MERGE commit; the table is created on first use).
+   * rows are untouched (one Delta MERGE commit; the table is created on first use, with deletion
+   * vectors, so a merge that touches a few rows of every file writes those rows, not every file).
    */
   public static void merge(RunContext ctx, String table, Dataset<Row> rows, List<String> keys) {
     Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
     String path = ctx.table(table).toString();
     if (!Tables.isDelta(path)) {
       DeltaTables.overwrite(stamped, ctx.table(table), List.of());
+      DeltaTables.enableDeletionVectors(rows.sparkSession(), ctx.table(table));
     } else {
       String on =
           String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());

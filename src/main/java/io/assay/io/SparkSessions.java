@@ -11,8 +11,9 @@ import org.apache.spark.sql.SparkSession;
  * settings. Under spark-submit the master and resources come from the submit; embedded runs get a
  * local master bound to the loopback interface.
  *
- * <p>Always set: Delta Lake's SQL extension and catalog, and the session time zone UTC (dates in
- * outputs must not depend on the machine's zone).
+ * <p>Always set: Delta Lake's SQL extension and catalog, the session time zone UTC (dates in
+ * outputs must not depend on the machine's zone), and, unless configured, Parquet timestamps as
+ * INT64 microseconds.
  */
 public final class SparkSessions {
   private static final Pattern LOCAL = Pattern.compile("local\\[(\\d+|\\*)(?:,\\d+)?]");
@@ -44,6 +45,11 @@ public final class SparkSessions {
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.set("spark.sql.session.timeZone", "UTC");
+    // Parquet timestamps as INT64 microseconds, not Spark's default INT96 (deprecated by Parquet):
+    // INT96 values go through a 12-byte binary dictionary whose hashing and comparisons were half
+    // of the CPU of writing enrollment_days (a JFR profile, BENCHMARKS.md). Every Parquet reader
+    // assay targets (Spark, Delta, pandas) reads both.
+    conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     // Delta's auto-compaction and optimized writes reorder nothing we depend on, but keep files
     // few.
     conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");

@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.io.Pseudonyms;
@@ -53,6 +54,20 @@ public final class Enrollments {
     return col(Recompute.CATEGORY).isin(Category.MATCH.code(), Category.WRONG_ARM.code());
   }
 
+  private static final String SORT_KEY = "_unit_hash";
+
+  /**
+   * A leading grouping key for the sort-based aggregations below ({@code min_by} over structs that
+   * carry the attributes map cannot be hash-aggregated): a 64-bit hash of the unit. Spark sorts by
+   * the grouping keys in order and compares an 8-byte prefix first; led by the experiment name (the
+   * same in every row of a task) the prefix never decides and every comparison walks the strings,
+   * led by this hash nearly every comparison is decided by the prefix. It is a function of the
+   * unit, so it changes no group.
+   */
+  private static Column sortKey(Column unit) {
+    return xxhash64(unit).as(SORT_KEY);
+  }
+
   /** Per-unit-day state from classified accepted exposures. */
   public static Dataset<Row> days(Dataset<Row> classified, Optional<String> key) {
     Column ts = col(Ingest.EVENT_TS);
@@ -69,7 +84,13 @@ public final class Enrollments {
             col(ATTRIBUTES).as("attributes"),
             col(SOURCE).as("source"));
     return classified
-        .groupBy(col(EXPERIMENT), col(VERSION), col(UNIT_ID), col(DATE), col(ARM).as("logged_arm"))
+        .groupBy(
+            sortKey(col(UNIT_ID)),
+            col(EXPERIMENT),
+            col(VERSION),
+            col(UNIT_ID),
+            col(DATE),
+            col(ARM).as("logged_arm"))
         .agg(
             min(ts).as("first_ts"),
             count(lit(1)).as("exposures"),
@@ -78,14 +99,19 @@ public final class Enrollments {
             min_by(first, ts).as("first"),
             min_by(when(assigned(), firstAssigned), when(assigned(), ts)).as("first_assigned"))
         .withColumn("unit_key", Pseudonyms.unitKey(col(UNIT_ID), key))
-        .drop(UNIT_ID);
+        .drop(UNIT_ID, SORT_KEY);
   }
 
   /** Folds the whole {@code enrollment_days} table into {@code enrollments}. */
   public static Dataset<Row> fromDays(
       Dataset<Row> days, List<ExperimentDefinition> definitions, String multiArmPolicy) {
     Dataset<Row> perArm =
-        days.groupBy(col(EXPERIMENT), col(VERSION), col("unit_key"), col("logged_arm"))
+        days.groupBy(
+                sortKey(col("unit_key")),
+                col(EXPERIMENT),
+                col(VERSION),
+                col("unit_key"),
+                col("logged_arm"))
             .agg(
                 min("first_ts").as("arm_first_ts"),
                 sum("exposures").as("exposures"),
@@ -94,7 +120,7 @@ public final class Enrollments {
                 min_by(col("first_assigned"), col("first_assigned.ts")).as("first_assigned"));
     Dataset<Row> units =
         perArm
-            .groupBy(col(EXPERIMENT), col(VERSION), col("unit_key"))
+            .groupBy(col(SORT_KEY), col(EXPERIMENT), col(VERSION), col("unit_key"))
             .agg(
                 min("arm_first_ts").as("first_exposure_ts"),
                 min_by(col("logged_arm"), col("arm_first_ts")).as("first_logged_arm"),
