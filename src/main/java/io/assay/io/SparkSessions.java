@@ -45,10 +45,10 @@ public final class SparkSessions {
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.set("spark.sql.session.timeZone", "UTC");
-    // Parquet timestamps as INT64 microseconds, not Spark's default INT96 (deprecated by Parquet):
-    // INT96 values go through a 12-byte binary dictionary whose hashing and comparisons were half
-    // of the CPU of writing enrollment_days (a JFR profile, BENCHMARKS.md). Every Parquet reader
-    // assay targets (Spark, Delta, pandas) reads both.
+    // Parquet timestamps as INT64 microseconds, not Spark's default INT96 (deprecated by Parquet).
+    // INT96 values go through a 12-byte binary dictionary: in a JFR profile of reconcile, its
+    // hashing and comparisons were about a quarter of the samples of the tasks writing
+    // enrollment_days. Spark, Delta and current Parquet readers read both.
     conf.setIfMissing("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     // Delta's auto-compaction and optimized writes reorder nothing we depend on, but keep files
     // few.

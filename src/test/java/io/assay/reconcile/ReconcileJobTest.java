@@ -304,6 +304,20 @@ public class ReconcileJobTest {
     assertEquals(summaryRows, table(spark, out, "reconciliation_summary").count());
     assertEquals(9, table(spark, out, "quarantine").count());
     assertEquals(enrollmentRows, table(spark, out, "enrollments").count());
+    // The rerun merged into enrollments, which is created with deletion vectors.
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + out.resolve("enrollments") + "`").first();
+    assertEquals(
+        "true",
+        detail
+            .<scala.collection.Map<String, String>>getAs("properties")
+            .get("delta.enableDeletionVectors")
+            .getOrElse(() -> "absent"));
+    assertEquals(
+        "MERGE",
+        spark
+            .sql("DESCRIBE HISTORY delta.`" + out.resolve("enrollments") + "` LIMIT 1")
+            .first()
+            .getAs("operation"));
 
     // Privacy: no raw unit id in any table written.
     for (String t :
