@@ -134,7 +134,8 @@ public final class PipelineBench {
         "ingest",
         () -> {
           List<Row> dispositions =
-              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates)
+              Ingest.classify(
+                      ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates, List.of())
                   .groupBy(col(Ingest.DISPOSITION))
                   .count()
                   .collectAsList();
@@ -156,7 +157,8 @@ public final class PipelineBench {
         "recompute",
         () -> {
           Dataset<Row> accepted =
-              Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates)
+              Ingest.classify(
+                      ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates, List.of())
                   .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED));
           return "ingest (with duplicate detection) + recompute, "
               + categories(accepted, ctx)

@@ -42,8 +42,9 @@ import org.apache.spark.sql.types.DataTypes;
  * version and the arm exist in the definitions. Rows of partitions outside {@code scope} take part
  * in deduplication only (the late-arrival lookback) and are dropped afterwards.
  *
- * <p>Cost: one shuffle by {@code event_id} for deduplication; the reference checks are literal set
- * lookups.
+ * <p>Cost: one shuffle by {@code event_id} for deduplication, plus, with a lookback, one shuffle of
+ * the lookback partitions' distinct valid event ids (not their rows); the reference checks are
+ * literal set lookups.
  */
 public final class Ingest {
   public static final String DISPOSITION = "disposition";
@@ -65,6 +66,8 @@ public final class Ingest {
   /** Longer unit ids are quarantined ({@code invalid_unit_id}). */
   public static final int MAX_UNIT_ID_CHARS = 256;
 
+  private static final String SEEN = "_seen_earlier";
+
   static final String NESTED_PATTERN = "^\\s*[\\[{]";
   static final String BLANK_PATTERN = "^\\s*\\z";
   static final String CONTROL_PATTERN = "\\p{Cntrl}";
@@ -74,9 +77,16 @@ public final class Ingest {
   /**
    * Classifies the rows of {@link io.assay.io.ExposureLogs#read} and keeps those in {@code scope}.
    * Adds {@link #DISPOSITION}, {@link #REASON}, {@link #DETAIL} and {@link #EVENT_TS}.
+   *
+   * @param scope the dates whose rows are classified and returned
+   * @param earlier the lookback dates read (all before {@code scope}): their valid event ids make
+   *     later copies duplicates; their rows are not returned
    */
   public static Dataset<Row> classify(
-      Dataset<Row> raw, List<ExperimentDefinition> definitions, List<LocalDate> scope) {
+      Dataset<Row> raw,
+      List<ExperimentDefinition> definitions,
+      List<LocalDate> scope,
+      List<LocalDate> earlier) {
     Column eventTs = eventTs();
     Column structural = when(col(CORRUPT), reason(QuarantineReason.UNPARSEABLE, null));
     for (String f : io.assay.io.ExposureLogs.REQUIRED) {
@@ -101,15 +111,30 @@ public final class Ingest {
             .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
 
     Dataset<Row> s = raw.withColumn(EVENT_TS, eventTs).withColumn("structural", structural);
+    Column valid = col("structural").isNull();
+    Object[] inScope = scope.stream().map(Date::valueOf).toArray();
+    Dataset<Row> current = s.filter(col(DATE).isin(inScope));
+    // A valid copy in an earlier (lookback) partition precedes every copy in scope, so for those
+    // partitions only the set of their valid event ids matters: it is shuffled, not their rows.
+    Column seenEarlier = lit(false);
+    if (!earlier.isEmpty()) {
+      Object[] before = earlier.stream().map(Date::valueOf).toArray();
+      Dataset<Row> earlierIds =
+          s.filter(col(DATE).isin(before).and(valid)).select(col(EVENT_ID).as(SEEN)).distinct();
+      current = current.join(earlierIds, col(EVENT_ID).equalTo(col(SEEN)), "left_outer");
+      seenEarlier = col(SEEN).isNotNull();
+    }
     // The first copy of an event id wins: earliest partition, then the smallest raw text, so the
-    // choice is the same on every run whatever the file order.
+    // choice is the same on every run whatever the file order. Valid rows sort first, so their
+    // row numbers count valid copies only.
     Column copy =
         row_number()
             .over(
-                Window.partitionBy(col(EVENT_ID), col("structural").isNull())
-                    .orderBy(col(DATE), col(RAW)));
+                Window.partitionBy(col(EVENT_ID))
+                    .orderBy(col("structural").isNotNull(), col(DATE), col(RAW)));
     Dataset<Row> d =
-        s.withColumn("copy", when(col("structural").isNull(), copy).otherwise(lit(null)));
+        current.withColumn(
+            "copy", when(valid, when(seenEarlier, lit(2)).otherwise(copy)).otherwise(lit(null)));
 
     List<String> keys = new ArrayList<>();
     List<String> versions = new ArrayList<>();
@@ -142,13 +167,11 @@ public final class Ingest {
             .when(col("copy").gt(1), lit(DUPLICATE))
             .when(reference.isNotNull(), lit(QUARANTINED))
             .otherwise(lit(ACCEPTED));
-    Object[] inScope = scope.stream().map(Date::valueOf).toArray();
     return d.withColumn("problem", problem)
         .withColumn(DISPOSITION, disposition)
-        .filter(col(DATE).isin(inScope))
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
-        .drop("structural", "copy", "problem");
+        .drop("structural", "copy", "problem", SEEN);
   }
 
   /**

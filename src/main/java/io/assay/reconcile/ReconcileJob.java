@@ -116,13 +116,14 @@ public final class ReconcileJob {
               + scope.size()
               + " requested dates missing); if the logs are late, rerun when they have landed");
     }
-    List<LocalDate> read = new ArrayList<>();
+    List<LocalDate> lookback = new ArrayList<>();
     for (LocalDate d :
         dates(from.minusDays(site.reconcile().lateLookbackDays()), from.minusDays(1))) {
       if (format.equals("delta") || ExposureLogs.missing(logs, List.of(d)).isEmpty()) {
-        read.add(d);
+        lookback.add(d);
       }
     }
+    List<LocalDate> read = new ArrayList<>(lookback);
     read.addAll(scope);
 
     LOG.info("reconcile {}..{}: reading {} log partition(s) from {}", from, to, read.size(), logs);
@@ -131,7 +132,8 @@ public final class ReconcileJob {
     // the accepted rows a second time would hold nearly all rows twice.
     Dataset<Row> classified =
         Recompute.classify(
-                Ingest.classify(ExposureLogs.read(spark, ctx, logs, format, read), defs, scope)
+                Ingest.classify(
+                        ExposureLogs.read(spark, ctx, logs, format, read), defs, scope, lookback)
                     // Only quarantined rows keep their raw text (the quarantine table shows it).
                     .withColumn(
                         RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW))),

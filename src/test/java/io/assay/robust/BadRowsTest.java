@@ -87,7 +87,8 @@ class BadRowsTest {
         Ingest.classify(
                 ExposureLogs.read(spark, ctx, logs, "parquet", List.of(DATE)),
                 conf.experiments(),
-                List.of(DATE))
+                List.of(DATE),
+                List.of())
             .select("raw", Ingest.DISPOSITION, Ingest.REASON, Ingest.DETAIL)
             .collectAsList();
     assertEquals(cases.size(), rows.size(), "every row has exactly one disposition");
