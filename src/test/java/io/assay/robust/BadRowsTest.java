@@ -74,6 +74,67 @@ class BadRowsTest {
     assertOutcomes(spark, cases, r, out);
   }
 
+  /**
+   * The late-arrival lookback: a valid copy of an event in an earlier partition makes every copy in
+   * scope a duplicate; an invalid (quarantinable) earlier copy does not; within scope the first
+   * valid copy (smallest raw text) is kept.
+   */
+  @Test
+  void onlyAValidLookbackCopyMakesALaterCopyADuplicate(SparkSession spark) throws Exception {
+    LocalDate before = DATE.minusDays(1);
+    Path logs = Fixtures.tempDir("bad-rows-lookback-");
+    Files.createDirectories(logs.resolve("date=" + before));
+    Files.createDirectories(logs.resolve("date=" + DATE));
+    Files.writeString(
+        logs.resolve("date=" + before).resolve("part-0.json"),
+        String.join(
+                "\n",
+                event("x1", "2026-11-01T10:00:00Z", "control"),
+                event("x2", "not a time", "control"),
+                event("x4", "2026-11-01T10:00:00Z", ""))
+            + "\n");
+    Files.writeString(
+        logs.resolve("date=" + DATE).resolve("part-0.json"),
+        String.join(
+                "\n",
+                event("x1", "2026-11-02T10:00:00Z", "control"),
+                event("x2", "2026-11-02T10:00:00Z", "control"),
+                event("x3", "2026-11-02T10:00:01Z", "big_button"),
+                event("x3", "2026-11-02T10:00:00Z", "big_button"),
+                event("x4", "2026-11-02T10:00:00Z", "control"))
+            + "\n");
+    RunContext ctx = RunContext.of(conf, "lookback", logs, Optional.of("bad-rows-key"));
+    List<Row> rows =
+        Ingest.classify(
+                ExposureLogs.read(spark, ctx, logs, "json", List.of(before, DATE)),
+                conf.experiments(),
+                List.of(DATE),
+                List.of(before))
+            .select(col("event_id"), col("ts"), col(Ingest.DISPOSITION))
+            .orderBy("event_id", "ts")
+            .collectAsList();
+    assertEquals(
+        List.of(
+            "x1 2026-11-02T10:00:00Z duplicate",
+            "x2 2026-11-02T10:00:00Z accepted",
+            "x3 2026-11-02T10:00:00Z accepted",
+            "x3 2026-11-02T10:00:01Z duplicate",
+            "x4 2026-11-02T10:00:00Z accepted"),
+        rows.stream().map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2)).toList());
+  }
+
+  private static String event(String id, String ts, String arm) {
+    return "{\"event_id\":\""
+        + id
+        + "\",\"ts\":\""
+        + ts
+        + "\",\"unit_id\":\"u-"
+        + id
+        + "\",\"experiment\":\"checkout_button\",\"version\":\"1.0.0\",\"arm\":\""
+        + arm
+        + "\",\"attributes\":{\"country\":\"US\",\"platform\":\"ios\"},\"source\":\"t\"}";
+  }
+
   @Test
   void everyTypedParquetRowEndsWhereItsCaseSays(SparkSession spark) throws Exception {
     List<BadRows.Case> cases = BadRows.read("exposures-typed.cases");
