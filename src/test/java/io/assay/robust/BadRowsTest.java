@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,11 +54,7 @@ class BadRowsTest {
     List<BadRows.Case> cases = BadRows.read("exposures.cases");
     assertTrue(cases.size() >= 30, "the corpus holds at least 30 cases");
     Path logs = Fixtures.tempDir("bad-rows-logs-");
-    Path part = logs.resolve("date=" + DATE);
-    Files.createDirectories(part);
-    Files.writeString(
-        part.resolve("part-0.json"),
-        cases.stream().map(BadRows.Case::text).collect(Collectors.joining("\n")) + "\n");
+    writePartition(logs, DATE, cases.stream().map(BadRows.Case::text).toArray(String[]::new));
     Path out = Fixtures.tempDir("bad-rows-out-");
 
     ReconcileJob.Result r =
@@ -83,26 +78,20 @@ class BadRowsTest {
   void onlyAValidLookbackCopyMakesALaterCopyADuplicate(SparkSession spark) throws Exception {
     LocalDate before = DATE.minusDays(1);
     Path logs = Fixtures.tempDir("bad-rows-lookback-");
-    Files.createDirectories(logs.resolve("date=" + before));
-    Files.createDirectories(logs.resolve("date=" + DATE));
-    Files.writeString(
-        logs.resolve("date=" + before).resolve("part-0.json"),
-        String.join(
-                "\n",
-                event("x1", "2026-11-01T10:00:00Z", "control"),
-                event("x2", "not a time", "control"),
-                event("x4", "2026-11-01T10:00:00Z", ""))
-            + "\n");
-    Files.writeString(
-        logs.resolve("date=" + DATE).resolve("part-0.json"),
-        String.join(
-                "\n",
-                event("x1", "2026-11-02T10:00:00Z", "control"),
-                event("x2", "2026-11-02T10:00:00Z", "control"),
-                event("x3", "2026-11-02T10:00:01Z", "big_button"),
-                event("x3", "2026-11-02T10:00:00Z", "big_button"),
-                event("x4", "2026-11-02T10:00:00Z", "control"))
-            + "\n");
+    writePartition(
+        logs,
+        before,
+        event("x1", "2026-11-01T10:00:00Z", "control"),
+        event("x2", "not a time", "control"),
+        event("x4", "2026-11-01T10:00:00Z", ""));
+    writePartition(
+        logs,
+        DATE,
+        event("x1", "2026-11-02T10:00:00Z", "control"),
+        event("x2", "2026-11-02T10:00:00Z", "control"),
+        event("x3", "2026-11-02T10:00:01Z", "big_button"),
+        event("x3", "2026-11-02T10:00:00Z", "big_button"),
+        event("x4", "2026-11-02T10:00:00Z", "control"));
     RunContext ctx = RunContext.of(conf, "lookback", logs, Optional.of("bad-rows-key"));
     List<Row> rows =
         Ingest.classify(
@@ -121,6 +110,13 @@ class BadRowsTest {
             "x3 2026-11-02T10:00:01Z duplicate",
             "x4 2026-11-02T10:00:00Z accepted"),
         rows.stream().map(r -> r.get(0) + " " + r.get(1) + " " + r.get(2)).toList());
+  }
+
+  /** Writes one JSON-lines log partition: each line as given, newline-terminated. */
+  private static void writePartition(Path logs, LocalDate date, String... lines) throws Exception {
+    Path part = ExposureLogs.partition(logs, date);
+    Files.createDirectories(part);
+    Files.writeString(part.resolve("part-0.json"), String.join("\n", lines) + "\n");
   }
 
   private static String event(String id, String ts, String arm) {
