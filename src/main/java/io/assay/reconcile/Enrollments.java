@@ -48,13 +48,13 @@ import org.apache.spark.sql.types.DataTypes;
  * aggregation (shuffle) per step; no collect.
  */
 public final class Enrollments {
+  private static final String SORT_KEY = "_unit_hash";
+
   private Enrollments() {}
 
   private static Column assigned() {
     return col(Recompute.CATEGORY).isin(Category.MATCH.code(), Category.WRONG_ARM.code());
   }
-
-  private static final String SORT_KEY = "_unit_hash";
 
   /**
    * A leading grouping key for the sort-based aggregations below ({@code min_by} over structs that
