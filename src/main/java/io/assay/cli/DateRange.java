@@ -40,7 +40,7 @@ public final class DateRange {
     }
   }
 
-  private static LocalDate parse(String s, String option) {
+  static LocalDate parse(String s, String option) {
     try {
       return LocalDate.parse(s);
     } catch (DateTimeParseException e) {

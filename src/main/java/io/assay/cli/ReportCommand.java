@@ -8,7 +8,6 @@ import io.assay.report.ReportJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -28,14 +27,8 @@ import picocli.CommandLine.Spec;
     })
 public final class ReportCommand implements Callable<Integer> {
   @Mixin ConfOption conf;
+  @Mixin AsOfDate asOf;
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--date",
-      required = true,
-      paramLabel = "YYYY-MM-DD",
-      description = "The analysis date to report.")
-  String date;
 
   @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
   Path out;
@@ -43,12 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    LocalDate d;
-    try {
-      d = LocalDate.parse(date);
-    } catch (DateTimeParseException e) {
-      throw new UsageProblem("--date '" + date + "' is not a date; write YYYY-MM-DD");
-    }
+    LocalDate d = asOf.value();
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("report", "date=" + d);
     ReportJob.Result r = Runs.record(spark, ctx, () -> ReportJob.run(spark, ctx, d));

@@ -54,6 +54,19 @@ class CliTest {
   }
 
   @Test
+  void badDatesAreUsageErrorsNamingTheOptionBeforeSparkStarts() {
+    for (String stage : new String[] {"analyze", "report", "balance", "reconcile", "nightly"}) {
+      Result r = run(stage, "--conf", "conf", "--date", "2026-13-01");
+      assertEquals(2, r.code(), stage + ": " + r.err());
+      assertTrue(r.err().contains("--date '2026-13-01' is not a date"), stage + ": " + r.err());
+    }
+    Result r = run("balance", "--conf", "conf", "--from", "2026-11-05", "--to", "2026-11-01");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--to 2026-11-01 is before --from 2026-11-05"), r.err());
+    assertEquals(2, run("analyze", "--conf", "conf").code()); // --date is required
+  }
+
+  @Test
   void validateAcceptsTheProjectConf() {
     Result r = run("validate", "--conf", "conf");
     assertEquals(0, r.code(), r.err());
