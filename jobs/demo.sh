@@ -36,7 +36,11 @@ step "nightly $last: reconcile the night's partition, balance, analyze, report"
 "$ASSAY" nightly --date "$last"
 
 step "sql: the primary metrics as of $last"
-"$ASSAY" sql "SELECT experiment, arm, metric, round(relative_effect, 4) AS lift, round(p_value, 4) AS p
+"$ASSAY" sql "SELECT experiment, arm, metric,
+                format_string('%+.2f%%', 100 * relative_effect) AS lift,
+                format_string('%+.2f%% .. %+.2f%%', 100 * relative_ci_lower,
+                              100 * relative_ci_upper) AS lift_interval,
+                CASE WHEN p_value < 0.0001 THEN '< 0.0001' ELSE format_string('%.4f', p_value) END AS p
               FROM metric_results WHERE date = '$last' AND role = 'primary' AND segment_key = 'all'
               ORDER BY experiment, arm"
 

@@ -84,6 +84,37 @@ class EndToEndIT {
   }
 
   @Test
+  void theDemoEndsByPrintingWhereTheReportsAreAfterItsQuery() throws Exception {
+    String out = world.demoOutput;
+    assertTrue(out.contains("demo finished in "), out);
+    List<String> reports =
+        out.lines().map(String::strip).filter(l -> l.startsWith("reports:")).toList();
+    assertTrue(!reports.isEmpty(), out);
+    Path index = Path.of(reports.get(reports.size() - 1).substring("reports:".length()).strip());
+    assertTrue(
+        Files.isSameFile(
+            index,
+            world.out.resolve("reports").resolve(world.last().toString()).resolve("index.html")),
+        index.toString());
+    // The query step: one row per experiment's primary metric and arm, lift and its interval in
+    // percent, and a p-value (never printed as 0).
+    for (String experiment :
+        List.of(
+            "checkout_button",
+            "onboarding_copy",
+            "pricing_banner",
+            "recs_widget",
+            "search_ranking")) {
+      List<String> rows = out.lines().filter(l -> l.startsWith("| " + experiment + " ")).toList();
+      assertTrue(!rows.isEmpty(), experiment + " missing from the demo's query:\n" + out);
+      for (String row : rows) {
+        assertTrue(row.matches(".*\\| [+-]\\d+\\.\\d\\d% +\\|.*%.*\\|.*"), row);
+        assertTrue(row.matches(".*\\| (< 0\\.0001|0\\.\\d{4}|1\\.0000) +\\|$"), row);
+      }
+    }
+  }
+
+  @Test
   void sqlQueriesTheOutputTablesByName() {
     Launcher.Result r =
         Launcher.assay(

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One small generated world per test JVM, shared by the end-to-end tests: a copy of {@code conf/}
- * whose {@code data.root} holds a world written by {@code jobs/assay generate}, then the pipeline a
- * scheduler runs, through the launcher on embedded local Spark: {@code reconcile} over every log
- * date, then {@code nightly} for the last date (balance, analyze, report).
+ * One small generated world per test JVM, shared by the end-to-end tests: the README's first
+ * command, {@code jobs/demo.sh}, run at a smaller size in a copy of the project's layout ({@code
+ * conf/} and {@code jobs/} copied, the built jar and {@code target/lib} linked). The demo validates
+ * the definitions, generates the world with {@code jobs/assay generate}, and runs the pipeline a
+ * scheduler runs through the launcher on embedded local Spark: {@code reconcile} over every log
+ * date, then {@code nightly} for the last date (balance, analyze, report), then a query.
  */
 public final class GeneratedWorld {
   /** The pseudonymization key the runs get through the environment. */
@@ -38,11 +40,15 @@ public final class GeneratedWorld {
   /** Dates with log partitions, in order. */
   public final List<LocalDate> dates;
 
-  private GeneratedWorld(Path conf, Path data, Path out, List<LocalDate> dates) {
+  /** What {@code jobs/demo.sh} printed on standard output. */
+  public final String demoOutput;
+
+  private GeneratedWorld(Path conf, Path data, Path out, List<LocalDate> dates, String demoOutput) {
     this.conf = conf;
     this.data = data;
     this.out = out;
     this.dates = dates;
+    this.demoOutput = demoOutput;
   }
 
   /** The world, generated and processed on first use. */
@@ -93,22 +99,30 @@ public final class GeneratedWorld {
 
   private static GeneratedWorld create() {
     Path conf = TestConf.copy();
-    Path data = conf.getParent().resolve("data/demo");
-    check(
-        Launcher.assay(
-            ENV,
-            Duration.ofMinutes(10),
-            "generate",
-            "--conf",
-            conf.toString(),
-            "--out",
-            data.toString(),
-            "--units",
-            "30000",
-            "--days",
-            "6",
-            "--seed",
-            "20261125"));
+    Path root = conf.getParent();
+    Path data = root.resolve("data/demo");
+    Launcher.Result demo;
+    try {
+      Path jobs = Files.createDirectories(root.resolve("jobs"));
+      for (String script : List.of("demo.sh", "assay")) {
+        Files.copy(
+            Launcher.ROOT.resolve("jobs").resolve(script),
+            jobs.resolve(script),
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Path target = Files.createDirectories(root.resolve("target"));
+      for (String built : List.of("assay.jar", "lib")) {
+        Files.createSymbolicLink(target.resolve(built), Launcher.ROOT.resolve("target/" + built));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("DEMO_UNITS", "30000");
+    env.put("DEMO_DAYS", "6");
+    demo =
+        Launcher.run(List.of(root.resolve("jobs/demo.sh").toString()), env, Duration.ofMinutes(20));
+    check(demo);
     List<LocalDate> dates;
     try (Stream<Path> parts = Files.list(data.resolve("logs"))) {
       dates =
@@ -121,9 +135,7 @@ public final class GeneratedWorld {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    GeneratedWorld w = new GeneratedWorld(conf, data, data.resolve("out"), dates);
-    w.runPipeline(w.out, Map.of());
-    return w;
+    return new GeneratedWorld(conf, data, data.resolve("out"), dates, demo.stdout());
   }
 
   private static void check(Launcher.Result r) {
