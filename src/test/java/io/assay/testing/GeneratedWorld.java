@@ -121,7 +121,7 @@ public final class GeneratedWorld {
     env.put("DEMO_UNITS", "30000");
     env.put("DEMO_DAYS", "6");
     demo =
-        Launcher.run(List.of(root.resolve("jobs/demo.sh").toString()), env, Duration.ofMinutes(20));
+        Launcher.run(List.of(root.resolve("jobs/demo.sh").toString()), env, Duration.ofMinutes(40));
     check(demo);
     List<LocalDate> dates;
     try (Stream<Path> parts = Files.list(data.resolve("logs"))) {
