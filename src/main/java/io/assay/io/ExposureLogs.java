@@ -4,9 +4,9 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.json_array_length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 
@@ -122,13 +122,9 @@ public final class ExposureLogs {
     Column line = trim(col("value"));
     // Spark's parser reads the first object of a line and ignores what follows; a line must be
     // exactly one object, so text around it makes the record corrupt too — including a second
-    // object ("{...}{...}"), caught by parsing the line as the only element of a JSON array.
-    Column single =
-        size(from_json(
-                concat(lit("["), col("value"), lit("]")),
-                DataTypes.createArrayType(DataTypes.StringType),
-                Map.of()))
-            .equalTo(1);
+    // object ("{...}{...}"), caught by reading the line as the only element of a JSON array
+    // (json_array_length skips over the elements: null for "[{...}{...}]", 2 for "[{...},{...}]").
+    Column single = json_array_length(concat(lit("["), col("value"), lit("]"))).equalTo(1);
     Column corrupt =
         col("j")
             .isNull()
