@@ -120,9 +120,11 @@ public final class WorldGenerator {
           rows.put(population(), spec.units());
         });
 
+    // Persisted: the enrollments and the tagged log both start from every visit's decisions.
+    Dataset<Row> decided = decided(units).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> unitRows =
         Segments.withSegments(
-                Units.withAttributes(Enrollment.enrollments(decided(units), online), spec, draws),
+                Units.withAttributes(Enrollment.enrollments(decided, online), spec, draws),
                 online.experiments().size(),
                 timeline,
                 effects)
@@ -137,9 +139,9 @@ public final class WorldGenerator {
     // Persisted: the log writer and both truth aggregations read it (recomputing it means
     // re-deciding every visit and re-drawing every fault).
     Dataset<Row> tagged =
-        ExposureLog.tagged(decided(units), online, faults, draws)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        ExposureLog.tagged(decided, online, faults, draws).persist(StorageLevel.MEMORY_AND_DISK());
     stage("logs", () -> withSmallGeneratedMethods(() -> writeLogs(tagged)));
+    decided.unpersist();
 
     ObjectNode truth = JsonNodeFactory.instance.objectNode();
     stage(
