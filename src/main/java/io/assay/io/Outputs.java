@@ -42,8 +42,7 @@ public final class Outputs {
     Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
     String path = ctx.table(table).toString();
     if (!Tables.isDelta(path)) {
-      DeltaTables.overwrite(stamped, ctx.table(table), List.of());
-      DeltaTables.enableDeletionVectors(rows.sparkSession(), ctx.table(table));
+      create(ctx, table, stamped);
     } else {
       String on =
           String.join(" AND ", keys.stream().map(k -> "t.`" + k + "` = s.`" + k + "`").toList());
@@ -57,6 +56,26 @@ public final class Outputs {
           .execute();
     }
     record(rows.sparkSession(), ctx, table);
+  }
+
+  /**
+   * Replaces the whole table of a table otherwise kept by {@link #merge}: for a full rebuild, when
+   * {@code rows} hold every key the table should have.
+   */
+  public static void rebuild(RunContext ctx, String table, Dataset<Row> rows) {
+    Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
+    if (!Tables.isDelta(ctx.table(table).toString())) {
+      create(ctx, table, stamped);
+    } else {
+      DeltaTables.overwrite(stamped, ctx.table(table), List.of());
+    }
+    record(rows.sparkSession(), ctx, table);
+  }
+
+  /** Creates a merge-kept table, with deletion vectors. */
+  private static void create(RunContext ctx, String table, Dataset<Row> stamped) {
+    DeltaTables.overwrite(stamped, ctx.table(table), List.of());
+    DeltaTables.enableDeletionVectors(stamped.sparkSession(), ctx.table(table));
   }
 
   private static void record(SparkSession spark, RunContext ctx, String table) {

@@ -3,6 +3,7 @@ package io.assay.io;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,12 +120,20 @@ public final class RunLog {
       String error,
       Instant ended,
       String sparkVersion) {
+    // Sorted: a stage writes independent tables concurrently, so the order they were recorded in
+    // varies from run to run.
     List<Row> in = new ArrayList<>();
-    for (Input i : inputs) {
+    for (Input i :
+        inputs.stream()
+            .sorted(Comparator.comparing(Input::name).thenComparing(Input::path))
+            .toList()) {
       in.add(RowFactory.create(i.name(), i.path(), i.format(), i.deltaVersion(), i.fingerprint()));
     }
     List<Row> out = new ArrayList<>();
-    for (Output o : outputs) {
+    for (Output o :
+        outputs.stream()
+            .sorted(Comparator.comparing(Output::name).thenComparingLong(Output::deltaVersion))
+            .toList()) {
       out.add(RowFactory.create(o.name(), o.path(), o.deltaVersion()));
     }
     List<Row> st = new ArrayList<>();

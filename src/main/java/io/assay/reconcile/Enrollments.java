@@ -7,11 +7,13 @@ import static io.assay.io.ExposureLogs.EXPERIMENT;
 import static io.assay.io.ExposureLogs.SOURCE;
 import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
+import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.min;
@@ -20,7 +22,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -102,35 +104,33 @@ public final class Enrollments {
         .drop(UNIT_ID, SORT_KEY);
   }
 
-  /** Folds the whole {@code enrollment_days} table into {@code enrollments}. */
+  /**
+   * Folds {@code enrollment_days} rows into {@code enrollments}, all of a unit's rows in one
+   * aggregation. The unit's second arm appears at the earliest exposure logged in an arm other than
+   * its first logged arm ({@code multiple_arms_since}): that is the second-earliest of the arms'
+   * first exposures, without grouping by arm first.
+   */
   public static Dataset<Row> fromDays(
       Dataset<Row> days, List<ExperimentDefinition> definitions, String multiArmPolicy) {
-    Dataset<Row> perArm =
-        days.groupBy(
-                sortKey(col("unit_key")),
-                col(EXPERIMENT),
-                col(VERSION),
-                col("unit_key"),
-                col("logged_arm"))
-            .agg(
-                min("first_ts").as("arm_first_ts"),
-                sum("exposures").as("exposures"),
-                sum("mismatched_exposures").as("mismatched_exposures"),
-                min_by(col("first"), col("first.ts")).as("first"),
-                min_by(col("first_assigned"), col("first_assigned.ts")).as("first_assigned"));
     Dataset<Row> units =
-        perArm
-            .groupBy(col(SORT_KEY), col(EXPERIMENT), col(VERSION), col("unit_key"))
+        days.groupBy(sortKey(col("unit_key")), col(EXPERIMENT), col(VERSION), col("unit_key"))
             .agg(
-                min("arm_first_ts").as("first_exposure_ts"),
-                min_by(col("logged_arm"), col("arm_first_ts")).as("first_logged_arm"),
+                min("first_ts").as("first_exposure_ts"),
+                min_by(col("logged_arm"), col("first_ts")).as("first_logged_arm"),
                 min_by(col("first"), col("first.ts")).as("first"),
                 min_by(col("first_assigned"), col("first_assigned.ts")).as("assigned"),
                 array_sort(collect_set(col("logged_arm"))).as("logged_arms"),
-                try_element_at(array_sort(collect_list(col("arm_first_ts"))), lit(2))
-                    .as("multiple_arms_since"),
+                collect_list(struct(col("logged_arm"), col("first_ts"))).as("arm_days"),
                 sum("exposures").as("exposures"),
-                sum("mismatched_exposures").as("mismatched_exposures"));
+                sum("mismatched_exposures").as("mismatched_exposures"))
+            .withColumn(
+                "multiple_arms_since",
+                array_min(
+                    transform(
+                        filter(
+                            col("arm_days"),
+                            d -> d.getField("logged_arm").notEqual(col("first_logged_arm"))),
+                        d -> d.getField("first_ts"))));
     Column multiple = size(col("logged_arms")).gt(1);
     Column attributes =
         when(col("assigned").isNotNull(), col("assigned.attributes"))

@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -28,6 +29,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.AssayConfig;
 import io.assay.config.ExperimentDefinition;
+import io.assay.io.Concurrently;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;
 import io.assay.io.Inputs;
@@ -36,11 +38,14 @@ import io.assay.io.Outputs;
 import io.assay.io.Pseudonyms;
 import io.assay.io.RunContext;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -157,12 +162,30 @@ public final class ReconcileJob {
       List<LocalDate> scope,
       LocalDate from,
       LocalDate to) {
-    AssayConfig site = ctx.conf().assay();
-    List<ExperimentDefinition> defs = ctx.conf().experiments();
     Dataset<Row> quarantine = quarantine(classified, ctx);
+    List<DateCounts> dateCounts = conserve(classified, recomputed, quarantine, scope);
+    // Small (a row per date, experiment and category) and read three times: counted once.
+    Dataset<Row> summary = summary(recomputed).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<ExperimentCounts> experiments = experimentCounts(summary);
+      List<Alert> alerts = alerts(summary, ctx.conf().assay().alerts().mismatchRate());
+      writeOutputs(spark, ctx, quarantine, recomputed, summary, dateCounts, alerts, from, to);
+      return new Result(dateCounts, experiments, alerts);
+    } finally {
+      summary.unpersist();
+    }
+  }
 
-    // Conservation: every input row is accepted, a duplicate or quarantined — counted on the
-    // frames that carry each of them — before anything is written.
+  /**
+   * Conservation: every input row is accepted, a duplicate or quarantined — counted on the frames
+   * that carry each of them — before anything is written. Throws {@link ConservationFailure} for
+   * the first date that does not balance.
+   */
+  private static List<DateCounts> conserve(
+      Dataset<Row> classified,
+      Dataset<Row> recomputed,
+      Dataset<Row> quarantine,
+      List<LocalDate> scope) {
     Map<LocalDate, long[]> counts = new TreeMap<>();
     scope.forEach(d -> counts.put(d, new long[4]));
     Dataset<Row> terms =
@@ -184,8 +207,11 @@ public final class ReconcileJob {
         throw new ConservationFailure(c);
       }
     }
+    return dateCounts;
+  }
 
-    Dataset<Row> summary = summary(recomputed);
+  /** Accepted and matched exposures per experiment version, from the small summary. */
+  private static List<ExperimentCounts> experimentCounts(Dataset<Row> summary) {
     List<Row> perExperiment =
         summary
             .groupBy(EXPERIMENT, VERSION)
@@ -201,19 +227,61 @@ public final class ReconcileJob {
       experiments.add(
           new ExperimentCounts(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)));
     }
+    return experiments;
+  }
 
+  private static void writeOutputs(
+      SparkSession spark,
+      RunContext ctx,
+      Dataset<Row> quarantine,
+      Dataset<Row> recomputed,
+      Dataset<Row> summary,
+      List<DateCounts> dateCounts,
+      List<Alert> alerts,
+      LocalDate from,
+      LocalDate to) {
+    AssayConfig site = ctx.conf().assay();
+    List<ExperimentDefinition> defs = ctx.conf().experiments();
     LOG.info(
-        "reconcile {}..{}: writing quarantine, summaries, mismatches, enrollment days", from, to);
-    Outputs.replaceDates(ctx, OutputTables.QUARANTINE, quarantine, from, to, null);
-    Outputs.replaceDates(
-        ctx, OutputTables.INGEST_SUMMARY, ingestSummary(spark, dateCounts), from, to, null);
-    Outputs.replaceDates(
-        ctx,
-        OutputTables.RECONCILIATION_MISMATCHES,
-        mismatches(recomputed, ctx, site.reconcile().mismatchSampleSize()),
+        "reconcile {}..{}: writing quarantine, mismatches, traffic, summaries and enrollments",
         from,
-        to,
-        null);
+        to);
+    // Independent tables are written side by side; enrollments depend on enrollment_days, and
+    // the summary's multiple-arm rows on enrollments, so those three go in order.
+    BiFunction<String, Supplier<Dataset<Row>>, Runnable> dated =
+        (table, rows) -> () -> Outputs.replaceDates(ctx, table, rows.get(), from, to, null);
+    Concurrently.run(
+        List.of(
+            () -> enrollments(spark, ctx, recomputed, summary, from, to),
+            dated.apply(OutputTables.QUARANTINE, () -> quarantine),
+            dated.apply(
+                OutputTables.RECONCILIATION_MISMATCHES,
+                () -> mismatches(recomputed, ctx, site.reconcile().mismatchSampleSize())),
+            dated.apply(
+                OutputTables.TRAFFIC_DAILY, () -> TrafficDaily.compute(recomputed, defs, site)),
+            dated.apply(OutputTables.INGEST_SUMMARY, () -> ingestSummary(spark, dateCounts)),
+            () ->
+                Outputs.replaceDates(
+                    ctx,
+                    OutputTables.ALERTS,
+                    alertRows(spark, alerts),
+                    from,
+                    to,
+                    "stage = '" + STAGE + "'")));
+  }
+
+  /**
+   * Writes {@code enrollment_days} for the run's dates, folds {@code enrollments} from them, then
+   * writes the reconciliation summary with its multiple-arm rows (read from the new enrollments).
+   */
+  private static void enrollments(
+      SparkSession spark,
+      RunContext ctx,
+      Dataset<Row> recomputed,
+      Dataset<Row> summary,
+      LocalDate from,
+      LocalDate to) {
+    List<ExperimentDefinition> defs = ctx.conf().experiments();
     Outputs.replaceDates(
         ctx,
         OutputTables.ENROLLMENT_DAYS,
@@ -221,41 +289,41 @@ public final class ReconcileJob {
         from,
         to,
         null);
-
-    LOG.info("reconcile {}..{}: folding enrollments of the units seen", from, to);
-    // Only units with exposures in this run can change: refold them from all their days and merge.
-    Dataset<Row> changed =
-        recomputed
-            .select(
-                col(EXPERIMENT),
-                col(VERSION),
-                Pseudonyms.unitKey(col(UNIT_ID), ctx.pseudonymKey()).as("unit_key"))
-            .distinct();
-    Dataset<Row> days =
-        Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS)
-            .join(changed, new String[] {EXPERIMENT, VERSION, "unit_key"}, "left_semi");
-    Outputs.merge(
-        ctx,
-        OutputTables.ENROLLMENTS,
-        Enrollments.fromDays(days, defs, site.reconcile().multiArmPolicy()),
-        List.of(EXPERIMENT, VERSION, "unit_key"));
-
+    Dataset<Row> allDays = Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS);
+    String policy = ctx.conf().assay().reconcile().multiArmPolicy();
+    List<String> unitKey = List.of(EXPERIMENT, VERSION, "unit_key");
+    if (onlyDates(allDays, from, to)) {
+      // Every stored day is this run's (a first run, or a rerun of all dates): the fold of all
+      // days is the whole table, so it replaces it without finding the units seen first.
+      LOG.info("reconcile {}..{}: folding enrollments of all units", from, to);
+      Outputs.rebuild(ctx, OutputTables.ENROLLMENTS, Enrollments.fromDays(allDays, defs, policy));
+    } else {
+      LOG.info("reconcile {}..{}: folding enrollments of the units seen", from, to);
+      // Only units with exposures in this run can change: refold them from all their days and
+      // merge. They are the units of the run's days, already aggregated and pseudonymized.
+      Dataset<Row> changed =
+          allDays
+              .filter(col(DATE).between(Date.valueOf(from), Date.valueOf(to)))
+              .select(col(EXPERIMENT), col(VERSION), col("unit_key"))
+              .distinct();
+      Dataset<Row> days = allDays.join(changed, unitKey.toArray(String[]::new), "left_semi");
+      Outputs.merge(
+          ctx, OutputTables.ENROLLMENTS, Enrollments.fromDays(days, defs, policy), unitKey);
+    }
     Dataset<Row> multi = multipleArms(spark, ctx, recomputed);
     Outputs.replaceDates(
         ctx, OutputTables.RECONCILIATION_SUMMARY, summary.unionByName(multi), from, to, null);
+  }
 
-    Outputs.replaceDates(
-        ctx,
-        OutputTables.TRAFFIC_DAILY,
-        TrafficDaily.compute(recomputed, defs, site),
-        from,
-        to,
-        null);
-
-    List<Alert> alerts = alerts(summary, site.alerts().mismatchRate());
-    Outputs.replaceDates(
-        ctx, OutputTables.ALERTS, alertRows(spark, alerts), from, to, "stage = '" + STAGE + "'");
-    return new Result(dateCounts, experiments, alerts);
+  /**
+   * Whether every row of the date-partitioned table lies in {@code [from, to]} (partition pruning).
+   */
+  private static boolean onlyDates(Dataset<Row> table, LocalDate from, LocalDate to) {
+    return table
+        .filter(not(col(DATE).between(Date.valueOf(from), Date.valueOf(to))))
+        .select(col(DATE))
+        .limit(1)
+        .isEmpty();
   }
 
   /**

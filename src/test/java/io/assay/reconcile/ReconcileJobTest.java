@@ -304,7 +304,8 @@ public class ReconcileJobTest {
     assertEquals(summaryRows, table(spark, out, "reconciliation_summary").count());
     assertEquals(9, table(spark, out, "quarantine").count());
     assertEquals(enrollmentRows, table(spark, out, "enrollments").count());
-    // The rerun merged into enrollments, which is created with deletion vectors.
+    // The rerun covers every stored date, so it rebuilt enrollments in one overwrite (no merge),
+    // which keeps the deletion vectors the table is created with.
     Row detail = spark.sql("DESCRIBE DETAIL delta.`" + out.resolve("enrollments") + "`").first();
     assertEquals(
         "true",
@@ -313,7 +314,7 @@ public class ReconcileJobTest {
             .get("delta.enableDeletionVectors")
             .getOrElse(() -> "absent"));
     assertEquals(
-        "MERGE",
+        "WRITE",
         spark
             .sql("DESCRIBE HISTORY delta.`" + out.resolve("enrollments") + "` LIMIT 1")
             .first()

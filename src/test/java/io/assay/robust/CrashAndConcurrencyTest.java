@@ -77,12 +77,12 @@ class CrashAndConcurrencyTest {
   void killedAtAnyPointARerunEqualsACleanRun(SparkSession spark) throws Exception {
     Path out = Fixtures.tempDir("crash-");
     Path logDir = Fixtures.tempDir("crash-logs-");
-    // 1: killed during the per-date Delta writes (after quarantine, while the others are written).
+    // 1: killed during the per-date Delta writes (several tables are being written at once).
     Process p = ChildJvm.start(logDir.resolve("kill1.log"), reconcile(out));
     assertTrue(
-        ChildJvm.killAfter(p, logDir.resolve("kill1.log"), "writing quarantine, summaries", 1500),
+        ChildJvm.killAfter(p, logDir.resolve("kill1.log"), "writing quarantine, mismatches", 1500),
         ChildJvm.text(logDir.resolve("kill1.log")));
-    // 2: a rerun killed during the enrollments MERGE.
+    // 2: a rerun killed while it rebuilds enrollments.
     p = ChildJvm.start(logDir.resolve("kill2.log"), reconcile(out));
     assertTrue(
         ChildJvm.killAfter(p, logDir.resolve("kill2.log"), "folding enrollments", 300),
