@@ -3,6 +3,7 @@ package io.assay.reconcile;
 import static io.assay.io.ExposureLogs.ARM;
 import static io.assay.io.ExposureLogs.ATTRIBUTES;
 import static io.assay.io.ExposureLogs.DATE;
+import static io.assay.io.ExposureLogs.EVENT_ID;
 import static io.assay.io.ExposureLogs.EXPERIMENT;
 import static io.assay.io.ExposureLogs.SOURCE;
 import static io.assay.io.ExposureLogs.UNIT_ID;
@@ -46,6 +47,11 @@ import org.apache.spark.sql.types.DataTypes;
  * recomputed arm at the first exposure the definition assigns, and a unit whose exposures name more
  * than one arm is flagged and, under the {@code exclude} policy, excluded.
  *
+ * <p>Ties are broken by data, never by row order, so a rerun or an incremental night gives the same
+ * rows as a full recompute: exposures at the same instant are ordered by {@code event_id} within a
+ * day's slice, and slices whose first exposures coincide (a unit logged in two arms at once) by
+ * logged arm name, then date.
+ *
  * <p>Unit ids are replaced by their keyed pseudonym when the state is written. Cost: one
  * aggregation (shuffle) per step; no collect.
  */
@@ -73,6 +79,9 @@ public final class Enrollments {
   /** Per-unit-day state from classified accepted exposures. */
   public static Dataset<Row> days(Dataset<Row> classified, Optional<String> key) {
     Column ts = col(Ingest.EVENT_TS);
+    // Exposures at the same instant are ordered by event id, so the first is one row whatever
+    // order the rows arrive in.
+    Column order = struct(ts, col(EVENT_ID));
     Column first =
         struct(
             ts.as("ts"),
@@ -98,8 +107,8 @@ public final class Enrollments {
             count(lit(1)).as("exposures"),
             sum(when(col(Recompute.CATEGORY).equalTo(Category.MATCH.code()), 0).otherwise(1))
                 .as("mismatched_exposures"),
-            min_by(first, ts).as("first"),
-            min_by(when(assigned(), firstAssigned), when(assigned(), ts)).as("first_assigned"))
+            min_by(first, order).as("first"),
+            min_by(when(assigned(), firstAssigned), when(assigned(), order)).as("first_assigned"))
         .withColumn("unit_key", Pseudonyms.unitKey(col(UNIT_ID), key))
         .drop(UNIT_ID, SORT_KEY);
   }
@@ -112,13 +121,20 @@ public final class Enrollments {
    */
   public static Dataset<Row> fromDays(
       Dataset<Row> days, List<ExperimentDefinition> definitions, String multiArmPolicy) {
+    // A unit's day rows are unique by (date, logged arm): ties in time (two arms logged at the
+    // same instant) go to the first arm by name, then the first date, whatever the row order.
+    Column earliest = struct(col("first_ts"), col("logged_arm"), col(DATE));
+    Column earliestAssigned =
+        when(
+            col("first_assigned").isNotNull(),
+            struct(col("first_assigned.ts"), col("logged_arm"), col(DATE)));
     Dataset<Row> units =
         days.groupBy(sortKey(col("unit_key")), col(EXPERIMENT), col(VERSION), col("unit_key"))
             .agg(
                 min("first_ts").as("first_exposure_ts"),
-                min_by(col("logged_arm"), col("first_ts")).as("first_logged_arm"),
-                min_by(col("first"), col("first.ts")).as("first"),
-                min_by(col("first_assigned"), col("first_assigned.ts")).as("assigned"),
+                min_by(col("logged_arm"), earliest).as("first_logged_arm"),
+                min_by(col("first"), earliest).as("first"),
+                min_by(col("first_assigned"), earliestAssigned).as("assigned"),
                 array_sort(collect_set(col("logged_arm"))).as("logged_arms"),
                 collect_list(struct(col("logged_arm"), col("first_ts"))).as("arm_days"),
                 sum("exposures").as("exposures"),

@@ -2,6 +2,7 @@ package io.assay.reconcile;
 
 import static io.assay.io.ExposureLogs.ATTRIBUTES;
 import static io.assay.io.ExposureLogs.DATE;
+import static io.assay.io.ExposureLogs.EVENT_ID;
 import static io.assay.io.ExposureLogs.EXPERIMENT;
 import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
@@ -50,7 +51,7 @@ final class TrafficDaily {
             .agg(
                 min_by(
                         struct(col(Ingest.EVENT_TS).as("ts"), col(ATTRIBUTES).as("attributes")),
-                        col(Ingest.EVENT_TS))
+                        struct(col(Ingest.EVENT_TS), col(EVENT_ID))) // ties: by event id
                     .as("first"));
     List<Column> perExperiment = new ArrayList<>();
     for (int i = 0; i < defs.size(); i++) {
