@@ -2,6 +2,7 @@ package io.assay.cli;
 
 import io.assay.config.ConfigException;
 import io.assay.config.Problem;
+import io.assay.io.ParquetEncodingOrder;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,6 +70,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    ParquetEncodingOrder.fix(); // before anything else draws identity hash codes on this thread
     System.exit(commandLine().execute(args));
   }
 

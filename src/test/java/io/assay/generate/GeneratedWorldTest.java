@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * the reconciler finds exactly the expected categories, quarantine reasons and duplicates.
  */
 @SparkTest
-class GeneratedWorldTest {
+public class GeneratedWorldTest {
   static final String KEY = "generated-world-test-key";
   static final long UNITS = 20_000;
   static final int DAYS = 4;
@@ -110,7 +110,7 @@ class GeneratedWorldTest {
    * the transaction log) by their directory and content, and the Delta log itself skipped (it holds
    * timestamps and ids).
    */
-  static Map<String, String> fingerprints(Path root) throws Exception {
+  public static Map<String, String> fingerprints(Path root) throws Exception {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
