@@ -201,6 +201,27 @@ public class ReconcileJobTest {
     return RunContext.of(c, "test-run", out, Optional.of(KEY));
   }
 
+  /** Every enrollments row but its run id, in a fixed order. */
+  static List<Row> enrollments(SparkSession spark, Path out) {
+    Dataset<Row> t = table(spark, out, "enrollments").drop("run_id");
+    return t.orderBy("experiment", "version", "unit_key").collectAsList();
+  }
+
+  /** The table keeps deletion vectors, and its last commit was {@code operation}. */
+  static void assertLastEnrollmentsCommit(SparkSession spark, Path out, String operation) {
+    String path = out.resolve("enrollments").toString();
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    assertEquals(
+        "true",
+        detail
+            .<scala.collection.Map<String, String>>getAs("properties")
+            .get("delta.enableDeletionVectors")
+            .getOrElse(() -> "absent"));
+    assertEquals(
+        operation,
+        spark.sql("DESCRIBE HISTORY delta.`" + path + "` LIMIT 1").first().getAs("operation"));
+  }
+
   static Dataset<Row> table(SparkSession spark, Path out, String name) {
     return spark.read().format("delta").load(out.resolve(name).toString());
   }
@@ -306,19 +327,19 @@ public class ReconcileJobTest {
     assertEquals(enrollmentRows, table(spark, out, "enrollments").count());
     // The rerun covers every stored date, so it rebuilt enrollments in one overwrite (no merge),
     // which keeps the deletion vectors the table is created with.
-    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + out.resolve("enrollments") + "`").first();
-    assertEquals(
-        "true",
-        detail
-            .<scala.collection.Map<String, String>>getAs("properties")
-            .get("delta.enableDeletionVectors")
-            .getOrElse(() -> "absent"));
-    assertEquals(
-        "WRITE",
-        spark
-            .sql("DESCRIBE HISTORY delta.`" + out.resolve("enrollments") + "` LIMIT 1")
-            .first()
-            .getAs("operation"));
+    assertLastEnrollmentsCommit(spark, out, "WRITE");
+    // A rerun of one date of several refolds only the units seen that date and merges them: the
+    // table is unchanged (their other days are read back), through a MERGE.
+    List<Row> before = enrollments(spark, out);
+    ReconcileJob.run(
+        spark,
+        ctx(out),
+        logs,
+        "json",
+        LocalDate.parse("2026-11-03"),
+        LocalDate.parse("2026-11-03"));
+    assertLastEnrollmentsCommit(spark, out, "MERGE");
+    assertEquals(before, enrollments(spark, out));
 
     // Privacy: no raw unit id in any table written.
     for (String t :
