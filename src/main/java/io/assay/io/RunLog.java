@@ -122,20 +122,19 @@ public final class RunLog {
       String sparkVersion) {
     // Sorted: a stage writes independent tables concurrently, so the order they were recorded in
     // varies from run to run.
-    List<Row> in = new ArrayList<>();
-    for (Input i :
+    List<Row> in =
         inputs.stream()
             .sorted(Comparator.comparing(Input::name).thenComparing(Input::path))
-            .toList()) {
-      in.add(RowFactory.create(i.name(), i.path(), i.format(), i.deltaVersion(), i.fingerprint()));
-    }
-    List<Row> out = new ArrayList<>();
-    for (Output o :
+            .map(
+                i ->
+                    RowFactory.create(
+                        i.name(), i.path(), i.format(), i.deltaVersion(), i.fingerprint()))
+            .toList();
+    List<Row> out =
         outputs.stream()
             .sorted(Comparator.comparing(Output::name).thenComparingLong(Output::deltaVersion))
-            .toList()) {
-      out.add(RowFactory.create(o.name(), o.path(), o.deltaVersion()));
-    }
+            .map(o -> RowFactory.create(o.name(), o.path(), o.deltaVersion()))
+            .toList();
     List<Row> st = new ArrayList<>();
     for (Step s : steps) {
       st.add(RowFactory.create(s.stage(), s.experiment(), s.version(), s.status(), s.message()));
