@@ -8,7 +8,8 @@
 # hand-written query of the same sufficient statistics. Ends with the ratios the goals are stated
 # in, measured in this run. Worlds and outputs go under --work (default target/bench); a world
 # already there (with its truth.json) is reused. --repeat N (default 3) takes the ratio timings
-# (scan, recomputation, metrics against the hand query) N times and reports medians.
+# (scan, recomputation, metrics against the hand query) N times and reports medians; --warmup N
+# (default 0) runs them N times untimed first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSAY="$ROOT/jobs/assay"
@@ -18,12 +19,14 @@ WORK="$ROOT/target/bench"
 JMH=1
 PIPELINE=1
 REPEAT=3
+WARMUP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --units) UNITS="$2"; shift 2 ;;
     --days) DAYS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --no-jmh) JMH=0; shift ;;
     --jmh-only) PIPELINE=0; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
@@ -53,7 +56,7 @@ if [ "$PIPELINE" = 1 ]; then
     echo "== $n units, $DAYS days: logs $first..$last (generated in $(cat "$W.generate-seconds" 2>/dev/null || echo '?') s)"
     /usr/bin/time -f "bench $n: wall %e s, max RSS %M KiB" \
       "$ASSAY" bench --conf "$C" --from "$first" --to "$last" --out "$W/out" --json "$WORK/bench-$n.json" \
-      --repeat "$REPEAT"
+      --repeat "$REPEAT" --warmup "$WARMUP"
   done
   set -- $UNITS
   if [ $# -ge 2 ]; then

@@ -82,6 +82,7 @@ public final class PipelineBench {
   /**
    * Runs the benchmark.
    *
+   * @param warmup how many untimed rounds of the ratio timings run first
    * @param repeat how many times the ratio timings (scan, recomputation, ingest, the metrics pair)
    *     are taken; each is reported as its median
    * @param quick only those and the metrics comparison, not the stages with their writes
@@ -93,6 +94,7 @@ public final class PipelineBench {
       String format,
       LocalDate from,
       LocalDate to,
+      int warmup,
       int repeat,
       boolean quick) {
     List<Timing> out = new ArrayList<>();
@@ -164,7 +166,7 @@ public final class PipelineBench {
               + categories(accepted, ctx)
               + " categories";
         });
-    out.addAll(medians(trio, repeat));
+    out.addAll(medians(trio, warmup, repeat));
     if (quick && !Inputs.upstreamExists(ctx, OutputTables.ENROLLMENTS)) {
       LOG.warn(
           "bench: no enrollments under {} (run once without --quick); metrics not compared",
@@ -191,7 +193,7 @@ public final class PipelineBench {
     Map<String, Supplier<String>> pair = new LinkedHashMap<>();
     pair.put("metrics_framework", m::framework);
     pair.put("metrics_hand_query", m::hand);
-    out.addAll(medians(pair, repeat));
+    out.addAll(medians(pair, warmup, repeat));
     out.add(new Timing("metrics_equal", 0, m.equal() ? "equal" : "DIFFERENT"));
     return new Report(out, rows[0], peakHeap());
   }
@@ -206,9 +208,15 @@ public final class PipelineBench {
   }
 
   /**
-   * Runs the timings {@code repeat} times, interleaved; each one's median, with every run noted.
+   * Runs the timings {@code warmup} times untimed, then {@code repeat} times, interleaved; each
+   * one's median, with every timed run noted.
    */
-  private static List<Timing> medians(Map<String, Supplier<String>> work, int repeat) {
+  private static List<Timing> medians(Map<String, Supplier<String>> work, int warmup, int repeat) {
+    for (int i = 0; i < warmup; i++) {
+      for (var e : work.entrySet()) {
+        measure(e.getKey() + " (warm-up " + (i + 1) + ")", e.getValue());
+      }
+    }
     Map<String, List<Double>> runs = new LinkedHashMap<>();
     Map<String, String> notes = new LinkedHashMap<>();
     for (int i = 0; i < repeat; i++) {
@@ -232,6 +240,9 @@ public final class PipelineBench {
                 + ": "
                 + String.join(
                     ", ", e.getValue().stream().map(x -> String.format("%.1f", x)).toList());
+      }
+      if (warmup > 0) {
+        note += "; after " + warmup + " untimed round(s)";
       }
       out.add(new Timing(e.getKey(), median, note));
     }

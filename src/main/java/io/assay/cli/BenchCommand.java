@@ -53,6 +53,15 @@ public final class BenchCommand implements Callable<Integer> {
   int repeat;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Run the ratio timings N times untimed before the timed rounds, so that the medians"
+              + " compare warm code, not the JIT compiling it (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
       names = "--quick",
       description =
           "Only the timings the goals' ratios need (scan, ingest, recompute and the metrics"
@@ -65,13 +74,17 @@ public final class BenchCommand implements Callable<Integer> {
     if (repeat < 1) {
       throw new UsageProblem("--repeat must be at least 1, got " + repeat);
     }
+    if (warmup < 0) {
+      throw new UsageProblem("--warmup must be 0 or more, got " + warmup);
+    }
     Conf c = Definitions.load(conf.dir());
     String fmt = logsOptions.format(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
     Path logRoot = logsOptions.root(c);
     PipelineBench.Report r =
-        PipelineBench.run(spark, ctx, logRoot, fmt, range.from(), range.to(), repeat, quick);
+        PipelineBench.run(
+            spark, ctx, logRoot, fmt, range.from(), range.to(), warmup, repeat, quick);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
         "bench %s..%s: %d log rows, cores %d, peak heap %.0f MiB%n",

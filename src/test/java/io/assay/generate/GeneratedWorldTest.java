@@ -312,12 +312,16 @@ public class GeneratedWorldTest {
     var cl = Main.commandLine();
     cl.setOut(new java.io.PrintWriter(text));
     cl.setErr(new java.io.PrintWriter(text));
-    assertEquals(0, cl.execute(concat("bench", range, "--quick", "--repeat", "2")), "" + text);
+    assertEquals(
+        0,
+        cl.execute(concat("bench", range, "--quick", "--repeat", "2", "--warmup", "1")),
+        "" + text);
     String printed = text.toString();
     long lines = truth.get("reconciliation").get("lines").asLong();
     assertTrue(printed.contains(": " + lines + " log rows"), printed);
     assertTrue(printed.matches("(?s).*metrics_equal +0\\.0 s +equal.*"), printed);
     assertTrue(printed.contains("median of 2"), printed);
+    assertTrue(printed.contains("after 1 untimed round(s)"), printed);
     for (String stage : List.of("scan", "recompute_no_dedup", "ingest", "recompute")) {
       assertTrue(
           printed.matches("(?s).*\\n  " + stage + " +\\d+\\.\\d s .*"), stage + ":" + printed);
@@ -327,6 +331,9 @@ public class GeneratedWorldTest {
     text.getBuffer().setLength(0);
     assertEquals(2, cl.execute(concat("bench", range, "--repeat", "0")));
     assertTrue(text.toString().contains("--repeat must be at least 1"), text.toString());
+    text.getBuffer().setLength(0);
+    assertEquals(2, cl.execute(concat("bench", range, "--warmup", "-1")));
+    assertTrue(text.toString().contains("--warmup must be 0 or more"), text.toString());
   }
 
   static String[] concat(String first, String[] middle, String... last) {
