@@ -8,6 +8,8 @@ import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -39,7 +41,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
     LocalDate d = asOf.value();
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("analyze", "date=" + d);
-    var summaries = Runs.record(spark, ctx, () -> AnalyzeJob.run(spark, ctx, d));
+    var summaries =
+        Runs.record(
+            spark,
+            ctx,
+            () -> AnalyzeJob.run(spark, ctx, d),
+            ss -> {
+              List<String> failed = new ArrayList<>();
+              for (var s : ss) {
+                if (s.error() != null) {
+                  failed.add("analyze " + s.experiment() + "@" + s.version() + ": " + s.error());
+                }
+              }
+              return failed.isEmpty() ? null : String.join("\n", failed);
+            });
     PrintWriter o = spec.commandLine().getOut();
     o.printf("analyze as of %s  run %s  → %s%n", d, ctx.runId(), ctx.outputRoot());
     boolean failed = false;

@@ -61,7 +61,8 @@ public final class BalanceCommand implements Callable<Integer> {
                 rs.add(BalanceJob.run(spark, ctx, d));
               }
               return rs;
-            });
+            },
+            BalanceCommand::failureReason);
     boolean alerted = false;
     boolean failed = false;
     for (BalanceJob.Result r : results) {
@@ -95,5 +96,16 @@ public final class BalanceCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     return failOnAlert && alerted ? ExitCodes.ALERT : ExitCodes.OK;
+  }
+
+  /** Every experiment that failed, one per line; null when none did. */
+  static String failureReason(List<BalanceJob.Result> results) {
+    List<String> failed = new ArrayList<>();
+    for (BalanceJob.Result r : results) {
+      for (BalanceJob.Failure f : r.failures()) {
+        failed.add("balance " + r.asOf() + " " + f.experiment() + ": " + f.error());
+      }
+    }
+    return failed.isEmpty() ? null : String.join("\n", failed);
   }
 }

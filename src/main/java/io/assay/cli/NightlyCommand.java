@@ -57,7 +57,11 @@ public final class NightlyCommand implements Callable<Integer> {
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("nightly", range.from() + ".." + range.to());
     NightlyRunner.Outcome r =
-        Runs.record(spark, ctx, () -> NightlyRunner.run(spark, ctx, plan, logRoot, fmt));
+        Runs.record(
+            spark,
+            ctx,
+            () -> NightlyRunner.run(spark, ctx, plan, logRoot, fmt),
+            NightlyRunner.Outcome::failureReason);
     o.printf(
         "nightly %s..%s  run %s  → %s%n", range.from(), range.to(), ctx.runId(), ctx.outputRoot());
     r.lines().forEach(l -> o.println("  " + l));

@@ -44,9 +44,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     var from = range.from();
     var to = range.to();
     String fmt = logsOptions.format(c);
+    Path logRoot = logsOptions.root(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
-    Path logRoot = logsOptions.root(c);
     ReconcileJob.Result r =
         Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logRoot, fmt, from, to));
     PrintWriter o = spec.commandLine().getOut();

@@ -5,21 +5,27 @@ import static org.apache.spark.sql.functions.col;
 import io.assay.config.Conf;
 import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
+import io.assay.io.DeltaTables;
+import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
 import io.assay.io.LocalFiles;
+import io.assay.io.OutputLock;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.SparkSessions;
 import io.assay.io.TableComparison;
 import io.assay.io.Tables;
 import io.assay.pipeline.Definitions;
+import io.assay.pipeline.PseudonymKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,13 +93,32 @@ public final class ReproduceCommand implements Callable<Integer> {
     for (String w : checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")))) {
       spec.commandLine().getOut().println("WARNING " + w);
     }
+    if (run.isNullAt(run.fieldIndex("start_versions"))) {
+      throw new UsageProblem(
+          "run "
+              + runId
+              + " was recorded by an assay version that did not keep the versions of the output"
+              + " tables at its start, which a reproduction restores; it cannot be reproduced");
+    }
+    Map<String, Long> start = run.getJavaMap(run.fieldIndex("start_versions"));
+    Map<String, String> parameters = run.getJavaMap(run.fieldIndex("parameters"));
+    if ("true".equals(parameters.get("pseudonymized"))) {
+      // The re-run must pseudonymize with the run's key, or no unit would match.
+      PseudonymKey.verify(root, PseudonymKey.resolve(c.assay().privacy(), System.getenv()));
+    }
 
+    // Delta inputs outside the output root are read at the version the run read; the root's own
+    // tables are cloned as they were when the run started, so the re-run reads and writes them
+    // exactly as the run did (also when it wrote a table and read it back in a later stage).
     Map<String, Long> pins = new LinkedHashMap<>();
     List<String> changed = new ArrayList<>();
     for (Row in : run.<Row>getList(run.fieldIndex("inputs"))) {
       String path = in.getAs("path");
+      if (under(root, path)) {
+        continue;
+      }
       if (!in.isNullAt(in.fieldIndex("delta_version"))) {
-        pins.put(path, in.<Long>getAs("delta_version"));
+        pins.merge(path, in.<Long>getAs("delta_version"), Math::min);
       } else {
         String now = Inputs.fingerprint(spark, path);
         if (!now.equals(in.getAs("fingerprint"))) {
@@ -110,7 +135,16 @@ public final class ReproduceCommand implements Callable<Integer> {
       args.add(2, run.getAs("conf_dir"));
     }
     Path scratch = root.resolve("_reproduce").resolve(runId);
-    LocalFiles.deleteTree(scratch);
+    OutputLock.acquire(scratch, "assay reproduce --run-id " + runId);
+    LocalFiles.deleteContents(scratch, OutputLock.FILE_NAME); // an earlier reproduction
+    for (Map.Entry<String, Long> t : start.entrySet()) {
+      DeltaTables.shallowClone(
+          spark, root.resolve(t.getKey()), t.getValue(), scratch.resolve(t.getKey()));
+    }
+    Path keyRecord = root.resolve(PseudonymKey.ROOT_FILE);
+    if (Files.exists(keyRecord)) {
+      LocalFiles.write(scratch.resolve(PseudonymKey.ROOT_FILE), LocalFiles.read(keyRecord));
+    }
     o.printf("reproducing %s: %s%n", runId, String.join(" ", args));
     for (String ch : changed) {
       o.printf("  WARNING input changed since the run: %s%n", ch);
@@ -120,50 +154,144 @@ public final class ReproduceCommand implements Callable<Integer> {
     rerun.setOut(new PrintWriter(rerunOut));
     rerun.setErr(new PrintWriter(rerunOut));
     int code;
-    StageSetup.reproduce(new StageSetup.Reproduction(root, pins, scratch));
+    StageSetup.Reproduction reproduction = new StageSetup.Reproduction(pins, scratch);
+    StageSetup.reproduce(reproduction);
     try {
       code = rerun.execute(args.toArray(String[]::new));
     } finally {
       StageSetup.endReproduction();
     }
-    if (code != ExitCodes.OK && code != ExitCodes.ALERT) {
+    boolean originalFailed = "failed".equals(run.getAs("status"));
+    boolean rerunFailed = code != ExitCodes.OK && code != ExitCodes.ALERT;
+    if (rerunFailed && !originalFailed) {
       o.printf("the re-run failed (exit %d):%n%s%n", code, rerunOut);
       o.flush();
       return ExitCodes.FAILURE;
     }
-    boolean equal = true;
-    List<Row> outputs = run.getList(run.fieldIndex("outputs"));
-    if (outputs.isEmpty()) {
-      o.println("  the run wrote no tables: nothing to compare");
+    if (originalFailed) {
+      o.printf(
+          "  the run failed (%s); the re-run %s (exit %d)%n",
+          run.<String>getAs("error"), rerunFailed ? "failed too" : "did not fail", code);
     }
-    for (Row output : outputs) {
-      String name = output.getAs("name");
-      Dataset<Row> original =
-          spark
-              .read()
-              .format("delta")
-              .option("versionAsOf", output.<Long>getAs("delta_version"))
-              .load(output.<String>getAs("path"))
-              .filter(col("run_id").equalTo(runId));
-      Dataset<Row> again = spark.read().format("delta").load(scratch.resolve(name).toString());
-      Dataset<Row> differing = TableComparison.mismatches(original, again).cache();
-      long groups = differing.count();
-      if (groups == 0) {
-        o.printf("  %-28s equal (%d rows)%n", name, again.count());
-      } else {
-        equal = false;
-        o.printf(
-            "  %-28s DIFFERENT: %d row(s) differ (doubles compared to a relative %.0e)%n",
-            name, groups, TableComparison.RELATIVE_TOLERANCE);
-        for (Row r : differing.limit(3).collectAsList()) {
-          o.printf("      %s%n", r);
-        }
-      }
-      differing.unpersist();
+    boolean equal = compare(spark, run, scratch, reproduction.runId, o);
+    if (originalFailed && !rerunFailed) {
+      equal = false;
     }
     o.println(equal ? "reproduced: every output equals the original run's" : "NOT reproduced");
     o.flush();
     return equal ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+
+  /**
+   * Compares every output of the run with the re-run's: each table as the run left it (its last
+   * version written by the run, rows stamped with the run's id) with the re-run's rows, and each
+   * recorded file with the re-run's file of the same name.
+   */
+  private boolean compare(
+      SparkSession spark, Row run, Path scratch, String againId, PrintWriter o) {
+    List<Row> outputs = run.getList(run.fieldIndex("outputs"));
+    if (outputs.isEmpty()) {
+      o.println("  the run wrote nothing: nothing to compare");
+      return true;
+    }
+    Map<String, Row> last = new TreeMap<>();
+    for (Row output : outputs) {
+      last.merge(
+          output.getAs("name"),
+          output,
+          (a, b) ->
+              a.isNullAt(a.fieldIndex("delta_version"))
+                      || b.<Long>getAs("delta_version") > a.<Long>getAs("delta_version")
+                  ? b
+                  : a);
+    }
+    boolean equal = true;
+    for (Row output : last.values()) {
+      String name = output.getAs("name");
+      equal &=
+          output.isNullAt(output.fieldIndex("delta_version"))
+              ? compareFile(output, scratch.resolve(name), o)
+              : compareTable(spark, output, scratch.resolve(name), againId, o);
+    }
+    return equal;
+  }
+
+  private boolean compareTable(
+      SparkSession spark, Row output, Path again, String againId, PrintWriter o) {
+    String name = output.getAs("name");
+    if (!Tables.isDelta(again.toString())) {
+      o.printf("  %-28s DIFFERENT: the re-run did not write it%n", name);
+      return false;
+    }
+    Dataset<Row> original =
+        spark
+            .read()
+            .format("delta")
+            .option("versionAsOf", output.<Long>getAs("delta_version"))
+            .load(output.<String>getAs("path"))
+            .filter(col("run_id").equalTo(runId));
+    Dataset<Row> rerun =
+        spark.read().format("delta").load(again.toString()).filter(col("run_id").equalTo(againId));
+    Dataset<Row> differing = TableComparison.mismatches(original, rerun).cache();
+    try {
+      long groups = differing.count();
+      if (groups == 0) {
+        o.printf("  %-28s equal (%d rows)%n", name, rerun.count());
+        return true;
+      }
+      o.printf(
+          "  %-28s DIFFERENT: %d row(s) differ (doubles compared to a relative %.0e)%n",
+          name, groups, TableComparison.RELATIVE_TOLERANCE);
+      for (Row r : differing.limit(3).collectAsList()) {
+        o.printf("      %s%n", r);
+      }
+      return false;
+    } finally {
+      differing.unpersist();
+    }
+  }
+
+  private static boolean compareFile(Row output, Path again, PrintWriter o) {
+    String name = output.getAs("name");
+    String file = again.getFileName().toString();
+    if (!Files.isRegularFile(again)) {
+      o.printf("  %-28s DIFFERENT: the re-run did not write it%n", name);
+      return false;
+    }
+    String text = LocalFiles.read(again);
+    String recorded = output.getAs("fingerprint");
+    if (FileComparison.fingerprint(file, text).equals(recorded)) {
+      o.printf("  %-28s equal%n", name);
+      return true;
+    }
+    Path original = Path.of(output.<String>getAs("path"));
+    if (!Files.isRegularFile(original)
+        || !FileComparison.fingerprint(file, LocalFiles.read(original)).equals(recorded)) {
+      o.printf(
+          "  %-28s DIFFERENT: its SHA-256 differs from the run's, and the run's file has since"
+              + " been replaced, so the difference cannot be shown%n",
+          name);
+      return false;
+    }
+    List<String> diffs = FileComparison.differences(file, LocalFiles.read(original), text, 3);
+    if (diffs.isEmpty()) {
+      o.printf(
+          "  %-28s equal (numbers within a relative %.0e)%n",
+          name, TableComparison.RELATIVE_TOLERANCE);
+      return true;
+    }
+    o.printf("  %-28s DIFFERENT:%n", name);
+    diffs.forEach(d -> o.printf("      %s%n", d));
+    return false;
+  }
+
+  /** Whether {@code path} lies in the output root. */
+  private static boolean under(Path root, String path) {
+    if (path.contains("://") && !path.startsWith("file:")) {
+      return false;
+    }
+    Path p = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
+    return p.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize());
   }
 
   /**

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Spark SQL over the output tables (each registered as a view by its name).",
+      "Run a Spark SQL query over the output tables (each registered as a view by its name).",
+      "Read-only: statements that write (INSERT, CREATE, MERGE, SET …) are usage errors (exit 2).",
       "Example: assay sql \"SELECT experiment, category, sum(exposures) FROM"
           + " reconciliation_summary GROUP BY 1, 2\""
     })
@@ -69,6 +70,7 @@ public final class SqlCommand implements Callable<Integer> {
       throw new io.assay.io.InputProblem(
           root.toString(), "no output tables here; run a stage first");
     }
+    readOnly(spark, query);
     Dataset<Row> result;
     try {
       result = spark.sql(query);
@@ -102,6 +104,40 @@ public final class SqlCommand implements Callable<Integer> {
     o.flush();
     return ExitCodes.OK;
   }
+
+  /**
+   * Accepts only statements that read: a query (SELECT, WITH … SELECT, VALUES, TABLE) or DESCRIBE,
+   * SHOW and EXPLAIN. {@code sql} does not take the output root's lock, so it must not write
+   * anything — no INSERT (INSERT OVERWRITE DIRECTORY included), CREATE, UPDATE, DELETE, MERGE or
+   * SET.
+   */
+  static void readOnly(SparkSession spark, String query) {
+    var parser = spark.sessionState().sqlParser();
+    try {
+      parser.parseQuery(query);
+      return;
+    } catch (Exception notAQuery) {
+      // below
+    }
+    String statement;
+    try {
+      statement = parser.parsePlan(query).getClass().getSimpleName();
+    } catch (Exception syntax) {
+      return; // not valid SQL: spark.sql reports the error with its position
+    }
+    if (!READ_ONLY_STATEMENT.matcher(statement).matches()) {
+      throw new UsageProblem(
+          "sql reads only: it runs queries (SELECT, WITH … SELECT, VALUES, TABLE) and DESCRIBE,"
+              + " SHOW or EXPLAIN, not statements that write or change settings ("
+              + statement
+              + "). The output tables are written by the stage commands, which hold the output"
+              + " root's lock; to keep a result, print it with --csv or --json and redirect it");
+    }
+  }
+
+  /** Parsed plans of statements that only read (by class name). */
+  private static final java.util.regex.Pattern READ_ONLY_STATEMENT =
+      java.util.regex.Pattern.compile("(Describe|Show|Explain)\\w*");
 
   /** Registers every Delta table directly under {@code root} as a temporary view of its name. */
   public static List<String> registerViews(SparkSession spark, Path root) {

@@ -13,10 +13,21 @@ import picocli.CommandLine.Model.CommandSpec;
 /** What every Spark stage command does before its work: a run context and a session. */
 final class StageSetup {
   /**
-   * Set by {@code assay reproduce} while it re-executes a recorded command: where to read the
-   * original run's upstream tables, at which Delta versions, and the scratch root to write to.
+   * Set by {@code assay reproduce} while it re-executes a recorded command: the scratch root that
+   * holds clones of the original root's tables as they were when the run started (read and written
+   * by the re-run), and the Delta versions to read every other Delta input at. The re-run's id is
+   * set here when its context starts.
    */
-  record Reproduction(Path inputRoot, Map<String, Long> pins, Path scratchRoot) {}
+  static final class Reproduction {
+    final Map<String, Long> pins;
+    final Path scratchRoot;
+    volatile String runId;
+
+    Reproduction(Map<String, Long> pins, Path scratchRoot) {
+      this.pins = Map.copyOf(pins);
+      this.scratchRoot = scratchRoot;
+    }
+  }
 
   private static final ThreadLocal<Reproduction> REPRODUCTION = new ThreadLocal<>();
 
@@ -49,14 +60,18 @@ final class StageSetup {
             : java.util.Optional.<String>empty();
     var args = spec.root().commandLine().getParseResult().originalArgs();
     Reproduction r = REPRODUCTION.get();
-    Path root = r != null ? r.scratchRoot() : out != null ? out : conf.assay().outputRoot();
+    Path root = r != null ? r.scratchRoot : out != null ? out : conf.assay().outputRoot();
     // One writer per output root, held until the command ends (Main releases it).
     OutputLock.acquire(root, "assay " + String.join(" ", args));
-    if (r != null) {
-      return RunContext.start(conf, root, key, spec.name(), args)
-          .reproducing(r.inputRoot(), r.pins());
+    RunContext ctx = RunContext.start(conf, root, key, spec.name(), args);
+    if (needsKey) {
+      PseudonymKey.guard(root, key, ctx.runId());
     }
-    return RunContext.start(conf, root, key, spec.name(), args);
+    if (r != null) {
+      r.runId = ctx.runId();
+      return ctx.reproducing(root, r.pins);
+    }
+    return ctx;
   }
 
   /** The session, with this command's job group so the Spark UI names the stage. */

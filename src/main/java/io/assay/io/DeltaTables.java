@@ -50,6 +50,21 @@ public final class DeltaTables {
             + "` SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
   }
 
+  /**
+   * Creates {@code target} as a shallow clone of {@code source} at {@code version}: a new Delta
+   * table whose log references the source's data files (nothing is copied), and whose later writes
+   * go to the target only.
+   */
+  public static void shallowClone(SparkSession spark, Path source, long version, Path target) {
+    spark.sql(
+        "CREATE TABLE delta.`"
+            + target.toAbsolutePath().toString().replace("`", "``")
+            + "` SHALLOW CLONE delta.`"
+            + source.toAbsolutePath().toString().replace("`", "``")
+            + "` VERSION AS OF "
+            + version);
+  }
+
   /** Replaces the whole table in one commit. */
   public static void overwrite(Dataset<Row> rows, Path path, List<String> partitionBy) {
     var w = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");

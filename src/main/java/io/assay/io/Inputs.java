@@ -78,13 +78,7 @@ public final class Inputs {
     try {
       org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
       FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      long latest = -1;
-      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(log)) {
-        String name = s.getPath().getName();
-        if (name.matches("\\d{20}\\.json")) {
-          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
-        }
-      }
+      long latest = latestCommit(fs, log);
       if (latest < 0) {
         throw new InputProblem(path, "no Delta commit in _delta_log");
       }
@@ -92,6 +86,51 @@ public final class Inputs {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the Delta log of " + path, e);
     }
+  }
+
+  /**
+   * The latest version of every Delta table directly under {@code root}, by directory name (names
+   * starting with {@code _} or {@code .} are not tables: locks, scratch roots). A listing per
+   * table, no Spark job; empty when {@code root} does not exist yet.
+   */
+  public static java.util.Map<String, Long> versionsUnder(SparkSession spark, String root) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return out;
+      }
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+        String name = s.getPath().getName();
+        if (!s.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+          continue;
+        }
+        long v = latestCommit(fs, new org.apache.hadoop.fs.Path(s.getPath(), "_delta_log"));
+        if (v >= 0) {
+          out.put(name, v);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the output root " + root, e);
+    }
+  }
+
+  /** The highest commit number in a {@code _delta_log} directory, or -1 (none, or no log). */
+  private static long latestCommit(FileSystem fs, org.apache.hadoop.fs.Path log)
+      throws IOException {
+    if (!fs.exists(log)) {
+      return -1;
+    }
+    long latest = -1;
+    for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(log)) {
+      String name = s.getPath().getName();
+      if (name.matches("\\d{20}\\.json")) {
+        latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+      }
+    }
+    return latest;
   }
 
   /** {@code files=N;bytes=B;sha256=…} over the sorted (relative path, size) list. */

@@ -21,6 +21,31 @@ public final class LocalFiles {
     }
   }
 
+  /** A UTF-8 text file. */
+  public static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Deletes everything in {@code dir} but the entry named {@code keep} (nothing when absent). */
+  public static void deleteContents(Path dir, String keep) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        if (!p.getFileName().toString().equals(keep)) {
+          deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
   /** Deletes a directory tree (nothing when absent). */
   public static void deleteTree(Path p) {
     if (!Files.exists(p)) {

@@ -80,6 +80,6 @@ public final class Outputs {
 
   private static void record(SparkSession spark, RunContext ctx, String table) {
     String path = ctx.table(table).toString();
-    ctx.log().output(new RunLog.Output(table, path, Inputs.latestVersion(spark, path)));
+    ctx.log().output(RunLog.Output.table(table, path, Inputs.latestVersion(spark, path)));
   }
 }

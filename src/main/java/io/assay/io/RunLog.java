@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -40,16 +41,30 @@ public final class RunLog {
               "parameters MAP<STRING,STRING>",
               "inputs ARRAY<STRUCT<name: STRING, path: STRING, format: STRING,"
                   + " delta_version: BIGINT, fingerprint: STRING>>",
-              "outputs ARRAY<STRUCT<name: STRING, path: STRING, delta_version: BIGINT>>",
+              "outputs ARRAY<STRUCT<name: STRING, path: STRING, delta_version: BIGINT,"
+                  + " fingerprint: STRING>>",
               "steps ARRAY<STRUCT<stage: STRING, experiment: STRING, version: STRING,"
-                  + " status: STRING, message: STRING>>"));
+                  + " status: STRING, message: STRING>>",
+              "start_versions MAP<STRING,BIGINT>"));
 
   /** An input read: a Delta table with its version, or files with a content fingerprint. */
   public record Input(
       String name, String path, String format, Long deltaVersion, String fingerprint) {}
 
-  /** An output table written, with the Delta version of the write. */
-  public record Output(String name, String path, long deltaVersion) {}
+  /**
+   * An output written: a Delta table with the version of the write ({@code fingerprint} null), or a
+   * file (a report, an export) with the SHA-256 of its comparable content ({@code deltaVersion}
+   * null).
+   */
+  public record Output(String name, String path, Long deltaVersion, String fingerprint) {
+    public static Output table(String name, String path, long deltaVersion) {
+      return new Output(name, path, deltaVersion, null);
+    }
+
+    public static Output file(String name, String path, String fingerprint) {
+      return new Output(name, path, null, fingerprint);
+    }
+  }
 
   /** The outcome of one stage for one experiment version (or for the run when unkeyed). */
   public record Step(
@@ -63,6 +78,7 @@ public final class RunLog {
   private final List<Input> inputs = new ArrayList<>();
   private final List<Output> outputs = new ArrayList<>();
   private final List<Step> steps = new ArrayList<>();
+  private final Map<String, Long> startVersions = new TreeMap<>();
 
   public RunLog(String command, List<String> args, Instant started) {
     this.command = command;
@@ -76,6 +92,19 @@ public final class RunLog {
 
   public List<String> args() {
     return args;
+  }
+
+  public Instant started() {
+    return started;
+  }
+
+  /**
+   * The Delta version of every table under the output root when the run started, by table name: the
+   * state {@code assay reproduce} restores (by cloning) before it re-runs the command.
+   */
+  public synchronized void startVersions(Map<String, Long> versions) {
+    startVersions.clear();
+    startVersions.putAll(versions);
   }
 
   public synchronized void definition(String id, String sha256) {
@@ -132,8 +161,11 @@ public final class RunLog {
             .toList();
     List<Row> out =
         outputs.stream()
-            .sorted(Comparator.comparing(Output::name).thenComparingLong(Output::deltaVersion))
-            .map(o -> RowFactory.create(o.name(), o.path(), o.deltaVersion()))
+            .sorted(
+                Comparator.comparing(Output::name)
+                    .thenComparing(
+                        Output::deltaVersion, Comparator.nullsFirst(Comparator.naturalOrder())))
+            .map(o -> RowFactory.create(o.name(), o.path(), o.deltaVersion(), o.fingerprint()))
             .toList();
     List<Row> st = new ArrayList<>();
     for (Step s : steps) {
@@ -157,11 +189,12 @@ public final class RunLog {
         new LinkedHashMap<>(parameters),
         in,
         out,
-        st);
+        st,
+        new TreeMap<>(startVersions));
   }
 
   /** Delta Lake's version, from its jar manifest. */
-  static String deltaVersion() {
+  public static String deltaVersion() {
     Package p = io.delta.tables.DeltaTable.class.getPackage();
     String v = p == null ? null : p.getImplementationVersion();
     return v == null ? "unknown" : v;

@@ -27,7 +27,17 @@ public final class NightlyRunner {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyRunner.class);
 
   /** What happened: summary lines, and whether anything failed or alerted. */
-  public record Outcome(List<String> lines, boolean failed, boolean alerted, Path lastReport) {}
+  public record Outcome(
+      List<String> lines, List<String> failures, boolean alerted, Path lastReport) {
+    public boolean failed() {
+      return !failures.isEmpty();
+    }
+
+    /** Why the run failed (every failure, one per line), or null when nothing failed. */
+    public String failureReason() {
+      return failures.isEmpty() ? null : String.join("\n", failures);
+    }
+  }
 
   private NightlyRunner() {}
 
@@ -35,7 +45,7 @@ public final class NightlyRunner {
       SparkSession spark, RunContext ctx, NightlyPlan plan, Path logs, String format) {
     List<String> lines = new ArrayList<>();
     Set<LocalDate> broken = new HashSet<>();
-    boolean failed = false;
+    List<String> failures = new ArrayList<>();
     boolean alerted = false;
     Path lastReport = null;
     for (NightlyPlan.Item item : plan.items()) {
@@ -54,6 +64,8 @@ public final class NightlyRunner {
       spark
           .sparkContext()
           .setJobGroup("nightly date=" + d + " stage=" + stage, "assay nightly", false);
+      long began = System.nanoTime();
+      int linesBefore = lines.size();
       try {
         switch (item.stage()) {
           case RECONCILE -> {
@@ -105,8 +117,7 @@ public final class NightlyRunner {
                       s.slicesFlagged()));
             }
             for (var f : r.failures()) {
-              failed = true;
-              line(lines, d, stage, "FAILED " + f.experiment() + ": " + f.error());
+              failures.add(line(lines, d, stage, "FAILED " + f.experiment() + ": " + f.error()));
             }
             for (var a : r.alerts()) {
               alerted = true;
@@ -116,12 +127,12 @@ public final class NightlyRunner {
           case ANALYZE -> {
             for (var s : AnalyzeJob.run(spark, ctx, d)) {
               if (s.error() != null) {
-                failed = true;
-                line(
-                    lines,
-                    d,
-                    stage,
-                    "FAILED " + s.experiment() + "@" + s.version() + ": " + s.error());
+                failures.add(
+                    line(
+                        lines,
+                        d,
+                        stage,
+                        "FAILED " + s.experiment() + "@" + s.version() + ": " + s.error()));
               } else {
                 line(
                     lines,
@@ -143,20 +154,37 @@ public final class NightlyRunner {
           }
         }
         ctx.log().step(new RunLog.Step(stage, null, null, "succeeded", d.toString()));
+        progress(d, stage, began, lines.subList(linesBefore, lines.size()));
       } catch (RuntimeException e) {
-        failed = true;
         broken.add(d);
         LOG.error("nightly {} {}: failed", d, stage, e);
-        line(lines, d, stage, "FAILED: " + e.getMessage());
+        failures.add(line(lines, d, stage, "FAILED: " + e.getMessage()));
         ctx.log().step(new RunLog.Step(stage, null, null, "failed", d + ": " + e));
       }
     }
-    return new Outcome(lines, failed, alerted, lastReport);
+    return new Outcome(lines, failures, alerted, lastReport);
   }
 
-  private static void line(List<String> lines, LocalDate d, String stage, String text) {
+  /**
+   * Summary lines are printed once, when the run ends (the command's output); the log says only
+   * that a stage finished, how long it took, and how many of its lines are alerts or failures, so
+   * output and log read together never say a thing twice.
+   */
+  private static String line(List<String> lines, LocalDate d, String stage, String text) {
     String l = String.format("%s %-9s %s", d, stage, text);
-    LOG.info(l);
     lines.add(l);
+    return l;
+  }
+
+  private static void progress(LocalDate d, String stage, long began, List<String> stageLines) {
+    long alerts = stageLines.stream().filter(l -> l.contains(" ALERT ")).count();
+    long failures = stageLines.stream().filter(l -> l.contains(" FAILED ")).count();
+    LOG.info(
+        "nightly {} {}: done in {} s, {} alert(s), {} experiment failure(s)",
+        d,
+        stage,
+        String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9),
+        alerts,
+        failures);
   }
 }

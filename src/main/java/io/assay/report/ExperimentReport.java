@@ -115,7 +115,13 @@ public record ExperimentReport(
       String sparkVersion,
       String deltaVersion,
       String startedAt,
-      String definitionSha256) {}
+      String definitionSha256) {
+    /** The same run, with the hash of the definition the report is for. */
+    public RunInfo withDefinition(String sha256) {
+      return new RunInfo(
+          runId, appVersion, gitCommit, javaVersion, sparkVersion, deltaVersion, startedAt, sha256);
+    }
+  }
 
   /** Share of accepted exposures that match the definition, or null without exposures. */
   public Double matchRate() {

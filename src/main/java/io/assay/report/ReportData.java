@@ -5,9 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.assay.config.ExperimentDefinition;
+import io.assay.io.BuildInfo;
 import io.assay.io.Inputs;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
+import io.assay.io.RunLog;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -132,7 +134,7 @@ public final class ReportData {
               categories.getOrDefault(id, Map.of()),
               quarantine.getOrDefault(id, Map.of()),
               cov,
-              runs.getOrDefault(runId, unknownRun(e)),
+              runInfo(runs, runId, e),
               directions(ctx, e)));
     }
     return out;
@@ -146,9 +148,28 @@ public final class ReportData {
     return out;
   }
 
-  private static ExperimentReport.RunInfo unknownRun(ExperimentDefinition e) {
+  /**
+   * The run that produced the experiment's results: its {@code runs} row, with the definition's
+   * hash. A run without a row yet is this run itself (a nightly reports before its row is written
+   * when it ends); a run without any row (a table written before runs were recorded, or by a run
+   * that died) is named, its engines are not.
+   */
+  private static ExperimentReport.RunInfo runInfo(
+      Map<String, ExperimentReport.RunInfo> runs, String runId, ExperimentDefinition e) {
+    ExperimentReport.RunInfo r = runs.get(runId);
+    if (r != null) {
+      return r.withDefinition(e.sha256());
+    }
+    String id = runId == null ? "none" : runId;
     return new ExperimentReport.RunInfo(
-        "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", "unknown", e.sha256());
+        id,
+        "not recorded",
+        "not recorded",
+        "not recorded",
+        "not recorded",
+        "not recorded",
+        "not recorded",
+        e.sha256());
   }
 
   private static boolean is(Row r, ExperimentDefinition e) {
@@ -207,6 +228,17 @@ public final class ReportData {
   private static Map<String, ExperimentReport.RunInfo> runs(
       SparkSession spark, RunContext ctx, List<Row> results) {
     Map<String, ExperimentReport.RunInfo> out = new LinkedHashMap<>();
+    out.put(
+        ctx.runId(),
+        new ExperimentReport.RunInfo(
+            ctx.runId(),
+            BuildInfo.version(),
+            BuildInfo.commit(),
+            System.getProperty("java.version"),
+            spark.version(),
+            RunLog.deltaVersion(),
+            String.valueOf(ctx.log().started().truncatedTo(java.time.temporal.ChronoUnit.MICROS)),
+            null));
     Dataset<Row> t = table(spark, ctx, OutputTables.RUNS);
     if (t == null || results.isEmpty()) {
       return out;

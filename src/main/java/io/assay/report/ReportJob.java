@@ -3,10 +3,12 @@ package io.assay.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
 import io.assay.io.LocalFiles;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
+import io.assay.io.RunLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,8 +74,34 @@ public final class ReportJob {
       export(spark, ctx, t, date, exportStaging.resolve(t + ".csv"));
     }
     swap(exportStaging, exports);
+    record(ctx, dir, ".json");
+    record(ctx, exports, ".csv");
     LOG.info("report {}: {} experiment(s) → {}", date, reports.size(), dir.resolve("index.html"));
     return new Result(dir, exports, reports);
+  }
+
+  /**
+   * Records the files of {@code dir} ending in {@code suffix} as outputs of the run, with the
+   * fingerprint {@code assay reproduce} compares: the JSON reports (the HTML and Markdown pages
+   * render the same content) and the CSV exports.
+   */
+  private static void record(RunContext ctx, Path dir, String suffix) {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(suffix)) {
+          String text = Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
+          ctx.log()
+              .output(
+                  RunLog.Output.file(
+                      ctx.outputRoot().relativize(f).toString(),
+                      f.toAbsolutePath().toString(),
+                      FileComparison.fingerprint(name, text)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   /** One table's rows for the date (all dates up to it for per-day summaries) as CSV. */

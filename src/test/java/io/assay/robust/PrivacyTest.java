@@ -123,4 +123,72 @@ class PrivacyTest {
         page.contains("suppressed: fewer units than the minimum cell size"), html.toString());
     assertFalse(page.contains("NaN") || page.contains("Infinity"), html.toString());
   }
+
+  /**
+   * An output root is built under one pseudonymization key: a run with another key, or with
+   * pseudonymization switched off, would name every unit twice (and count it twice), so it stops
+   * before it writes anything (exit 2), naming the root's key record and the fix. Reproducing a run
+   * needs the run's key too.
+   */
+  @Test
+  void aRunWithAnotherKeyIsRefusedBeforeItWrites(SparkSession spark) throws Exception {
+    ReconcileJobTest.logs();
+    Path conf = ReconcileJobTest.confWithKeyFile();
+    Path out = Fixtures.tempDir("rekey-");
+    String[] reconcile = {
+      "reconcile",
+      "--conf",
+      conf.toString(),
+      "--out",
+      out.toString(),
+      "--date",
+      "2026-11-02",
+      "--logs",
+      ReconcileJobTest.logsRoot().toString()
+    };
+    assertEquals(0, run(reconcile).code());
+    Path record = out.resolve(io.assay.pipeline.PseudonymKey.ROOT_FILE);
+    String recorded = Files.readString(record);
+    assertFalse(recorded.contains(ReconcileJobTest.KEY), recorded);
+    var before = io.assay.io.Inputs.versionsUnder(spark, out.toString());
+    String runId =
+        spark.read().format("delta").load(out.resolve("runs").toString()).first().getAs("run_id");
+
+    Files.writeString(conf.getParent().resolve("pseudonym.key"), "another-key");
+    for (String[] args :
+        List.of(
+            reconcile,
+            new String[] {
+              "analyze", "--conf", conf.toString(), "--out", out.toString(), "--date", "2026-11-02"
+            },
+            new String[] {
+              "reproduce", "--conf", conf.toString(), "--out", out.toString(), "--run-id", runId
+            })) {
+      Result r = run(args);
+      assertEquals(2, r.code(), args[0] + ": " + r.text());
+      assertTrue(r.text().contains(record.toString()), r.text());
+      assertTrue(
+          r.text().contains("differs from the one this output root was built with"), r.text());
+      assertTrue(r.text().contains("rebuild into a new output root"), r.text());
+    }
+    Path site = conf.resolve("assay.yaml");
+    Files.writeString(
+        site, Files.readString(site).replace("pseudonymize: true", "pseudonymize: false"));
+    Result raw = run(reconcile);
+    assertEquals(2, raw.code(), raw.text());
+    assertTrue(raw.text().contains("pseudonymization is off for this run"), raw.text());
+
+    assertEquals(before, io.assay.io.Inputs.versionsUnder(spark, out.toString()));
+    assertEquals(recorded, Files.readString(record));
+  }
+
+  record Result(int code, String text) {}
+
+  static Result run(String... args) {
+    StringWriter text = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(text));
+    cl.setErr(new PrintWriter(text));
+    return new Result(cl.execute(args), text.toString());
+  }
 }
