@@ -93,7 +93,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     for (String w : checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")))) {
       spec.commandLine().getOut().println("WARNING " + w);
     }
-    if (run.isNullAt(run.fieldIndex("start_versions"))) {
+    if (!List.of(run.schema().fieldNames()).contains("start_versions")
+        || run.isNullAt(run.fieldIndex("start_versions"))) {
       throw new UsageProblem(
           "run "
               + runId
