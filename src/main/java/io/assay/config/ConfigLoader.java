@@ -65,6 +65,7 @@ public final class ConfigLoader {
 
     if (assay != null && catalog != null) {
       crossCheck(assay, catalog, experiments, problems);
+      SchemeChecks.check(assay, experiments, problems);
     }
     checkLock(confDir, experiments, lockMode, problems);
     problems.throwIfErrors();
