@@ -243,7 +243,7 @@ public final class Yaml {
    * old reading rendered it ({@link #legacyBare}) is therefore still rendered bare, so the hash of
    * a definition whose meaning did not change is the one its lock line holds.
    */
-  public static String canonicalSha256(YamlNode node) {
+  static String canonicalSha256(YamlNode node) {
     StringBuilder b = new StringBuilder();
     canonical(node, b);
     try {
