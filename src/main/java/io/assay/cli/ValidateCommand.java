@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check every definition and the lock file; exit 2 on any problem.",
       "Checks assay.yaml, metrics.yaml, experiments/KEY/VERSION.yaml and experiments.lock.",
-      "Reports every problem at once (file, field, fix); starts no Spark."
+      "Reports every problem at once (file, field, fix); starts no Spark.",
+      "Warnings (e.g. correlated GrowthBook v1 seeds) are printed but do not change the exit code."
     })
 public final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfOption conf;

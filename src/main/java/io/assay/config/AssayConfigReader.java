@@ -1,6 +1,5 @@
 package io.assay.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +13,7 @@ import java.util.Set;
 final class AssayConfigReader {
   private AssayConfigReader() {}
 
-  static AssayConfig read(JsonNode tree, String file, Path baseDir, Problems problems) {
+  static AssayConfig read(YamlNode.Mapping tree, String file, Path baseDir, Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
 
     SpecNode data = n.object("data", true, "{root: DIR, logs: DIR, logs_format: json}");
@@ -167,22 +166,20 @@ final class AssayConfigReader {
     boolean crossAll = dflt.crossAllStrata();
     List<List<String>> crossings = new ArrayList<>();
     String shape = "true, or a list of attribute lists such as [[platform, country]]";
-    if (b.has("cross_strata") && b.raw().get("cross_strata").isBoolean()) {
+    if (b.isBoolean("cross_strata")) {
       crossAll = b.optionalBoolean("cross_strata").orElse(crossAll);
     } else {
       for (SpecNode e : b.list("cross_strata", false, shape)) {
         if (!e.isArray()) {
           e.error(
               null,
-              "expected a list of attribute names, found " + SpecNode.describe(e.raw()),
+              "expected a list of attribute names, found " + e.describe(),
               "write the attributes to cross as a list, e.g. [platform, country]");
           continue;
         }
         List<String> attributes = new ArrayList<>();
-        for (int j = 0; j < e.raw().size(); j++) {
-          String a =
-              new SpecNode(e.raw().get(j), e.file(), e.path() + "[" + j + "]", e.problems())
-                  .asString("an attribute name");
+        for (SpecNode item : e.items()) {
+          String a = item.asString("an attribute name");
           if (a == null) {
             continue;
           }

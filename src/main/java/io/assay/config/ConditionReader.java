@@ -66,7 +66,7 @@ final class ConditionReader {
     switch (op) {
       case "in", "not_in" -> {
         List<String> values = n.stringList(op, true, "a list of attribute values");
-        if (!n.raw().get(op).isArray()) {
+        if (!n.isList(op)) {
           return null;
         }
         return op.equals("in") ? new Condition.In(attr, values) : new Condition.NotIn(attr, values);

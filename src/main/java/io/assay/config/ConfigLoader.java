@@ -1,14 +1,9 @@
 package io.assay.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Resolves a configuration directory into a validated {@link Conf}, or fails with a {@link
@@ -41,22 +36,25 @@ public final class ConfigLoader {
 
   public static Conf load(Path confDir, LockMode lockMode) {
     Problems problems = new Problems();
-    if (!Files.isDirectory(confDir)) {
+    if (ConfPaths.probe(confDir).kind() == ConfPaths.Kind.MISSING) {
       throw ConfigException.single(
           confDir.toString(),
           "",
           "configuration directory not found",
           "pass --conf DIR pointing at a directory holding assay.yaml");
     }
+    if (!ConfPaths.check(confDir, ConfPaths.Kind.DIRECTORY, confDir.toString(), problems)) {
+      problems.throwIfErrors();
+    }
     Path assayFile = confDir.resolve("assay.yaml");
-    JsonNode assayTree = Yaml.read(assayFile, assayFile.toString(), problems);
+    YamlNode.Mapping assayTree = Yaml.read(assayFile, assayFile.toString(), problems);
     AssayConfig assay =
         assayTree == null
             ? null
             : AssayConfigReader.read(assayTree, assayFile.toString(), confDir, problems);
 
     Path metricsFile = confDir.resolve("metrics.yaml");
-    JsonNode metricsTree = Yaml.read(metricsFile, metricsFile.toString(), problems);
+    YamlNode.Mapping metricsTree = Yaml.read(metricsFile, metricsFile.toString(), problems);
     Path dataRoot = assay == null ? confDir : assay.dataRoot();
     MetricCatalog catalog =
         metricsTree == null
@@ -67,22 +65,44 @@ public final class ConfigLoader {
 
     if (assay != null && catalog != null) {
       crossCheck(assay, catalog, experiments, problems);
+      SchemeChecks.check(assay, experiments, problems);
     }
     checkLock(confDir, experiments, lockMode, problems);
     problems.throwIfErrors();
     return new Conf(confDir, assay, catalog, experiments, problems.warnings());
   }
 
+  /**
+   * Every {@code experiments/KEY/VERSION.yaml}. The directory must exist and hold at least one
+   * definition: without definitions a run would quarantine every logged row as an unknown
+   * experiment. A directory that cannot be read (a symbolic link loop, permission denied) is an
+   * error naming the reason, never an empty directory.
+   */
   private static List<ExperimentDefinition> readExperiments(Path confDir, Problems problems) {
     Path dir = confDir.resolve("experiments");
+    String shown = dir.toString();
     List<ExperimentDefinition> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      problems.warning(dir.toString(), "", "no experiments directory", "create experiments/");
+    if (ConfPaths.probe(dir).kind() == ConfPaths.Kind.MISSING) {
+      problems.error(
+          shown,
+          "",
+          "no experiments directory",
+          "create experiments/KEY/VERSION.yaml, one file per experiment version (see"
+              + " docs/configuration.md)");
       return out;
     }
-    List<Path> keyDirs = list(dir);
+    if (!ConfPaths.check(dir, ConfPaths.Kind.DIRECTORY, shown, problems)) {
+      return out;
+    }
+    List<Path> keyDirs = ConfPaths.list(dir, shown, problems);
+    if (keyDirs == null) {
+      return out;
+    }
+    int errorsBefore = problems.errors().size();
+    int definitionFiles = 0;
     for (Path keyDir : keyDirs) {
-      if (!Files.isDirectory(keyDir)) {
+      ConfPaths.Kind kind = ConfPaths.probe(keyDir).kind();
+      if (kind == ConfPaths.Kind.FILE || kind == ConfPaths.Kind.SPECIAL) {
         problems.error(
             keyDir.toString(),
             "",
@@ -90,7 +110,21 @@ public final class ConfigLoader {
             "store definitions as experiments/KEY/VERSION.yaml");
         continue;
       }
-      for (Path f : list(keyDir)) {
+      if (!ConfPaths.check(keyDir, ConfPaths.Kind.DIRECTORY, keyDir.toString(), problems)) {
+        continue;
+      }
+      List<Path> files = ConfPaths.list(keyDir, keyDir.toString(), problems);
+      if (files == null) {
+        continue;
+      }
+      if (files.isEmpty()) {
+        problems.warning(
+            keyDir.toString(),
+            "",
+            "holds no definition",
+            "add VERSION.yaml files to it, or remove the directory");
+      }
+      for (Path f : files) {
         String name = f.getFileName().toString();
         if (!name.endsWith(".yaml")) {
           problems.error(
@@ -100,7 +134,8 @@ public final class ConfigLoader {
               "rename it to VERSION.yaml or move it out of experiments/");
           continue;
         }
-        JsonNode tree = Yaml.read(f, f.toString(), problems);
+        definitionFiles++;
+        YamlNode.Mapping tree = Yaml.read(f, f.toString(), problems);
         if (tree == null) {
           continue;
         }
@@ -113,18 +148,18 @@ public final class ConfigLoader {
         }
       }
     }
+    if (definitionFiles == 0 && problems.errors().size() == errorsBefore) {
+      problems.error(
+          shown,
+          "",
+          "no experiment definitions: the directory holds no KEY/VERSION.yaml file",
+          "add one file per experiment version, e.g. experiments/checkout_button/1.0.0.yaml (see"
+              + " docs/configuration.md)");
+    }
     out.sort(
         Comparator.comparing(ExperimentDefinition::key)
             .thenComparing(ExperimentDefinition::version));
     return out;
-  }
-
-  private static List<Path> list(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
   }
 
   private static void crossCheck(
@@ -228,7 +263,7 @@ public final class ConfigLoader {
   private static void checkLock(
       Path confDir, List<ExperimentDefinition> experiments, LockMode mode, Problems problems) {
     Path lockFile = confDir.resolve(DefinitionLock.FILE_NAME);
-    boolean exists = Files.isRegularFile(lockFile);
+    boolean exists = DefinitionLock.exists(confDir);
     DefinitionLock lock = DefinitionLock.read(lockFile, lockFile.toString(), problems);
     if (!exists && !experiments.isEmpty()) {
       problems.warning(
@@ -248,23 +283,70 @@ public final class ConfigLoader {
               "run jobs/assay lock --conf " + confDir + " to record this new version");
         }
       } else if (!recorded.equals(d.sha256())) {
-        problems.error(
-            d.sourceFile(),
-            "",
-            "the content of "
-                + d.id()
-                + " changed after it was locked (sha256 "
-                + d.sha256().substring(0, 12)
-                + "…, locked "
-                + recorded.substring(0, 12)
-                + "…); definitions are immutable",
-            "restore this file and put the change in a new version file, e.g. experiments/"
-                + d.key()
-                + "/"
-                + nextVersion(d.version())
-                + ".yaml");
+        lockMismatch(d, recorded, problems);
       }
     }
+  }
+
+  private static void lockMismatch(ExperimentDefinition d, String recorded, Problems problems) {
+    String hashes =
+        "(sha256 " + d.sha256().substring(0, 12) + "…, locked " + recorded.substring(0, 12) + "…)";
+    var legacy = LegacyReading.explain(java.nio.file.Path.of(d.sourceFile()), recorded);
+    if (legacy.isEmpty()) {
+      problems.error(
+          d.sourceFile(),
+          "",
+          "the content of "
+              + d.id()
+              + " changed after it was locked "
+              + hashes
+              + "; definitions are immutable",
+          "restore this file and put the change in a new version file, e.g. experiments/"
+              + d.key()
+              + "/"
+              + nextVersion(d.version())
+              + ".yaml");
+      return;
+    }
+    String line = d.key() + " " + d.version() + " " + d.sha256();
+    List<LegacyReading.Rewrite> rewrites = legacy.get();
+    if (rewrites.isEmpty()) {
+      problems.error(
+          d.sourceFile(),
+          "",
+          d.id()
+              + " is unchanged since it was locked, but its lock line holds the hash of an older"
+              + " assay, which hashed unquoted numbers in text fields as numbers "
+              + hashes,
+          "its meaning is unchanged: replace its line in "
+              + DefinitionLock.FILE_NAME
+              + " with '"
+              + line
+              + "'");
+      return;
+    }
+    problems.error(
+        d.sourceFile(),
+        "",
+        d.id()
+            + " is unchanged since it was locked, but it was locked by an older assay, which read"
+            + " unquoted numbers in text fields as numbers and rewrote them ("
+            + String.join("; ", rewrites.stream().map(Object::toString).toList())
+            + "); assay now reads text fields exactly as written, so this version now means"
+            + " something else than when it was locked "
+            + hashes,
+        "runs of this version used the old values: if the online system used the text as written,"
+            + " rerun the dates computed with this version, then replace its line in "
+            + DefinitionLock.FILE_NAME
+            + " with '"
+            + line
+            + "'"
+            + (rewrites.stream().allMatch(r -> Yaml.legacyBare(r.oldText()))
+                ? "; to keep the old values instead, write them as they were read ("
+                    + String.join(
+                        ", ", rewrites.stream().map(r -> r.path() + ": " + r.oldText()).toList())
+                    + "), which keeps the lock line"
+                : ""));
   }
 
   static String nextVersion(SemVer v) {

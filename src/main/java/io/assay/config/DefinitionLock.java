@@ -30,17 +30,34 @@ public final class DefinitionLock {
     this.hashes = hashes;
   }
 
-  /** Reads the lock; an absent file is an empty lock. Malformed lines are reported as problems. */
+  /**
+   * Reads the lock; an absent file is an empty lock. A lock that exists but cannot be read (a
+   * symbolic link loop, permission denied) and malformed lines are reported as problems.
+   */
   public static DefinitionLock read(Path file, String shownName, Problems problems) {
     Map<String, String> m = new LinkedHashMap<>();
-    if (!Files.isRegularFile(file)) {
+    if (ConfPaths.probe(file).kind() == ConfPaths.Kind.MISSING) {
+      return new DefinitionLock(m);
+    }
+    if (!ConfPaths.check(file, ConfPaths.Kind.FILE, shownName, problems)) {
       return new DefinitionLock(m);
     }
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.AccessDeniedException e) {
+      problems.error(
+          shownName,
+          "",
+          "permission denied: the file cannot be read",
+          "give the user running assay read permission on it (chmod a+r " + shownName + ")");
+      return new DefinitionLock(m);
     } catch (IOException e) {
-      problems.error(shownName, "", "cannot read: " + e.getMessage(), "check permissions");
+      problems.error(
+          shownName,
+          "",
+          "the file cannot be read: " + ConfPaths.reason(e),
+          "check the file and the disk it is on");
       return new DefinitionLock(m);
     }
     for (int i = 0; i < lines.size(); i++) {
@@ -67,7 +84,7 @@ public final class DefinitionLock {
   }
 
   public static boolean exists(Path confDir) {
-    return Files.isRegularFile(confDir.resolve(FILE_NAME));
+    return ConfPaths.probe(confDir.resolve(FILE_NAME)).kind() != ConfPaths.Kind.MISSING;
   }
 
   /** The recorded hash of {@code key@version}, or null when that version is not locked yet. */

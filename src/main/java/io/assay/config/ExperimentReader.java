@@ -1,6 +1,5 @@
 package io.assay.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +24,11 @@ final class ExperimentReader {
   private ExperimentReader() {}
 
   static ExperimentDefinition read(
-      JsonNode tree, String file, String expectedKey, String expectedVersion, Problems problems) {
+      YamlNode.Mapping tree,
+      String file,
+      String expectedKey,
+      String expectedVersion,
+      Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
     int errorsBefore = problems.errors().size();
 
@@ -170,7 +173,7 @@ final class ExperimentReader {
     List<Arm> arms = new ArrayList<>();
     List<SpecNode> nodes =
         n.list("arms", true, "the arms, e.g. [{key: control, weight: 0.5}, ...]");
-    if (n.raw().has("arms") && nodes.size() < 2) {
+    if (n.hasKey("arms") && nodes.size() < 2) {
       n.error("arms", "an experiment needs at least two arms", "add a control and a treatment arm");
     }
     Set<String> keys = new HashSet<>();
@@ -283,7 +286,7 @@ final class ExperimentReader {
   /** A half-open range [a, b) within [0, 1], written as a two-element list. */
   static double[] readRange(SpecNode n, String field) {
     List<SpecNode> items = n.list(field, true, "[start, end] within [0, 1]");
-    if (!n.raw().has(field) || !n.raw().get(field).isArray()) {
+    if (!n.isList(field)) {
       return null;
     }
     if (items.size() != 2) {
@@ -315,7 +318,7 @@ final class ExperimentReader {
     List<String> secondary = m.stringList("secondary", false, "metric names");
     List<String> guardrails = m.stringList("guardrails", false, "metric names");
     m.finish();
-    if (m.raw().has("primary") && primary.isEmpty()) {
+    if (m.hasKey("primary") && primary.isEmpty()) {
       m.error("primary", "no primary metric", "name at least one primary metric");
     }
     Map<String, String> roles = new HashMap<>();

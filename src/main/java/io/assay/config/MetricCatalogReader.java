@@ -1,6 +1,5 @@
 package io.assay.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ final class MetricCatalogReader {
 
   private MetricCatalogReader() {}
 
-  static MetricCatalog read(JsonNode tree, String file, Path dataRoot, Problems problems) {
+  static MetricCatalog read(YamlNode.Mapping tree, String file, Path dataRoot, Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
     Map<String, MetricSource> sources = new LinkedHashMap<>();
     for (Map.Entry<String, SpecNode> e : n.entries("sources", true, "named source tables")) {

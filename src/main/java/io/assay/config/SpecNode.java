@@ -1,12 +1,10 @@
 package io.assay.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +20,20 @@ import java.util.function.Function;
  * errors instead of silently ignored defaults. Type errors and missing fields are collected in the
  * shared {@link Problems}; accessors return {@code null} or {@link Optional#empty()} so that
  * reading can continue and every problem in a file is reported at once.
+ *
+ * <p>The field decides the type of its value. A text field takes the scalar's text exactly as
+ * written ({@code salt: 0123} is the salt {@code 0123}, arm {@code 007} is {@code 007}); a number
+ * field takes plain decimals only; a boolean field takes {@code true} or {@code false}. Each
+ * accessor records how it read a scalar, which the definition's canonical hash renders.
  */
 public final class SpecNode {
-  private final JsonNode node;
+  private final YamlNode node;
   private final String file;
   private final String path;
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
 
-  public SpecNode(JsonNode node, String file, String path, Problems problems) {
+  SpecNode(YamlNode node, String file, String path, Problems problems) {
     this.node = node;
     this.file = file;
     this.path = path;
@@ -49,10 +52,6 @@ public final class SpecNode {
     return problems;
   }
 
-  public JsonNode raw() {
-    return node;
-  }
-
   /** The dotted path of a child field, e.g. {@code arms[1].weight}. */
   public String child(String field) {
     return path.isEmpty() ? field : path + "." + field;
@@ -66,20 +65,42 @@ public final class SpecNode {
     problems.warning(file, field == null ? path : child(field), message, fix);
   }
 
-  public boolean has(String field) {
+  /** The field's value, or null when the field is absent or null; marks the field as known. */
+  private YamlNode value(String field) {
     known.add(field);
-    JsonNode v = node.get(field);
-    return v != null && !v.isNull();
+    YamlNode v = node instanceof YamlNode.Mapping m ? m.get(field) : null;
+    return v == null || isNull(v) ? null : v;
   }
 
-  private JsonNode get(String field, boolean required, String what) {
+  private static boolean isNull(YamlNode v) {
+    return v == null || v instanceof YamlNode.Scalar s && s.isNull();
+  }
+
+  /** The field is present with a value (not null). */
+  public boolean has(String field) {
+    return value(field) != null;
+  }
+
+  /** The field's key is present, whatever its value (null included). */
+  public boolean hasKey(String field) {
     known.add(field);
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      if (required) {
-        error(field, "missing required field '" + field + "'", "add " + what);
-      }
-      return null;
+    return node instanceof YamlNode.Mapping m && m.fields().containsKey(field);
+  }
+
+  /** The field holds a list. */
+  public boolean isList(String field) {
+    return value(field) instanceof YamlNode.Sequence;
+  }
+
+  /** The field holds a plain boolean, or a word YAML 1.1 took for one ({@code yes}, {@code on}). */
+  public boolean isBoolean(String field) {
+    return value(field) instanceof YamlNode.Scalar s && (s.bool() != null || s.isYaml11Boolean());
+  }
+
+  private YamlNode get(String field, boolean required, String what) {
+    YamlNode v = value(field);
+    if (v == null && required) {
+      error(field, "missing required field '" + field + "'", "add " + what);
     }
     return v;
   }
@@ -92,16 +113,26 @@ public final class SpecNode {
     return Optional.ofNullable(string(field, false, ""));
   }
 
+  /**
+   * A text field: the scalar's text exactly as written, whatever it looks like ({@code 0123},
+   * {@code 1.50}, {@code true} and {@code 2026-11-01} are all text here).
+   */
   private String string(String field, boolean required, String what) {
-    JsonNode v = get(field, required, what);
-    if (v == null) {
+    YamlNode v = get(field, required, what);
+    return v == null ? null : text(v, child(field), what);
+  }
+
+  private String text(YamlNode v, String at, String what) {
+    if (!(v instanceof YamlNode.Scalar s) || s.isNull()) {
+      problems.error(
+          file,
+          at,
+          "expected a text value, found " + describe(v),
+          "write " + (what.isEmpty() ? "a text value" : what) + " as text");
       return null;
     }
-    if (!v.isValueNode() || v.isBoolean()) {
-      error(field, "expected a text value, found " + describe(v), "write " + what + " as text");
-      return null;
-    }
-    return v.asText();
+    s.read(YamlNode.Reading.TEXT);
+    return s.text();
   }
 
   public Double requiredDouble(String field, String what) {
@@ -113,44 +144,108 @@ public final class SpecNode {
   }
 
   private Double number(String field, boolean required, String what) {
-    JsonNode v = get(field, required, what);
-    if (v == null) {
+    YamlNode v = get(field, required, what);
+    return v == null ? null : number(v, child(field), what);
+  }
+
+  /**
+   * A number field: a plain decimal ({@code 0.5}, {@code -2}, {@code 1e3}, {@code .5}). Rejected
+   * with the reason: quoted text, YAML 1.1 forms ({@code 0x1F}, {@code 1_000}, {@code 1:20}), a
+   * leading zero ({@code 007}: octal in YAML 1.1, decimal in YAML 1.2), and non-finite values.
+   */
+  private Double number(YamlNode v, String at, String what) {
+    String fix = "write " + what + " as a plain decimal number";
+    if (!(v instanceof YamlNode.Scalar s)) {
+      problems.error(file, at, "expected a number, found " + describe(v), fix);
       return null;
     }
-    if (!v.isNumber()) {
-      error(field, "expected a number, found " + describe(v), "write " + what + " as a number");
+    String t = s.text();
+    if (!s.plain()) {
+      problems.error(
+          file,
+          at,
+          "expected a number, found the quoted text " + describe(v),
+          fix + " without quotes");
       return null;
     }
-    double d = v.asDouble();
+    if (YamlNode.Scalar.NON_FINITE.matcher(t).matches()) {
+      problems.error(file, at, "expected a finite number, found " + t, "write a finite number");
+      return null;
+    }
+    if (YamlNode.Scalar.DECIMAL.matcher(t).matches()
+        && YamlNode.Scalar.LEADING_ZERO.matcher(t).matches()) {
+      problems.error(
+          file,
+          at,
+          "'"
+              + t
+              + "' has a leading zero, which YAML 1.1 reads as an octal number and YAML 1.2 as a"
+              + " decimal one",
+          fix + " without leading zeros");
+      return null;
+    }
+    if (!s.isDecimal()) {
+      boolean yaml11 = YamlNode.Scalar.YAML11_NUMBER.matcher(t).matches();
+      problems.error(
+          file,
+          at,
+          yaml11
+              ? "'" + t + "' is a YAML 1.1 number form, not a plain decimal number"
+              : "expected a number, found " + describe(v),
+          fix);
+      return null;
+    }
+    double d = Double.parseDouble(t);
     if (!Double.isFinite(d)) {
-      error(field, "expected a finite number, found " + v.asText(), "write a finite number");
+      problems.error(file, at, "expected a finite number, found " + t, "write a finite number");
       return null;
     }
+    s.read(YamlNode.Reading.NUMBER);
     return d;
   }
 
   public Optional<Integer> optionalInt(String field) {
-    JsonNode v = get(field, false, "");
+    YamlNode v = get(field, false, "");
     if (v == null) {
       return Optional.empty();
     }
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+    if (!(v instanceof YamlNode.Scalar s) || !s.isDecimal()) {
+      // Not a plain decimal at all: report why, as a number field does.
+      number(v, child(field), "a whole number");
+      return Optional.empty();
+    }
+    if (!YamlNode.Scalar.INTEGER.matcher(s.text()).matches()) {
       error(field, "expected a whole number, found " + describe(v), "write a whole number");
       return Optional.empty();
     }
-    return Optional.of(v.asInt());
+    int i;
+    try {
+      i = Integer.parseInt(s.text());
+    } catch (NumberFormatException e) {
+      error(field, "whole number " + s.text() + " is too large", "write a smaller whole number");
+      return Optional.empty();
+    }
+    s.read(YamlNode.Reading.NUMBER);
+    return Optional.of(i);
   }
 
   public Optional<Boolean> optionalBoolean(String field) {
-    JsonNode v = get(field, false, "");
+    YamlNode v = get(field, false, "");
     if (v == null) {
       return Optional.empty();
     }
-    if (!v.isBoolean()) {
-      error(field, "expected true or false, found " + describe(v), "write true or false");
-      return Optional.empty();
+    if (v instanceof YamlNode.Scalar s && s.bool() != null) {
+      s.read(YamlNode.Reading.BOOLEAN);
+      return Optional.of(s.bool());
     }
-    return Optional.of(v.asBoolean());
+    boolean yaml11 = v instanceof YamlNode.Scalar s && s.isYaml11Boolean();
+    error(
+        field,
+        "expected true or false, found "
+            + describe(v)
+            + (yaml11 ? " (a YAML 1.1 boolean; assay reads YAML 1.2, where it is text)" : ""),
+        "write true or false");
+    return Optional.empty();
   }
 
   /** An instant: an ISO-8601 timestamp with zone ({@code 2026-11-01T00:00:00Z}) or a UTC date. */
@@ -192,11 +287,11 @@ public final class SpecNode {
 
   /** A child object; reports a problem and returns null when the field is not an object. */
   public SpecNode object(String field, boolean required, String what) {
-    JsonNode v = get(field, required, what);
+    YamlNode v = get(field, required, what);
     if (v == null) {
       return null;
     }
-    if (!v.isObject()) {
+    if (!(v instanceof YamlNode.Mapping)) {
       error(field, "expected a mapping of fields, found " + describe(v), "write " + what);
       return null;
     }
@@ -205,17 +300,28 @@ public final class SpecNode {
 
   /** The elements of a list field, each as a node with an indexed path. */
   public List<SpecNode> list(String field, boolean required, String what) {
-    JsonNode v = get(field, required, what);
+    YamlNode v = get(field, required, what);
     List<SpecNode> out = new ArrayList<>();
     if (v == null) {
       return out;
     }
-    if (!v.isArray()) {
+    if (!(v instanceof YamlNode.Sequence seq)) {
       error(field, "expected a list, found " + describe(v), "write " + what + " as a YAML list");
       return out;
     }
-    for (int i = 0; i < v.size(); i++) {
-      out.add(new SpecNode(v.get(i), file, child(field) + "[" + i + "]", problems));
+    for (int i = 0; i < seq.items().size(); i++) {
+      out.add(new SpecNode(seq.items().get(i), file, child(field) + "[" + i + "]", problems));
+    }
+    return out;
+  }
+
+  /** The elements of this node, which is a list, each with an indexed path. */
+  public List<SpecNode> items() {
+    List<SpecNode> out = new ArrayList<>();
+    if (node instanceof YamlNode.Sequence seq) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        out.add(new SpecNode(seq.items().get(i), file, path + "[" + i + "]", problems));
+      }
     }
     return out;
   }
@@ -239,9 +345,7 @@ public final class SpecNode {
     if (obj == null) {
       return out;
     }
-    Iterator<Map.Entry<String, JsonNode>> it = obj.node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, YamlNode> e : ((YamlNode.Mapping) obj.node).fields().entrySet()) {
       obj.known.add(e.getKey());
       out.add(
           Map.entry(e.getKey(), new SpecNode(e.getValue(), file, obj.child(e.getKey()), problems)));
@@ -250,36 +354,26 @@ public final class SpecNode {
   }
 
   public boolean isObject() {
-    return node.isObject();
+    return node instanceof YamlNode.Mapping;
   }
 
   public boolean isArray() {
-    return node.isArray();
+    return node instanceof YamlNode.Sequence;
   }
 
-  /** This node as text (for list elements). */
+  /** This node as text (for list elements), exactly as written. */
   public String asString(String what) {
-    if (node == null || node.isNull() || !node.isValueNode() || node.isBoolean()) {
-      problems.error(
-          file, path, "expected a text value, found " + describe(node), "write " + what + " here");
-      return null;
-    }
-    return node.asText();
+    return text(node, path, what + " here");
   }
 
   /** This node as a finite number (for list elements). */
   public Double asDouble(String what) {
-    if (node == null || !node.isNumber() || !Double.isFinite(node.asDouble())) {
-      problems.error(
-          file, path, "expected a number, found " + describe(node), "write " + what + " here");
-      return null;
-    }
-    return node.asDouble();
+    return number(node, path, what);
   }
 
   /** This node, which must be an object, as a node whose unknown fields will be reported. */
   public SpecNode requireObject(String what) {
-    if (node == null || !node.isObject()) {
+    if (!(node instanceof YamlNode.Mapping)) {
       problems.error(file, path, "expected a mapping, found " + describe(node), "write " + what);
       return null;
     }
@@ -288,9 +382,7 @@ public final class SpecNode {
 
   /** Field names present in this object, in file order. */
   public List<String> fieldNames() {
-    List<String> out = new ArrayList<>();
-    node.fieldNames().forEachRemaining(out::add);
-    return out;
+    return node instanceof YamlNode.Mapping m ? List.copyOf(m.fields().keySet()) : List.of();
   }
 
   /** Marks fields as known without reading them (for fields another reader owns). */
@@ -300,12 +392,7 @@ public final class SpecNode {
 
   /** Reports every field of this object that no accessor asked for. */
   public void finish() {
-    if (node == null || !node.isObject()) {
-      return;
-    }
-    Iterator<String> it = node.fieldNames();
-    while (it.hasNext()) {
-      String f = it.next();
+    for (String f : fieldNames()) {
       if (!known.contains(f)) {
         String hint = suggestion(f, known);
         problems.error(
@@ -341,23 +428,29 @@ public final class SpecNode {
     return reader.apply(this);
   }
 
-  static String describe(JsonNode v) {
-    if (v == null || v.isNull()) {
+  /** What this node holds, for messages. */
+  public String describe() {
+    return describe(node);
+  }
+
+  static String describe(YamlNode v) {
+    if (isNull(v)) {
       return "nothing";
     }
-    if (v.isObject()) {
+    if (v instanceof YamlNode.Mapping) {
       return "a mapping";
     }
-    if (v.isArray()) {
+    if (v instanceof YamlNode.Sequence) {
       return "a list";
     }
-    if (v.isBoolean()) {
-      return "the boolean " + v.asText();
+    YamlNode.Scalar s = (YamlNode.Scalar) v;
+    if (s.bool() != null) {
+      return "the boolean " + s.text();
     }
-    if (v.isNumber()) {
-      return "the number " + v.asText();
+    if (s.isDecimal()) {
+      return "the number " + s.text();
     }
-    return "'" + v.asText() + "'";
+    return "'" + s.text() + "'";
   }
 
   private static String suggestion(String unknown, Set<String> known) {

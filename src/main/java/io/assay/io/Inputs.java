@@ -25,6 +25,7 @@ public final class Inputs {
 
   /** Reads a Delta table at the pinned or latest version, recording the version. */
   public static Dataset<Row> delta(SparkSession spark, RunContext ctx, String name, String path) {
+    LocalReadability.require(path);
     if (!Tables.isDelta(path)) {
       throw new InputProblem(
           path,
@@ -53,6 +54,7 @@ public final class Inputs {
   /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */
   public static Dataset<Row> table(
       SparkSession spark, RunContext ctx, String name, String path, String format) {
+    LocalReadability.require(path);
     String f = format != null ? format : (Tables.looksDelta(path) ? "delta" : "parquet");
     if (f.equals("delta")) {
       return delta(spark, ctx, name, path);
@@ -66,6 +68,7 @@ public final class Inputs {
   public static void files(
       SparkSession spark, RunContext ctx, String name, String format, List<String> paths) {
     for (String p : paths) {
+      LocalReadability.require(p);
       ctx.log().input(new RunLog.Input(name, p, format, null, fingerprint(spark, p)));
     }
   }

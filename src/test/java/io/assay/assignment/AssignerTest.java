@@ -56,6 +56,31 @@ class AssignerTest {
     assertTrue(Math.abs(inA - N * 0.4) <= 4.5 * sd, "share of slice [0, 0.4): " + inA);
   }
 
+  /**
+   * Why the loader rejects a namespace shared across hash families (decision 0007): a native and a
+   * GrowthBook experiment on disjoint slices compute unrelated namespace positions, so a quarter of
+   * all units (0.5 × 0.5) are in both.
+   */
+  @Test
+  void disjointSlicesUnderDifferentNamespaceHashesShareAQuarterOfTheUnits() {
+    AssignmentPlan a = Definitions.experiment("exp-a").namespace("checkout", 0.0, 0.5).plan(SITE);
+    AssignmentPlan b =
+        Definitions.experiment("exp-b")
+            .scheme(HashScheme.GROWTHBOOK_V2)
+            .namespace("checkout", 0.5, 1.0)
+            .plan(SITE);
+    int both = 0;
+    for (int i = 0; i < N; i++) {
+      String unit = "user-" + i;
+      if (Assigner.decide(a, unit, Map.of(), AT).assigned()
+          && Assigner.decide(b, unit, Map.of(), AT).assigned()) {
+        both++;
+      }
+    }
+    double sd = Math.sqrt(N * 0.25 * 0.75);
+    assertTrue(Math.abs(both - N * 0.25) <= 4.5 * sd, "units in both: " + both);
+  }
+
   @Test
   void namespaceHashUsesTheSiteSaltForNativeAndTheNamespaceIdForGrowthBook() {
     AssignmentPlan nat = Definitions.experiment("n").namespace("checkout", 0, 0.5).plan(SITE);
