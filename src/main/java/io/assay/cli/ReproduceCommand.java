@@ -69,6 +69,9 @@ public final class ReproduceCommand implements Callable<Integer> {
       description = "Output root holding the run (default: output.root).")
   Path out;
 
+  /** Width of the output-name column of the comparison lines. */
+  private int width;
+
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
@@ -206,6 +209,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                   ? b
                   : a);
     }
+    width = last.keySet().stream().mapToInt(String::length).max().orElse(0);
     boolean equal = true;
     for (Row output : last.values()) {
       String name = output.getAs("name");
@@ -221,7 +225,7 @@ public final class ReproduceCommand implements Callable<Integer> {
       SparkSession spark, Row output, Path again, String againId, PrintWriter o) {
     String name = output.getAs("name");
     if (!Tables.isDelta(again.toString())) {
-      o.printf("  %-28s DIFFERENT: the re-run did not write it%n", name);
+      o.printf("  %-" + width + "s DIFFERENT: the re-run did not write it%n", name);
       return false;
     }
     Dataset<Row> original =
@@ -237,12 +241,14 @@ public final class ReproduceCommand implements Callable<Integer> {
     try {
       long groups = differing.count();
       if (groups == 0) {
-        o.printf("  %-28s equal (%d rows)%n", name, rerun.count());
+        o.printf("  %-" + width + "s equal (%d rows)%n", name, rerun.count());
         return true;
       }
       o.printf(
-          "  %-28s DIFFERENT: %d row(s) differ (doubles compared to a relative %.0e)%n",
-          name, groups, TableComparison.RELATIVE_TOLERANCE);
+          "  %-" + width + "s DIFFERENT: %d row(s) differ (doubles compared to a relative %.0e)%n",
+          name,
+          groups,
+          TableComparison.RELATIVE_TOLERANCE);
       for (Row r : differing.limit(3).collectAsList()) {
         o.printf("      %s%n", r);
       }
@@ -252,24 +258,26 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean compareFile(Row output, Path again, PrintWriter o) {
+  private boolean compareFile(Row output, Path again, PrintWriter o) {
     String name = output.getAs("name");
     String file = again.getFileName().toString();
     if (!Files.isRegularFile(again)) {
-      o.printf("  %-28s DIFFERENT: the re-run did not write it%n", name);
+      o.printf("  %-" + width + "s DIFFERENT: the re-run did not write it%n", name);
       return false;
     }
     String text = LocalFiles.read(again);
     String recorded = output.getAs("fingerprint");
     if (FileComparison.fingerprint(file, text).equals(recorded)) {
-      o.printf("  %-28s equal%n", name);
+      o.printf("  %-" + width + "s equal%n", name);
       return true;
     }
     Path original = Path.of(output.<String>getAs("path"));
     if (!Files.isRegularFile(original)
         || !FileComparison.fingerprint(file, LocalFiles.read(original)).equals(recorded)) {
       o.printf(
-          "  %-28s DIFFERENT: its SHA-256 differs from the run's, and the run's file has since"
+          "  %-"
+              + width
+              + "s DIFFERENT: its SHA-256 differs from the run's, and the run's file has since"
               + " been replaced, so the difference cannot be shown%n",
           name);
       return false;
@@ -277,11 +285,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     List<String> diffs = FileComparison.differences(file, LocalFiles.read(original), text, 3);
     if (diffs.isEmpty()) {
       o.printf(
-          "  %-28s equal (numbers within a relative %.0e)%n",
-          name, TableComparison.RELATIVE_TOLERANCE);
+          "  %-" + width + "s equal (numbers within a relative %.0e)%n",
+          name,
+          TableComparison.RELATIVE_TOLERANCE);
       return true;
     }
-    o.printf("  %-28s DIFFERENT:%n", name);
+    o.printf("  %-" + width + "s DIFFERENT:%n", name);
     diffs.forEach(d -> o.printf("      %s%n", d));
     return false;
   }
