@@ -352,30 +352,47 @@ public final class AnalyzeJob {
   }
 
   /**
-   * Planned sample reached: every primary metric's arms hold the sample size its target MDE needs
-   * (from the power diagnostics); without a target MDE, when the experiment's end has passed.
+   * Planned sample reached (docs/schema.md, {@code experiment_decisions.planned_sample_reached}):
+   * every primary metric with a target MDE has, in the control arm and in this treatment arm, the
+   * units its power diagnostics require ({@code required_n_control}, {@code required_n_treatment});
+   * a requirement that cannot be computed (no such row, zero variance, an unreachable power) is not
+   * reached. Only when no primary metric has a target does the experiment's end stand in for the
+   * plan: then it is reached once the end has passed.
    */
   static boolean plannedSampleReached(
       ExperimentDefinition e, String arm, List<MetricResults.Analysed> analysed, LocalDate date) {
-    boolean ended = !date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(e.end());
-    boolean any = false;
-    for (MetricResults.Analysed x : analysed) {
-      if (!x.role().equals("primary")
-          || !x.cell().segmentKey().equals("all")
-          || !x.arm().arm().name().equals(arm)
-          || e.analysis().mde().get(x.metric().name()) == null) {
+    boolean anyTarget = false;
+    for (String metric : e.metrics().primary()) {
+      if (e.analysis().mde().get(metric) == null) {
         continue;
       }
-      any = true;
+      anyTarget = true;
+      MetricResults.Analysed x =
+          analysed.stream()
+              .filter(
+                  a ->
+                      a.metric().name().equals(metric)
+                          && a.cell().segmentKey().equals("all")
+                          && a.arm().arm().name().equals(arm))
+              .findFirst()
+              .orElse(null);
+      if (x == null) {
+        return false;
+      }
       var p = x.arm().power();
       if (p.requiredNControl() == null
           || p.requiredNTreatment() == null
           || x.result().control().y().n() < p.requiredNControl()
           || x.arm().arm().y().n() < p.requiredNTreatment()) {
-        return ended;
+        return false;
       }
     }
-    return any || ended;
+    return anyTarget || ended(e, date);
+  }
+
+  /** Whether the experiment's end has passed by the end of the date (the as-of instant). */
+  static boolean ended(ExperimentDefinition e, LocalDate date) {
+    return !date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(e.end());
   }
 
   static Verdict decide(
@@ -412,6 +429,7 @@ public final class AnalyzeJob {
             validity.srmFailed(e),
             validity.reconciliationFailed(e),
             plannedSampleReached(e, arm, analysed, date),
+            ended(e, date),
             e.analysis().sequential(),
             e.analysis().alpha()));
   }
