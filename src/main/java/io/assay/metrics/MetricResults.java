@@ -341,9 +341,13 @@ public final class MetricResults {
       boolean cuped = x.result().adjustment() != null;
       Double control = c.control() == null ? null : c.control().mean();
       Double treatment = c.treatment() == null ? null : c.treatment().mean();
-      v.put(
-          "estimate_control", cuped && control != null ? x.result().control().y().mean() : control);
-      v.put("estimate_treatment", cuped && treatment != null ? r.arm().y().mean() : treatment);
+      // (Boxed on purpose: a conditional mixing double and a null Double would unbox the null.)
+      Double measuredControl =
+          cuped && control != null ? Double.valueOf(x.result().control().y().mean()) : control;
+      Double measuredTreatment =
+          cuped && treatment != null ? Double.valueOf(r.arm().y().mean()) : treatment;
+      v.put("estimate_control", measuredControl);
+      v.put("estimate_treatment", measuredTreatment);
       v.put("estimate_control_adjusted", cuped ? control : null);
       v.put("estimate_treatment_adjusted", cuped ? treatment : null);
       v.put("effect", abs.effect());

@@ -159,6 +159,40 @@ class MetricResultsTest {
     assertNull(orders.get("estimate_treatment_adjusted"));
   }
 
+  /**
+   * Arms too small to compare (one unit each, below min_units_per_arm 2): every estimate is null,
+   * with and without CUPED, and the row is still written.
+   */
+  @Test
+  void tooSmallArmsHaveNoEstimatesWithOrWithoutCuped() {
+    ExperimentDefinition e = experiment("cuped_check");
+    List<MetricResults.Cell> cells =
+        List.of(
+            new MetricResults.Cell(
+                "revenue",
+                "all",
+                "all",
+                List.of(
+                    arm("control", 1, 2, 4, 0, 0, 0, 1, 1, 2),
+                    arm("treatment", 1, 5, 25, 0, 0, 0, 2, 4, 10))),
+            new MetricResults.Cell(
+                "orders_per_user",
+                "all",
+                "all",
+                List.of(arm("control", 1, 1, 1), arm("treatment", 1, 2, 4))));
+    for (Map<String, Object> row : rows(e, cells)) {
+      assertEquals("too_few_units", row.get("error"), "" + row);
+      for (String c :
+          List.of(
+              "estimate_control",
+              "estimate_treatment",
+              "estimate_control_adjusted",
+              "estimate_treatment_adjusted")) {
+        assertNull(row.get(c), c + " of " + row.get("metric"));
+      }
+    }
+  }
+
   /** Conversion cells: control n_c units with 10% converting, treatment n_t with 10%. */
   static List<MetricResults.Cell> conversion(long nc, long nt) {
     return List.of(
