@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * effects, intervals, p-values, power and a decision per experiment version and treatment arm.
  *
  * <p>Reads: {@code enrollments} (units not excluded, enrolled before the end of the date), every
- * metric source once (see {@link UnitMetrics}), {@code reconciliation_summary} and, when present,
- * {@code balance_checks} for the decision's validity conditions. Writes (replacing the date):
- * {@code metric_stats} (the sufficient statistics), {@code metric_results} (one row per experiment
- * × version × metric × treatment arm × segment) and {@code experiment_decisions}. The per-unit
- * values are cached once and read twice (caps, sums); the driver receives only caps and sums.
+ * metric source once (see {@link UnitMetrics}; each is checked first by {@link MetricSources}, and
+ * an experiment whose source cannot be used fails, naming it, while the others are analysed),
+ * {@code reconciliation_summary} and, when present, {@code balance_checks} for the decision's
+ * validity conditions. Writes (replacing the date): {@code metric_stats} (the sufficient
+ * statistics), {@code metric_results} (one row per experiment × version × metric × treatment arm ×
+ * segment) and {@code experiment_decisions}. The per-unit values are cached once and read twice
+ * (caps, sums); the driver receives only caps and sums.
  */
 public final class AnalyzeJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);
@@ -107,11 +109,46 @@ public final class AnalyzeJob {
       first = first == null || lo.isBefore(first) ? lo : first;
       last = last == null || hi.isAfter(last) ? hi : last;
     }
-    List<ExperimentDefinition> experiments =
+    List<ExperimentDefinition> enrolledIn =
         conf.experiments().stream().filter(e -> perExperiment.containsKey(e.id())).toList();
-    if (experiments.isEmpty()) {
+    if (enrolledIn.isEmpty()) {
       LOG.warn("analyze {}: no enrolled units as of {}; nothing to analyse", date, asOf);
       return List.of();
+    }
+    // Every metric source is opened and checked before anything is computed. An experiment that
+    // reads a source that cannot be used fails here, naming the source; the others go on.
+    MetricSources.Opened sources =
+        MetricSources.open(
+            spark, ctx, conf.catalog(), UnitMetrics.partsBySource(conf.catalog(), enrolledIn));
+    List<ExperimentDefinition> experiments = new ArrayList<>();
+    List<Summary> failed = new ArrayList<>();
+    for (ExperimentDefinition e : enrolledIn) {
+      List<String> problems = sources.problemsOf(e, conf.catalog());
+      if (problems.isEmpty()) {
+        experiments.add(e);
+        continue;
+      }
+      String error = String.join(" | ", problems);
+      LOG.error("analyze {} {}: failed: {}", date, e.id(), error);
+      ctx.log().step(new RunLog.Step("analyze", e.key(), e.version().toString(), "failed", error));
+      failed.add(
+          new Summary(
+              e.key(), e.version().toString(), perExperiment.get(e.id())[0], 0, List.of(), error));
+    }
+    if (experiments.isEmpty()) {
+      LOG.error("analyze {}: no experiment can be analysed; nothing written", date);
+      return failed;
+    }
+    if (!failed.isEmpty()) {
+      org.apache.spark.sql.Column analysed = lit(false);
+      for (ExperimentDefinition e : experiments) {
+        analysed =
+            analysed.or(
+                col("experiment")
+                    .equalTo(e.key())
+                    .and(col("version").equalTo(e.version().toString())));
+      }
+      enrolled = enrolled.filter(analysed);
     }
     LOG.info(
         "analyze {}: {} experiment version(s), enrolled {} .. {}",
@@ -121,7 +158,7 @@ public final class AnalyzeJob {
         last);
 
     Dataset<Row> values =
-        UnitMetrics.compute(spark, ctx, experiments, enrolled, asOf, new Instant[] {first, last})
+        UnitMetrics.compute(ctx, experiments, enrolled, asOf, new Instant[] {first, last}, sources)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<MetricStats.CapKey, MetricStats.Caps> caps =
@@ -143,7 +180,7 @@ public final class AnalyzeJob {
       List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
       List<Row> covariateRows = new ArrayList<>();
-      List<Summary> summaries = new ArrayList<>();
+      List<Summary> summaries = new ArrayList<>(failed);
       for (ExperimentDefinition e : experiments) {
         long units = perExperiment.get(e.id())[0];
         // One experiment's failure is recorded and does not stop the others.
