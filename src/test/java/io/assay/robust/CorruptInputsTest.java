@@ -176,11 +176,9 @@ class CorruptInputsTest {
   @Test
   void aMetricSourceColumnOfTheWrongTypeFailsItsExperimentsByNameAndTheOthersRun(SparkSession spark)
       throws Exception {
-    Path root = Fixtures.tempDir("wrong-type-");
-    Path confDir = root.resolve("conf");
-    Path dataDir = root.resolve("data");
-    copy(conf, confDir);
-    Path out = root.resolve("out");
+    Path confDir = TestConf.copyOf(conf);
+    Path dataDir = confDir.getParent().resolve("data");
+    Path out = confDir.getParent().resolve("out");
     Timestamp t = Timestamp.from(Instant.parse("2026-11-02T10:00:00Z"));
     List<Object[]> enrolled = new java.util.ArrayList<>();
     for (String[] e :
@@ -239,22 +237,5 @@ class CorruptInputsTest {
             .map(x -> x.getString(0))
             .toList();
     assertEquals(List.of("checkout_button"), analysed);
-  }
-
-  /** A copy of {@code from} (a conf directory) at {@code to}, its data root beside it. */
-  static void copy(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    Files.writeString(
-        to.getParent().resolve("pseudonym.key"),
-        Files.readString(from.getParent().resolve("pseudonym.key")));
   }
 }
