@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Compute every experiment's metrics and statistics as of a date.",
       "Reads enrollments and each metric source once; writes metric_stats, metric_results and",
-      "experiment_decisions for the date (replacing them on a rerun)."
+      "experiment_decisions for the date (replacing them on a rerun). Every metric source is",
+      "checked first: an experiment reading a source that is missing, lacks a column or has a",
+      "column of the wrong type fails, naming it (exit 1); the others are analysed."
     })
 public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin ConfOption conf;

@@ -19,6 +19,10 @@ public final class DeltaTables {
    * Replaces the rows of {@code [from, to]} (by the {@code date} column) in the Delta table at
    * {@code path}, creating the table (partitioned by date) when it does not exist.
    *
+   * <p>Columns that the rows have and the table lacks are added to the table (Delta's {@code
+   * mergeSchema}; earlier rows read them as null): a newer assay that adds a column to an output
+   * table can write into an output root that an older one created.
+   *
    * @param extraPredicate further narrows the replaced slice (null for none); every written row
    *     must satisfy it, which Delta checks
    */
@@ -31,7 +35,12 @@ public final class DeltaTables {
             + to
             + "'"
             + (extraPredicate == null ? "" : " AND (" + extraPredicate + ")");
-    var w = rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate);
+    var w =
+        rows.write()
+            .format("delta")
+            .mode("overwrite")
+            .option("replaceWhere", predicate)
+            .option("mergeSchema", "true");
     if (!Tables.isDelta(path.toString())) {
       w = w.partitionBy("date");
     }

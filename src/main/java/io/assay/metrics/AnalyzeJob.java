@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * effects, intervals, p-values, power and a decision per experiment version and treatment arm.
  *
  * <p>Reads: {@code enrollments} (units not excluded, enrolled before the end of the date), every
- * metric source once (see {@link UnitMetrics}), {@code reconciliation_summary} and, when present,
- * {@code balance_checks} for the decision's validity conditions. Writes (replacing the date):
- * {@code metric_stats} (the sufficient statistics), {@code metric_results} (one row per experiment
- * × version × metric × treatment arm × segment) and {@code experiment_decisions}. The per-unit
- * values are cached once and read twice (caps, sums); the driver receives only caps and sums.
+ * metric source once (see {@link UnitMetrics}; each is checked first by {@link MetricSources}, and
+ * an experiment whose source cannot be used fails, naming it, while the others are analysed),
+ * {@code reconciliation_summary} and, when present, {@code balance_checks} for the decision's
+ * validity conditions. Writes (replacing the date): {@code metric_stats} (the sufficient
+ * statistics), {@code metric_results} (one row per experiment × version × metric × treatment arm ×
+ * segment) and {@code experiment_decisions}. The per-unit values are cached once and read twice
+ * (caps, sums); the driver receives only caps and sums.
  */
 public final class AnalyzeJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);
@@ -107,11 +109,46 @@ public final class AnalyzeJob {
       first = first == null || lo.isBefore(first) ? lo : first;
       last = last == null || hi.isAfter(last) ? hi : last;
     }
-    List<ExperimentDefinition> experiments =
+    List<ExperimentDefinition> enrolledIn =
         conf.experiments().stream().filter(e -> perExperiment.containsKey(e.id())).toList();
-    if (experiments.isEmpty()) {
+    if (enrolledIn.isEmpty()) {
       LOG.warn("analyze {}: no enrolled units as of {}; nothing to analyse", date, asOf);
       return List.of();
+    }
+    // Every metric source is opened and checked before anything is computed. An experiment that
+    // reads a source that cannot be used fails here, naming the source; the others go on.
+    MetricSources.Opened sources =
+        MetricSources.open(
+            spark, ctx, conf.catalog(), UnitMetrics.partsBySource(conf.catalog(), enrolledIn));
+    List<ExperimentDefinition> experiments = new ArrayList<>();
+    List<Summary> failed = new ArrayList<>();
+    for (ExperimentDefinition e : enrolledIn) {
+      List<String> problems = sources.problemsOf(e, conf.catalog());
+      if (problems.isEmpty()) {
+        experiments.add(e);
+        continue;
+      }
+      String error = String.join(" | ", problems);
+      LOG.error("analyze {} {}: failed: {}", date, e.id(), error);
+      ctx.log().step(new RunLog.Step("analyze", e.key(), e.version().toString(), "failed", error));
+      failed.add(
+          new Summary(
+              e.key(), e.version().toString(), perExperiment.get(e.id())[0], 0, List.of(), error));
+    }
+    if (experiments.isEmpty()) {
+      LOG.error("analyze {}: no experiment can be analysed; nothing written", date);
+      return failed;
+    }
+    if (!failed.isEmpty()) {
+      org.apache.spark.sql.Column analysed = lit(false);
+      for (ExperimentDefinition e : experiments) {
+        analysed =
+            analysed.or(
+                col("experiment")
+                    .equalTo(e.key())
+                    .and(col("version").equalTo(e.version().toString())));
+      }
+      enrolled = enrolled.filter(analysed);
     }
     LOG.info(
         "analyze {}: {} experiment version(s), enrolled {} .. {}",
@@ -121,7 +158,7 @@ public final class AnalyzeJob {
         last);
 
     Dataset<Row> values =
-        UnitMetrics.compute(spark, ctx, experiments, enrolled, asOf, new Instant[] {first, last})
+        UnitMetrics.compute(ctx, experiments, enrolled, asOf, new Instant[] {first, last}, sources)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<MetricStats.CapKey, MetricStats.Caps> caps =
@@ -143,7 +180,7 @@ public final class AnalyzeJob {
       List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
       List<Row> covariateRows = new ArrayList<>();
-      List<Summary> summaries = new ArrayList<>();
+      List<Summary> summaries = new ArrayList<>(failed);
       for (ExperimentDefinition e : experiments) {
         long units = perExperiment.get(e.id())[0];
         // One experiment's failure is recorded and does not stop the others.
@@ -352,30 +389,47 @@ public final class AnalyzeJob {
   }
 
   /**
-   * Planned sample reached: every primary metric's arms hold the sample size its target MDE needs
-   * (from the power diagnostics); without a target MDE, when the experiment's end has passed.
+   * Planned sample reached (docs/schema.md, {@code experiment_decisions.planned_sample_reached}):
+   * every primary metric with a target MDE has, in the control arm and in this treatment arm, the
+   * units its power diagnostics require ({@code required_n_control}, {@code required_n_treatment});
+   * a requirement that cannot be computed (no such row, zero variance, an unreachable power) is not
+   * reached. Only when no primary metric has a target does the experiment's end stand in for the
+   * plan: then it is reached once the end has passed.
    */
   static boolean plannedSampleReached(
       ExperimentDefinition e, String arm, List<MetricResults.Analysed> analysed, LocalDate date) {
-    boolean ended = !date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(e.end());
-    boolean any = false;
-    for (MetricResults.Analysed x : analysed) {
-      if (!x.role().equals("primary")
-          || !x.cell().segmentKey().equals("all")
-          || !x.arm().arm().name().equals(arm)
-          || e.analysis().mde().get(x.metric().name()) == null) {
+    boolean anyTarget = false;
+    for (String metric : e.metrics().primary()) {
+      if (e.analysis().mde().get(metric) == null) {
         continue;
       }
-      any = true;
+      anyTarget = true;
+      MetricResults.Analysed x =
+          analysed.stream()
+              .filter(
+                  a ->
+                      a.metric().name().equals(metric)
+                          && a.cell().segmentKey().equals("all")
+                          && a.arm().arm().name().equals(arm))
+              .findFirst()
+              .orElse(null);
+      if (x == null) {
+        return false;
+      }
       var p = x.arm().power();
       if (p.requiredNControl() == null
           || p.requiredNTreatment() == null
           || x.result().control().y().n() < p.requiredNControl()
           || x.arm().arm().y().n() < p.requiredNTreatment()) {
-        return ended;
+        return false;
       }
     }
-    return any || ended;
+    return anyTarget || ended(e, date);
+  }
+
+  /** Whether the experiment's end has passed by the end of the date (the as-of instant). */
+  static boolean ended(ExperimentDefinition e, LocalDate date) {
+    return !date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(e.end());
   }
 
   static Verdict decide(
@@ -412,6 +466,7 @@ public final class AnalyzeJob {
             validity.srmFailed(e),
             validity.reconciliationFailed(e),
             plannedSampleReached(e, arm, analysed, date),
+            ended(e, date),
             e.analysis().sequential(),
             e.analysis().alpha()));
   }

@@ -51,6 +51,8 @@ public final class MetricResults {
               "n_treatment BIGINT",
               "estimate_control DOUBLE",
               "estimate_treatment DOUBLE",
+              "estimate_control_adjusted DOUBLE",
+              "estimate_treatment_adjusted DOUBLE",
               "effect DOUBLE",
               "se DOUBLE",
               "ci_lower DOUBLE",
@@ -94,6 +96,8 @@ public final class MetricResults {
           "n_treatment",
           "estimate_control",
           "estimate_treatment",
+          "estimate_control_adjusted",
+          "estimate_treatment_adjusted",
           "effect",
           "se",
           "ci_lower",
@@ -332,8 +336,20 @@ public final class MetricResults {
       v.put("control_arm", e.control());
       v.put("n_control", nc);
       v.put("n_treatment", nt);
-      v.put("estimate_control", c.control() == null ? null : c.control().mean());
-      v.put("estimate_treatment", c.treatment() == null ? null : c.treatment().mean());
+      // With CUPED the comparison's arm summaries are the adjusted means; the plain estimates are
+      // the arms' own means (the metric's value as measured), stored beside them.
+      boolean cuped = x.result().adjustment() != null;
+      Double control = c.control() == null ? null : c.control().mean();
+      Double treatment = c.treatment() == null ? null : c.treatment().mean();
+      // (Boxed on purpose: a conditional mixing double and a null Double would unbox the null.)
+      Double measuredControl =
+          cuped && control != null ? Double.valueOf(x.result().control().y().mean()) : control;
+      Double measuredTreatment =
+          cuped && treatment != null ? Double.valueOf(r.arm().y().mean()) : treatment;
+      v.put("estimate_control", measuredControl);
+      v.put("estimate_treatment", measuredTreatment);
+      v.put("estimate_control_adjusted", cuped ? control : null);
+      v.put("estimate_treatment_adjusted", cuped ? treatment : null);
       v.put("effect", abs.effect());
       v.put("se", abs.se());
       v.put("ci_lower", abs.ciLower());

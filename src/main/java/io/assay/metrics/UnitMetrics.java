@@ -23,12 +23,10 @@ import io.assay.config.MetricKind;
 import io.assay.config.MetricSource;
 import io.assay.config.Window;
 import io.assay.io.InputProblem;
-import io.assay.io.Inputs;
 import io.assay.io.Pseudonyms;
 import io.assay.io.RunContext;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +38,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.TimestampNTZType;
 
 /**
  * Per-unit metric values: one row per experiment × version × enrolled unit × metric, with the
@@ -97,8 +98,18 @@ public final class UnitMetrics {
     out.computeIfAbsent(p.measure().source(), k -> new ArrayList<>()).add(p);
   }
 
+  /** The parts of the experiments' metrics, grouped by the source they read. */
+  static Map<String, List<Part>> partsBySource(
+      MetricCatalog catalog, List<ExperimentDefinition> experiments) {
+    Set<String> used = new LinkedHashSet<>();
+    experiments.forEach(e -> used.addAll(e.metrics().all()));
+    return partsBySource(catalog, used);
+  }
+
   /**
-   * Computes per-unit values for the enrolled units.
+   * Computes per-unit values for the enrolled units. Every source is opened and checked first
+   * ({@link MetricSources}): a source that cannot be used stops the computation before it starts,
+   * with an {@link InputProblem} naming each source's path and problems.
    *
    * @param enrolled {@code experiment, version, unit_key, enrolled_ts} (plus any other columns,
    *     which are carried through), one row per analysed unit
@@ -113,13 +124,31 @@ public final class UnitMetrics {
       Dataset<Row> enrolled,
       Instant asOf,
       Instant[] timeRange) {
+    MetricCatalog catalog = ctx.conf().catalog();
+    MetricSources.Opened sources =
+        MetricSources.open(spark, ctx, catalog, partsBySource(catalog, experiments));
+    if (!sources.problems().isEmpty()) {
+      // Each problem starts with its source's path; the first one's path heads the message.
+      String all = String.join(" | ", sources.problems().values());
+      int colon = all.indexOf(": ");
+      throw new InputProblem(all.substring(0, colon), all.substring(colon + 2));
+    }
+    return compute(ctx, experiments, enrolled, asOf, timeRange, sources);
+  }
+
+  /** As above, on sources already opened and checked (none of them with a problem). */
+  static Dataset<Row> compute(
+      RunContext ctx,
+      List<ExperimentDefinition> experiments,
+      Dataset<Row> enrolled,
+      Instant asOf,
+      Instant[] timeRange,
+      MetricSources.Opened sources) {
     if (experiments.isEmpty()) {
       throw new IllegalArgumentException("no experiment to compute metrics for");
     }
     MetricCatalog catalog = ctx.conf().catalog();
-    Set<String> used = new LinkedHashSet<>();
-    experiments.forEach(e -> used.addAll(e.metrics().all()));
-    Map<String, List<Part>> bySource = partsBySource(catalog, used);
+    Map<String, List<Part>> bySource = partsBySource(catalog, experiments);
     Dataset<Row> units =
         enrolled.select(col("experiment"), col("version"), col("unit_key"), col("enrolled_ts"));
 
@@ -130,9 +159,14 @@ public final class UnitMetrics {
     Dataset<Row> wide = enrolled;
     for (Map.Entry<String, List<Part>> e : bySource.entrySet()) {
       MetricSource source = catalog.sources().get(e.getKey());
+      Dataset<Row> table = sources.tables().get(e.getKey());
+      if (table == null) {
+        throw new IllegalStateException(
+            "source '" + e.getKey() + "' was not opened: " + sources.problems().get(e.getKey()));
+      }
       wide =
           wide.join(
-              sourcePass(spark, ctx, source, e.getValue(), units, asOf, timeRange), key, "left");
+              sourcePass(ctx, source, table, e.getValue(), units, asOf, timeRange), key, "left");
     }
     Map<String, Map<String, Part>> parts = new LinkedHashMap<>();
     bySource.values().stream()
@@ -184,40 +218,28 @@ public final class UnitMetrics {
     return struct(fields.toArray(Column[]::new));
   }
 
-  /** One scan of a source: per unit and experiment, every part on it as a column. */
+  /**
+   * One scan of a source (opened and checked by {@link MetricSources}): per unit and experiment,
+   * every part on it as a column.
+   */
   static Dataset<Row> sourcePass(
-      SparkSession spark,
       RunContext ctx,
       MetricSource source,
+      Dataset<Row> table,
       List<Part> parts,
       Dataset<Row> units,
       Instant asOf,
       Instant[] timeRange) {
-    Dataset<Row> table =
-        Inputs.table(spark, ctx, source.name(), source.path().toString(), source.format());
-    List<String> columns = Arrays.asList(table.columns());
-    for (String c : List.of(source.unitColumn(), source.timeColumn())) {
-      if (!columns.contains(c)) {
-        throw new InputProblem(
-            source.path().toString(),
-            "source '"
-                + source.name()
-                + "' has no column '"
-                + c
-                + "' (columns: "
-                + columns
-                + "); fix sources."
-                + source.name()
-                + " in metrics.yaml");
-      }
-    }
     DataType timeType = table.schema().apply(source.timeColumn()).dataType();
     // try_cast: a text timestamp that does not parse is a row without a time (dropped, counted),
-    // not a failed job (Spark 4 runs in ANSI mode, where cast throws).
+    // not a failed job (Spark 4 runs in ANSI mode, where cast throws). A timestamp without a time
+    // zone is read as UTC (the session's zone).
     Column ts =
-        timeType.equals(DataTypes.DateType) || timeType.equals(DataTypes.StringType)
+        timeType instanceof DateType || timeType instanceof StringType
             ? col(source.timeColumn()).try_cast(DataTypes.TimestampType)
-            : col(source.timeColumn());
+            : timeType instanceof TimestampNTZType
+                ? col(source.timeColumn()).cast(DataTypes.TimestampType)
+                : col(source.timeColumn());
     long earliest = Long.MAX_VALUE;
     long latest = Long.MIN_VALUE;
     for (Part p : parts) {

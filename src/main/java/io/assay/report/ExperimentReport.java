@@ -19,7 +19,11 @@ import java.util.Map;
  * @param srmDaily daily SRM checks, in date order
  * @param reconciliation exposures per category over all dates up to the report date
  * @param quarantine quarantined rows per reason over all dates up to the report date (rows that
- *     name this experiment)
+ *     name this experiment version)
+ * @param quarantineUnknownVersion quarantined rows per reason over the same dates that name this
+ *     experiment's key with a version that is not defined (or none): they belong to no version's
+ *     page, so every version's page shows them
+ * @param unknownVersions the versions those rows name ({@code (none)} for a missing one), sorted
  * @param covariates covariate balance rows as of the date
  * @param run metadata of the run that wrote the results
  * @param increaseIsGood each metric's direction, from the catalog
@@ -35,6 +39,8 @@ public record ExperimentReport(
     List<Check> srmDaily,
     Map<String, Long> reconciliation,
     Map<String, Long> quarantine,
+    Map<String, Long> quarantineUnknownVersion,
+    List<String> unknownVersions,
     List<Covariate> covariates,
     RunInfo run,
     Map<String, Boolean> increaseIsGood) {
@@ -50,7 +56,12 @@ public record ExperimentReport(
       boolean plannedSampleReached,
       long enrolledUnits) {}
 
-  /** One {@code metric_results} row (the columns the report shows). */
+  /**
+   * One {@code metric_results} row (the columns the report shows). {@code estimateControl} and
+   * {@code estimateTreatment} are the arms' means as measured; with CUPED the comparison (effect,
+   * interval, lift, p) is of the adjusted means {@code estimateControlAdjusted} and {@code
+   * estimateTreatmentAdjusted} (null without CUPED).
+   */
   public record MetricRow(
       String metric,
       String kind,
@@ -62,6 +73,8 @@ public record ExperimentReport(
       Long nTreatment,
       Double estimateControl,
       Double estimateTreatment,
+      Double estimateControlAdjusted,
+      Double estimateTreatmentAdjusted,
       Double effect,
       Double ciLower,
       Double ciUpper,
@@ -74,12 +87,27 @@ public record ExperimentReport(
       Double varianceReduction,
       Double mdeRelative,
       Double achievedPower,
+      Double requiredNControl,
       Double requiredNTreatment,
       Double daysLeft,
       Double chanceToBeatControl,
       String guardrailStatus,
       String error,
-      boolean suppressed) {}
+      boolean suppressed) {
+
+    /**
+     * Units needed per arm for the target MDE: the larger of the two arms' requirements (with an
+     * unequal allocation the arms need different numbers), or null when none is known.
+     */
+    public Double requiredNPerArm() {
+      if (requiredNControl == null) {
+        return requiredNTreatment;
+      }
+      return requiredNTreatment == null
+          ? requiredNControl
+          : Math.max(requiredNControl, requiredNTreatment);
+    }
+  }
 
   /** One {@code balance_checks} row. */
   public record Check(
@@ -94,7 +122,34 @@ public record ExperimentReport(
       Double pValueAdjusted,
       boolean flagged,
       String skippedReason,
-      String message) {}
+      String message) {
+
+    /**
+     * Where the slice is, in words ({@code stratum platform=android}, {@code source sdk-ios},
+     * {@code units enrolled on 2026-11-03}): the words of the balance stage's alerts.
+     */
+    public String where() {
+      return switch (sliceType) {
+        case "overall" -> "overall";
+        case "stratum" ->
+            "stratum " + sliceKey + (sliceValue == null ? " absent" : "=" + sliceValue);
+        case "crossed_stratum" ->
+            "stratum ("
+                + String.valueOf(sliceKey).replace(",", ", ")
+                + ") = "
+                + (sliceValue == null
+                    ? "(some absent)"
+                    : "(" + sliceValue.replace(",", ", ") + ")");
+        case "day" -> "units enrolled on " + sliceValue;
+        case "cumulative" -> "units enrolled through " + sliceValue;
+        case "source" -> "source " + (sliceValue == null ? "(none)" : sliceValue);
+        default ->
+            sliceType
+                + (sliceKey == null ? "" : " " + sliceKey)
+                + (sliceValue == null ? "" : "=" + sliceValue);
+      };
+    }
+  }
 
   /** One {@code covariate_balance} row. */
   public record Covariate(
@@ -141,6 +196,26 @@ public record ExperimentReport(
   /** The overall SRM row, if the balance stage ran. */
   public Check srmOverall() {
     return srm.stream().filter(c -> c.sliceType().equals("overall")).findFirst().orElse(null);
+  }
+
+  /**
+   * Every flagged SRM slice as of the date (the overall one and the days included), most
+   * significant first: a mismatch in one stratum, day or source is a mismatch even when the whole
+   * experiment looks fine.
+   */
+  public List<Check> srmFlagged() {
+    return java.util.stream.Stream.concat(srm.stream(), srmDaily.stream())
+        .filter(Check::flagged)
+        .sorted(
+            java.util.Comparator.comparing(
+                (Check c) -> c.pValueAdjusted() == null ? 2.0 : c.pValueAdjusted()))
+        .toList();
+  }
+
+  /** Quarantined rows naming this version, plus those naming an unknown version of the key. */
+  public long quarantinedRows() {
+    return quarantine.values().stream().mapToLong(Long::longValue).sum()
+        + quarantineUnknownVersion.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** A one-word status for the index: the first arm's decision, or "no results". */

@@ -17,11 +17,12 @@ import java.util.Map;
 public final class HtmlReport {
   static final String CSS =
       """
-      body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+      body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1400px;color:#222;padding:0 1rem}
       h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
       table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
-      th,td{border-bottom:1px solid #eee;padding:.3rem .4rem;text-align:right;vertical-align:top}
-      td[data-field]{white-space:nowrap}
+      th,td{border-bottom:1px solid #eee;padding:.3rem .3rem;text-align:right;vertical-align:top}
+      td[data-field]{white-space:nowrap}td.verdict,td[data-field=n]{white-space:normal}td.verdict{min-width:6rem}.ci,.adj{white-space:normal}
+      .scroll{overflow-x:auto;max-width:100%}
       th:first-child,td:first-child,td.l,th.l{text-align:left}
       th{background:#f6f6f6}.muted{color:#777}.small{font-size:.8rem}
       .badge{display:inline-block;padding:.15rem .5rem;border-radius:.3rem;font-weight:600;font-size:.85rem;color:#fff}
@@ -61,7 +62,6 @@ public final class HtmlReport {
     for (ExperimentReport r : reports) {
       ExperimentDefinition d = r.definition();
       long units = r.decisions().isEmpty() ? 0 : r.decisions().get(0).enrolledUnits();
-      ExperimentReport.Check srm = r.srmOverall();
       b.append("<tr><td><a href=\"")
           .append(html(file(d)))
           .append(".html\">")
@@ -76,8 +76,8 @@ public final class HtmlReport {
           .append(Format.count(units))
           .append("</td><td>")
           .append(Format.share(r.matchRate()))
-          .append("</td><td class=\"l\">")
-          .append(srmVerdict(srm))
+          .append("</td><td class=\"l\" data-field=\"srm\">")
+          .append(srmStatus(r))
           .append("</td></tr>");
     }
     b.append("</table>");
@@ -100,6 +100,31 @@ public final class HtmlReport {
         + "</span>";
   }
 
+  /**
+   * The experiment's sample-ratio status over every slice: a mismatch when any slice is flagged
+   * (naming the slices), else the overall check's verdict. The p-values shown are Holm-adjusted
+   * over the version's slices, and say so.
+   */
+  private static String srmStatus(ExperimentReport r) {
+    List<ExperimentReport.Check> flagged = r.srmFlagged();
+    if (flagged.isEmpty()) {
+      return srmVerdict(r.srmOverall());
+    }
+    List<String> names = new ArrayList<>();
+    for (ExperimentReport.Check c : flagged.subList(0, Math.min(3, flagged.size()))) {
+      names.add(c.where());
+    }
+    return "<span class=\"bad\">mismatch in "
+        + flagged.size()
+        + (flagged.size() == 1 ? " slice" : " slices")
+        + "</span><br><span class=\"small\">"
+        + html(String.join("; ", names) + (flagged.size() > names.size() ? "; …" : ""))
+        + " (lowest Holm-adjusted p "
+        + Format.p(flagged.get(0).pValueAdjusted())
+        + ")</span>";
+  }
+
+  /** One SRM check's verdict, with its Holm-adjusted p-value labelled as such. */
   private static String srmVerdict(ExperimentReport.Check srm) {
     if (srm == null) {
       return "<span class=\"muted\">not checked</span>";
@@ -107,9 +132,10 @@ public final class HtmlReport {
     if (srm.skippedReason() != null) {
       return "<span class=\"warn\">skipped (" + html(srm.skippedReason()) + ")</span>";
     }
+    String p = "Holm-adjusted p " + Format.p(srm.pValueAdjusted());
     return srm.flagged()
-        ? "<span class=\"bad\">mismatch (p " + Format.p(srm.pValueAdjusted()) + ")</span>"
-        : "<span class=\"ok\">ok (p " + Format.p(srm.pValueAdjusted()) + ")</span>";
+        ? "<span class=\"bad\">mismatch (" + p + ")</span>"
+        : "<span class=\"ok\">ok (" + p + ")</span>";
   }
 
   /** One experiment's page. */
@@ -162,7 +188,16 @@ public final class HtmlReport {
     b.append(srmCard(r)).append(reconciliationCard(r)).append(covariateCard(r));
     b.append("</div>");
 
-    b.append("<h2>Metrics</h2>").append(metricsTable(r, r.metrics(), true));
+    b.append("<h2>Metrics</h2>")
+        .append("<p class=\"small muted\" id=\"metrics-legend\">control, treatment: each arm's")
+        .append(" mean (proportion, ratio) as measured; for a CUPED metric the CUPED-adjusted")
+        .append(" mean is below it, and effect, CI, lift and p compare the adjusted means.")
+        .append(" p adj.: ")
+        .append(html(d.analysis().correction()))
+        .append("-adjusted over each family (primary, secondary, guardrail metrics × arms).")
+        .append(" n needed: units each arm needs for the target MDE (the larger of the two")
+        .append(" arms' requirements).</p>")
+        .append(metricsTable(r, r.metrics(), true));
     List<Svg.Interval> forest = new ArrayList<>();
     for (ExperimentReport.MetricRow m : r.metrics()) {
       boolean bad =
@@ -233,7 +268,7 @@ public final class HtmlReport {
     List<String> flaggedDays = new ArrayList<>();
     for (ExperimentReport.Check c : r.srmDaily()) {
       if (c.flagged()) {
-        flaggedDays.add(c.sliceValue() + " (p " + Format.p(c.pValueAdjusted()) + ")");
+        flaggedDays.add(c.sliceValue() + " (Holm-adjusted p " + Format.p(c.pValueAdjusted()) + ")");
       }
     }
     b.append("<p class=\"small\">")
@@ -284,31 +319,56 @@ public final class HtmlReport {
     return r.increaseIsGood().getOrDefault(metric, true);
   }
 
+  /** Slices listed by name on the SRM card; the rest are counted. */
+  static final int SRM_SLICES_SHOWN = 8;
+
+  /**
+   * The SRM card: the status over every slice (a flagged stratum, day or source is a mismatch even
+   * when the whole experiment is not flagged), the overall counts and verdict, and each flagged
+   * slice by name with what was found.
+   */
   private static String srmCard(ExperimentReport r) {
     StringBuilder b =
         new StringBuilder("<div class=\"card\" id=\"srm\"><h3 class=\"small\">Sample ratio</h3>");
     ExperimentReport.Check overall = r.srmOverall();
-    b.append("<p>").append(srmVerdict(overall)).append("</p>");
+    List<ExperimentReport.Check> flagged = r.srmFlagged();
+    b.append("<p data-field=\"srm_status\">")
+        .append(
+            flagged.isEmpty()
+                ? srmVerdict(overall)
+                : "<span class=\"bad\">mismatch in "
+                    + flagged.size()
+                    + (flagged.size() == 1 ? " slice" : " slices")
+                    + "</span>")
+        .append("</p>");
     if (overall != null) {
-      b.append("<p class=\"small\">");
       List<String> parts = new ArrayList<>();
       overall.observed().forEach((arm, n) -> parts.add(arm + " " + Format.count(n)));
-      b.append(html(String.join(" · ", parts))).append("</p>");
+      b.append("<p class=\"small\" data-field=\"srm_overall\">overall: ")
+          .append(html(String.join(" · ", parts)))
+          .append(flagged.isEmpty() ? "" : " — " + srmVerdict(overall))
+          .append("</p>");
     }
-    List<ExperimentReport.Check> flagged =
-        r.srm().stream().filter(c -> c.flagged() && !c.sliceType().equals("overall")).toList();
     if (!flagged.isEmpty()) {
-      b.append("<p class=\"small bad\">Where:</p><ul class=\"small\">");
-      for (ExperimentReport.Check c : flagged.subList(0, Math.min(8, flagged.size()))) {
+      b.append("<p class=\"small bad\">Flagged slices:</p><ul class=\"small\">");
+      for (ExperimentReport.Check c :
+          flagged.subList(0, Math.min(SRM_SLICES_SHOWN, flagged.size()))) {
         b.append("<li data-srm-slice=\"")
             .append(html(c.sliceType() + ":" + c.sliceKey() + "=" + c.sliceValue()))
-            .append("\">")
+            .append("\"><strong>")
+            .append(html(c.where()))
+            .append("</strong>: ")
             .append(
                 html(
                     c.message() != null
                         ? c.message()
-                        : c.sliceType() + " " + c.sliceKey() + "=" + c.sliceValue()))
+                        : "Holm-adjusted p " + Format.p(c.pValueAdjusted())))
             .append("</li>");
+      }
+      if (flagged.size() > SRM_SLICES_SHOWN) {
+        b.append("<li>and ")
+            .append(flagged.size() - SRM_SLICES_SHOWN)
+            .append(" more: see <code>balance_checks</code></li>");
       }
       b.append("</ul>");
     }
@@ -334,15 +394,44 @@ public final class HtmlReport {
                       .append("</td></tr>"));
       b.append("</table>");
     }
-    long q = r.quarantine().values().stream().mapToLong(Long::longValue).sum();
-    b.append("<p class=\"small\">quarantined rows naming this experiment: ")
-        .append(Format.count(q));
-    if (q > 0) {
-      List<String> parts = new ArrayList<>();
-      r.quarantine().forEach((k, v) -> parts.add(k + " " + v));
-      b.append(" (").append(html(String.join(", ", parts))).append(")");
+    b.append(
+            "<p class=\"small\" data-field=\"quarantined\">quarantined rows naming this experiment: ")
+        .append(Format.count(r.quarantinedRows()))
+        .append("</p>");
+    if (r.quarantinedRows() > 0) {
+      b.append("<ul class=\"small\">");
+      long own = r.quarantine().values().stream().mapToLong(Long::longValue).sum();
+      if (own > 0) {
+        b.append("<li>version ")
+            .append(html(r.definition().version().toString()))
+            .append(": ")
+            .append(Format.count(own))
+            .append(" (")
+            .append(html(reasons(r.quarantine())))
+            .append(")</li>");
+      }
+      long unknown =
+          r.quarantineUnknownVersion().values().stream().mapToLong(Long::longValue).sum();
+      if (unknown > 0) {
+        b.append("<li data-field=\"quarantined_unknown_version\">an unknown version of ")
+            .append(html(r.definition().key()))
+            .append(" (")
+            .append(html(String.join(", ", r.unknownVersions())))
+            .append("): ")
+            .append(Format.count(unknown))
+            .append(" (")
+            .append(html(reasons(r.quarantineUnknownVersion())))
+            .append(")</li>");
+      }
+      b.append("</ul>");
     }
-    return b.append("</p></div>").toString();
+    return b.append("</div>").toString();
+  }
+
+  private static String reasons(Map<String, Long> byReason) {
+    List<String> parts = new ArrayList<>();
+    byReason.forEach((k, v) -> parts.add(k + " " + Format.count(v)));
+    return String.join(", ", parts);
   }
 
   private static String covariateCard(ExperimentReport r) {
@@ -365,8 +454,11 @@ public final class HtmlReport {
     if (!flagged.isEmpty()) {
       b.append("<ul class=\"small\">");
       for (ExperimentReport.Covariate c : flagged) {
-        b.append("<li>")
-            .append(html(c.message() != null ? c.message() : c.covariate()))
+        // The covariate and arm by name: the messages alone read alike.
+        b.append("<li><strong>")
+            .append(html(c.covariate() + (c.arm() == null ? "" : " · " + c.arm())))
+            .append("</strong>")
+            .append(c.message() != null ? ": " + html(c.message()) : "")
             .append("</li>");
       }
       b.append("</ul>");
@@ -374,18 +466,25 @@ public final class HtmlReport {
     return b.append("</div>").toString();
   }
 
+  /**
+   * The metrics table, in a box that scrolls sideways when the window is narrower than the table
+   * (every column stays reachable and the page keeps its width). Each interval sits below its
+   * estimate, so the table fits a laptop-sized window.
+   */
   private static String metricsTable(
       ExperimentReport r, List<ExperimentReport.MetricRow> rows, boolean overall) {
-    StringBuilder b = new StringBuilder("<table class=\"metrics\"><tr><th class=\"l\">metric</th>");
+    StringBuilder b =
+        new StringBuilder(
+            "<div class=\"scroll\"><table class=\"metrics\"><tr><th class=\"l\">metric</th>");
     if (!overall) {
       b.append("<th class=\"l\">segment</th>");
     }
-    b.append(
-            "<th class=\"l\">arm</th><th>n (c / t)</th><th>control</th><th>treatment</th><th>effect</th>")
-        .append("<th>CI</th><th>lift</th><th>lift CI</th><th>p</th>");
+    b.append("<th class=\"l\">arm</th><th>n (c / t)</th><th>control</th><th>treatment</th>")
+        .append("<th>effect<br><span class=\"small muted\">CI</span></th>")
+        .append("<th>lift<br><span class=\"small muted\">lift CI</span></th><th>p</th>");
     if (overall) {
-      b.append(
-          "<th>p adj.</th><th>MDE</th><th>power</th><th>n needed</th><th>days left</th><th class=\"l\">verdict</th>");
+      b.append("<th>p adj.</th><th>MDE</th><th>power</th><th>n needed</th><th>days left</th>")
+          .append("<th class=\"l\">verdict</th>");
     }
     b.append("</tr>");
     for (ExperimentReport.MetricRow m : rows) {
@@ -413,19 +512,30 @@ public final class HtmlReport {
       b.append("<td class=\"l\">").append(html(m.arm())).append("</td>");
       if (m.suppressed()) {
         b.append("<td colspan=\"")
-            .append(overall ? 14 : 8)
+            .append(overall ? 12 : 6)
             .append(
                 "\" class=\"muted l\">suppressed: fewer units than the minimum cell size</td></tr>");
         continue;
       }
-      b.append(cell("n", Format.count(m.nControl()) + " / " + Format.count(m.nTreatment())))
-          .append(cell("estimate_control", Format.num(m.estimateControl())))
-          .append(cell("estimate_treatment", Format.num(m.estimateTreatment())))
-          .append(cell("effect", Format.num(m.effect())))
-          .append(cell("ci", Format.interval(m.ciLower(), m.ciUpper(), Format::num)))
-          .append(cell("relative_effect", Format.pct(m.relativeEffect())))
+      b.append(
+              "<td data-field=\"n\">"
+                  + html(Format.count(m.nControl()))
+                  + " /<wbr> "
+                  + html(Format.count(m.nTreatment()))
+                  + "</td>")
+          .append(estimate("estimate_control", m.estimateControl(), m.estimateControlAdjusted()))
           .append(
-              cell(
+              estimate("estimate_treatment", m.estimateTreatment(), m.estimateTreatmentAdjusted()))
+          .append(
+              withInterval(
+                  "effect",
+                  Format.num(m.effect()),
+                  "ci",
+                  Format.interval(m.ciLower(), m.ciUpper(), Format::num)))
+          .append(
+              withInterval(
+                  "relative_effect",
+                  Format.pct(m.relativeEffect()),
                   "relative_ci",
                   Format.interval(m.relativeCiLower(), m.relativeCiUpper(), Format::pct)))
           .append(cell("p_value", Format.p(m.pValue())));
@@ -442,18 +552,52 @@ public final class HtmlReport {
             .append(cell("achieved_power", Format.share(m.achievedPower())))
             .append(
                 cell(
-                    "required_n_treatment",
-                    m.requiredNTreatment() == null
+                    "required_n_per_arm",
+                    m.requiredNPerArm() == null
                         ? Format.NONE
-                        : Format.count(Math.round(Math.ceil(m.requiredNTreatment())))))
+                        : Format.count(Math.round(Math.ceil(m.requiredNPerArm())))))
             .append(cell("days_left", Format.num(m.daysLeft())))
-            .append("<td class=\"l\" data-field=\"verdict\">")
+            .append("<td class=\"l verdict\" data-field=\"verdict\">")
             .append(html(verdict))
             .append("</td>");
       }
       b.append("</tr>");
     }
-    return b.append("</table>").toString();
+    return b.append("</table></div>").toString();
+  }
+
+  /** An estimate with its interval below it (the interval may wrap after its comma). */
+  private static String withInterval(
+      String field, String value, String intervalField, String interval) {
+    return "<td data-field=\""
+        + field
+        + "\">"
+        + html(value)
+        + "<br><span class=\"small muted ci\" data-field=\""
+        + intervalField
+        + "\">"
+        + html(interval)
+        + "</span></td>";
+  }
+
+  /**
+   * An arm's estimate as measured; below it, for a CUPED metric, the CUPED-adjusted estimate that
+   * the effect, interval, lift and p compare.
+   */
+  private static String estimate(String field, Double measured, Double adjusted) {
+    if (adjusted == null) {
+      return cell(field, Format.num(measured));
+    }
+    return "<td data-field=\""
+        + field
+        + "\">"
+        + html(Format.num(measured))
+        + "<br><span class=\"small muted adj\" title=\"CUPED-adjusted mean\">CUPED-adj. <span"
+        + " data-field=\""
+        + field
+        + "_adjusted\">"
+        + html(Format.num(adjusted))
+        + "</span></span></td>";
   }
 
   private static String cell(String field, String text) {

@@ -39,6 +39,13 @@ public final class JsonReport {
     o.set("decisions", MAPPER.valueToTree(r.decisions()));
     ObjectNode health = o.putObject("health");
     health.set("srm", MAPPER.valueToTree(r.srm()));
+    // Every flagged slice by name (p-values Holm-adjusted over the version's slices).
+    ArrayNode flagged = health.putArray("srm_flagged_slices");
+    for (ExperimentReport.Check c : r.srmFlagged()) {
+      ObjectNode f = flagged.addObject().put("slice", c.where());
+      number(f, "p_value", c.pValue());
+      number(f, "p_value_adjusted", c.pValueAdjusted());
+    }
     health.set("srm_daily", MAPPER.valueToTree(r.srmDaily()));
     Double match = r.matchRate();
     if (match == null) {
@@ -48,6 +55,9 @@ public final class JsonReport {
     }
     health.set("reconciliation", MAPPER.valueToTree(r.reconciliation()));
     health.set("quarantine", MAPPER.valueToTree(r.quarantine()));
+    health.set("quarantine_unknown_version", MAPPER.valueToTree(r.quarantineUnknownVersion()));
+    health.set("unknown_versions", MAPPER.valueToTree(r.unknownVersions()));
+    health.put("quarantined_rows", r.quarantinedRows());
     health.set("covariates", MAPPER.valueToTree(r.covariates()));
     o.set("metrics", MAPPER.valueToTree(r.metrics()));
     o.set("segments", MAPPER.valueToTree(r.segments()));
@@ -71,8 +81,18 @@ public final class JsonReport {
       x.put("version", r.definition().version().toString());
       x.put("report", HtmlReport.file(r.definition()) + ".json");
       x.set("decisions", MAPPER.valueToTree(r.decisions()));
+      ArrayNode srm = x.putArray("srm_flagged_slices");
+      r.srmFlagged().forEach(c -> srm.add(c.where()));
     }
     return write(o);
+  }
+
+  private static void number(ObjectNode o, String name, Double v) {
+    if (v == null || !Double.isFinite(v)) {
+      o.putNull(name);
+    } else {
+      o.put(name, v.doubleValue());
+    }
   }
 
   private static String write(ObjectNode o) {

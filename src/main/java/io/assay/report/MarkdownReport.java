@@ -10,6 +10,12 @@ import java.util.List;
 public final class MarkdownReport {
   private MarkdownReport() {}
 
+  /** An arm's estimate as measured, with the CUPED-adjusted one when there is one. */
+  private static String estimate(Double measured, Double adjusted) {
+    return Format.num(measured)
+        + (adjusted == null ? "" : " (CUPED-adjusted " + Format.num(adjusted) + ")");
+  }
+
   public static String render(ExperimentReport r) {
     ExperimentDefinition d = r.definition();
     StringBuilder b = new StringBuilder();
@@ -40,24 +46,54 @@ public final class MarkdownReport {
     }
     b.append("## Health\n\n");
     ExperimentReport.Check srm = r.srmOverall();
+    List<ExperimentReport.Check> flagged = r.srmFlagged();
+    String overall =
+        srm == null
+            ? "not checked"
+            : srm.skippedReason() != null
+                ? "skipped (" + srm.skippedReason() + ")"
+                : (srm.flagged() ? "**mismatch**" : "ok")
+                    + " (Holm-adjusted p "
+                    + Format.p(srm.pValueAdjusted())
+                    + ")";
     b.append("- Sample ratio: ")
         .append(
-            srm == null
-                ? "not checked"
-                : srm.flagged()
-                    ? "**mismatch** (adjusted p " + Format.p(srm.pValueAdjusted()) + ")"
-                    : "ok (adjusted p " + Format.p(srm.pValueAdjusted()) + ")")
+            flagged.isEmpty()
+                ? overall
+                : "**mismatch in "
+                    + flagged.size()
+                    + (flagged.size() == 1 ? " slice" : " slices")
+                    + "** (overall: "
+                    + overall
+                    + ")")
         .append('\n');
-    for (ExperimentReport.Check c : r.srm()) {
-      if (c.flagged() && !c.sliceType().equals("overall")) {
-        b.append("  - ").append(md(c.message())).append('\n');
-      }
+    for (ExperimentReport.Check c : flagged) {
+      b.append("  - ")
+          .append(md(c.where()))
+          .append(": ")
+          .append(
+              md(
+                  c.message() != null
+                      ? c.message()
+                      : "Holm-adjusted p " + Format.p(c.pValueAdjusted())))
+          .append('\n');
     }
     b.append("- Reconciliation match rate: ").append(Format.share(r.matchRate())).append('\n');
-    long q = r.quarantine().values().stream().mapToLong(Long::longValue).sum();
-    b.append("- Quarantined rows naming this experiment: ").append(Format.count(q)).append('\n');
-    long flagged = r.covariates().stream().filter(ExperimentReport.Covariate::flagged).count();
-    b.append("- Covariate imbalance flags: ").append(flagged).append("\n\n");
+    b.append("- Quarantined rows naming this experiment: ")
+        .append(Format.count(r.quarantinedRows()));
+    long unknown = r.quarantineUnknownVersion().values().stream().mapToLong(Long::longValue).sum();
+    if (unknown > 0) {
+      b.append(" (")
+          .append(Format.count(unknown))
+          .append(" of them name an unknown version of ")
+          .append(md(d.key()))
+          .append(": ")
+          .append(md(String.join(", ", r.unknownVersions())))
+          .append(")");
+    }
+    b.append('\n');
+    long imbalanced = r.covariates().stream().filter(ExperimentReport.Covariate::flagged).count();
+    b.append("- Covariate imbalance flags: ").append(imbalanced).append("\n\n");
     b.append("## Metrics\n\n");
     b.append(
         "| metric | role | arm | control | treatment | lift | lift CI | p | p adj. | verdict |\n");
@@ -67,8 +103,8 @@ public final class MarkdownReport {
       cells.add(m.metric());
       cells.add(m.role());
       cells.add(m.arm());
-      cells.add(Format.num(m.estimateControl()));
-      cells.add(Format.num(m.estimateTreatment()));
+      cells.add(estimate(m.estimateControl(), m.estimateControlAdjusted()));
+      cells.add(estimate(m.estimateTreatment(), m.estimateTreatmentAdjusted()));
       cells.add(Format.pct(m.relativeEffect()));
       cells.add(Format.interval(m.relativeCiLower(), m.relativeCiUpper(), Format::pct));
       cells.add(Format.p(m.pValue()));
@@ -80,6 +116,11 @@ public final class MarkdownReport {
       b.append("| ")
           .append(String.join(" | ", cells.stream().map(Format::md).toList()))
           .append(" |\n");
+    }
+    if (r.metrics().stream().anyMatch(m -> m.estimateControlAdjusted() != null)) {
+      b.append(
+          "\ncontrol, treatment: each arm's mean as measured; for CUPED metrics the CUPED-adjusted"
+              + " mean follows in parentheses, and lift and p compare the adjusted means.\n");
     }
     b.append("\n_run ")
         .append(md(r.run().runId()))

@@ -42,7 +42,7 @@ public final class ReportData {
     List<Row> covariates =
         rows(spark, ctx, OutputTables.COVARIATE_BALANCE, col("date").equalTo(lit(d)));
     Map<String, Map<String, Long>> categories = categories(spark, ctx, d);
-    Map<String, Map<String, Long>> quarantine = quarantine(spark, ctx, d);
+    List<Row> quarantine = quarantine(spark, ctx, d);
     Map<String, ExperimentReport.RunInfo> runs = runs(spark, ctx, results);
 
     List<ExperimentReport> out = new ArrayList<>();
@@ -132,7 +132,9 @@ public final class ReportData {
               srm,
               daily,
               categories.getOrDefault(id, Map.of()),
-              quarantine.getOrDefault(id, Map.of()),
+              quarantineOf(quarantine, e, false, ctx),
+              quarantineOf(quarantine, e, true, ctx),
+              unknownVersions(quarantine, e, ctx),
               cov,
               runInfo(runs, runId, e),
               directions(ctx, e)));
@@ -173,8 +175,11 @@ public final class ReportData {
   }
 
   private static boolean is(Row r, ExperimentDefinition e) {
-    return e.key().equals(r.getAs("experiment"))
-        && e.version().toString().equals(r.getAs("version"));
+    return is(r.getAs("experiment"), r.getAs("version"), e);
+  }
+
+  private static boolean is(String experiment, String version, ExperimentDefinition e) {
+    return e.key().equals(experiment) && e.version().toString().equals(version);
   }
 
   private static Dataset<Row> table(SparkSession spark, RunContext ctx, String name) {
@@ -207,22 +212,53 @@ public final class ReportData {
     return out;
   }
 
-  private static Map<String, Map<String, Long>> quarantine(
-      SparkSession spark, RunContext ctx, Date d) {
-    Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+  /**
+   * Quarantined rows that name an experiment, over dates ≤ the date: {@code experiment, version,
+   * reason, count} (version null when the row has none).
+   */
+  private static List<Row> quarantine(SparkSession spark, RunContext ctx, Date d) {
     Dataset<Row> t = table(spark, ctx, OutputTables.QUARANTINE);
     if (t == null) {
-      return out;
+      return List.of();
     }
-    for (Row r :
-        t.filter(col("date").leq(lit(d)).and(col("experiment").isNotNull()))
-            .groupBy("experiment", "version", "reason")
-            .count()
-            .collectAsList()) {
-      out.computeIfAbsent(r.getString(0) + "@" + r.getString(1), k -> new LinkedHashMap<>())
-          .put(r.getString(2), r.getLong(3));
+    return t.filter(col("date").leq(lit(d)).and(col("experiment").isNotNull()))
+        .groupBy("experiment", "version", "reason")
+        .count()
+        .orderBy("reason")
+        .collectAsList();
+  }
+
+  /** Whether a quarantine row names {@code e}'s key with a version that is not defined. */
+  private static boolean unknownVersionOf(Row r, ExperimentDefinition e, RunContext ctx) {
+    String version = r.getString(1);
+    return e.key().equals(r.getString(0))
+        && (version == null || ctx.conf().experiment(e.key(), version).isEmpty());
+  }
+
+  /**
+   * Quarantined rows per reason naming this version ({@code unknown = false}) or this key with a
+   * version that no definition has ({@code unknown = true}).
+   */
+  private static Map<String, Long> quarantineOf(
+      List<Row> rows, ExperimentDefinition e, boolean unknown, RunContext ctx) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Row r : rows) {
+      boolean mine = unknown ? unknownVersionOf(r, e, ctx) : is(r.getString(0), r.getString(1), e);
+      if (mine) {
+        out.merge(r.getString(2), r.getLong(3), Long::sum);
+      }
     }
     return out;
+  }
+
+  private static List<String> unknownVersions(
+      List<Row> rows, ExperimentDefinition e, RunContext ctx) {
+    return rows.stream()
+        .filter(r -> unknownVersionOf(r, e, ctx))
+        .map(r -> r.isNullAt(1) ? "(none)" : r.getString(1))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   private static Map<String, ExperimentReport.RunInfo> runs(
@@ -272,6 +308,8 @@ public final class ReportData {
         r.getAs("n_treatment"),
         r.getAs("estimate_control"),
         r.getAs("estimate_treatment"),
+        optional(r, "estimate_control_adjusted"),
+        optional(r, "estimate_treatment_adjusted"),
         r.getAs("effect"),
         r.getAs("ci_lower"),
         r.getAs("ci_upper"),
@@ -284,12 +322,20 @@ public final class ReportData {
         r.getAs("variance_reduction"),
         r.getAs("mde_relative"),
         r.getAs("achieved_power"),
+        r.getAs("required_n_control"),
         r.getAs("required_n_treatment"),
         r.getAs("days_left"),
         r.getAs("chance_to_beat_control"),
         r.getAs("guardrail_status"),
         r.getAs("error"),
         Boolean.TRUE.equals(r.getAs("suppressed")));
+  }
+
+  /** A column that tables written by an earlier assay may lack: null there. */
+  private static Double optional(Row r, String column) {
+    return java.util.Arrays.asList(r.schema().fieldNames()).contains(column)
+        ? r.getAs(column)
+        : null;
   }
 
   private static ExperimentReport.Check check(Row r) {

@@ -41,9 +41,9 @@ import org.apache.spark.sql.SparkSession;
  * 2000, logged 300, intended 0.05 (over-exposed); 2026-11-01 no eligible units; 2026-11-04 after
  * the as-of date.
  */
-final class BalanceFixture {
-  static final String KEY = "balance_fixture";
-  static final String VERSION = "1.0.0";
+public final class BalanceFixture {
+  public static final String KEY = "balance_fixture";
+  public static final String VERSION = "1.0.0";
   static final String ENROLLMENTS_DDL =
       "experiment STRING, version STRING, unit_key STRING, enrolled_date DATE, arm STRING,"
           + " excluded BOOLEAN, strata MAP<STRING, STRING>, attributes MAP<STRING, STRING>,"
@@ -56,7 +56,7 @@ final class BalanceFixture {
   private BalanceFixture() {}
 
   /** A copy of conf/ with the fixture experiment, crossed strata and at most 4 levels. */
-  static Conf conf() throws Exception {
+  public static Conf conf() throws Exception {
     Path conf = TestConf.copy();
     Files.delete(conf.resolve(DefinitionLock.FILE_NAME));
     Path site = conf.resolve("assay.yaml");
@@ -88,7 +88,7 @@ final class BalanceFixture {
   }
 
   /** Writes {@code enrollments} and {@code traffic_daily} under {@code out}. */
-  static void write(SparkSession spark, Path out) {
+  public static void write(SparkSession spark, Path out) {
     List<Object[]> rows = new ArrayList<>();
     // 2026-11-02, ios: tier on all but one unit per arm.
     units(rows, "2026-11-02", "ios", "sdk-ios", "control", tiers(60, 40, 20, 2));

@@ -92,6 +92,31 @@ class TablesTest {
     assertTrue(Files.isDirectory(t.resolve("date=2026-11-02")), "partitioned by date");
   }
 
+  /**
+   * An output root written by an earlier assay lacks the columns a newer one adds (as {@code
+   * metric_results} gained the adjusted estimates): replacing a date adds them, and the other
+   * dates' rows read them as null.
+   */
+  @Test
+  void aDateReplaceAddsNewColumnsToAnOlderTable(SparkSession spark) {
+    Path t = Fixtures.tempDir("tables-columns-").resolve("results");
+    DeltaTables.replaceDates(
+        spark.sql("SELECT DATE'2026-11-01' AS date, 'a' AS k"),
+        t,
+        LocalDate.parse("2026-11-01"),
+        LocalDate.parse("2026-11-01"),
+        null);
+    DeltaTables.replaceDates(
+        spark.sql("SELECT DATE'2026-11-02' AS date, 'b' AS k, 2L AS added"),
+        t,
+        LocalDate.parse("2026-11-02"),
+        LocalDate.parse("2026-11-02"),
+        null);
+    assertEquals(
+        List.of("a=null", "b=2"),
+        rows(spark.read().format("delta").load("" + t).select("k", "added").orderBy("k")));
+  }
+
   static List<String> rows(Dataset<Row> d) {
     return d.collectAsList().stream().map(r -> r.get(0) + "=" + r.get(1)).toList();
   }

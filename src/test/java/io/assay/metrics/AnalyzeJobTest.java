@@ -61,6 +61,8 @@ class AnalyzeJobTest {
     // One primary metric × one treatment arm: Holm leaves the p-value unchanged.
     assertEquals(r.<Double>getAs("p_value"), r.<Double>getAs("p_value_adjusted"), 1e-15);
     assertEquals(Boolean.FALSE, r.getAs("cuped"));
+    assertNull(r.getAs("estimate_control_adjusted"), "no CUPED, no adjusted estimate");
+    assertNull(r.getAs("estimate_treatment_adjusted"));
     assertEquals(Boolean.FALSE, r.getAs("suppressed"));
   }
 
@@ -122,5 +124,7 @@ class AnalyzeJobTest {
     assertEquals(20L, (long) row.<Long>getAs("enrolled_units"));
     // p = 0.079 > 0.05 and the experiment has ended by 11-14: no win.
     assertEquals("dont_ship", row.getAs("decision"));
+    // No primary metric has a target MDE: the end stands in for the plan.
+    assertEquals(Boolean.TRUE, row.getAs("planned_sample_reached"));
   }
 }

@@ -12,6 +12,7 @@ import io.assay.reconcile.ReconcileJob;
 import io.assay.reconcile.ReconcileJobTest;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
+import io.assay.testing.TestConf;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -114,6 +115,58 @@ class NightlyTest {
       assertEquals(0, b.exceptAll(a).count(), table + ": rows only in the full recompute");
     }
     assertFalse(comparable(spark, nightly.resolve("enrollments")).isEmpty());
+  }
+
+  /**
+   * A metric source whose time column is BOOLEAN fails, in the analyze stage, only the experiments
+   * that read it (here checkout_button, the one with enrolled units), naming the source and the
+   * types; the date's report stage still runs, and the night exits 1.
+   */
+  @Test
+  void aMetricSourceOfTheWrongTypeFailsItsExperimentsAndTheNightGoesOn(SparkSession spark) {
+    Path broken = TestConf.copyOf(conf);
+    Path data = broken.getParent().resolve("data/demo");
+    Fixtures.rows(spark, "unit_id STRING, ts BOOLEAN, revenue DOUBLE, status STRING")
+        .write()
+        .format("delta")
+        .save(data.resolve("orders").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP")
+        .write()
+        .parquet(data.resolve("sessions").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP")
+        .write()
+        .parquet(data.resolve("page_views").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP")
+        .write()
+        .format("delta")
+        .save(data.resolve("crashes").toString());
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(out));
+    int code =
+        cl.execute(
+            "nightly",
+            "--conf",
+            broken.toString(),
+            "--logs",
+            ReconcileJobTest.logsRoot().toString(),
+            "--date",
+            "2026-11-02",
+            "--out",
+            Fixtures.tempDir("nightly-bad-source-").toString());
+    String text = out.toString();
+    assertEquals(1, code, text);
+    assertTrue(
+        text.lines()
+            .anyMatch(
+                l ->
+                    l.contains("analyze")
+                        && l.contains("FAILED checkout_button@1.0.0: " + data.resolve("orders"))
+                        && l.contains("source 'orders' column 'ts' (time_column) is BOOLEAN")),
+        text);
+    assertTrue(text.lines().anyMatch(l -> l.contains("2026-11-02 report    ")), text);
+    assertFalse(text.contains("an earlier stage of this date failed"), text);
   }
 
   static Dataset<Row> comparable(SparkSession spark, Path table) {

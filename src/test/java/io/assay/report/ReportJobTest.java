@@ -124,7 +124,8 @@ class ReportJobTest {
   }
 
   private static int expect(String rowHtml, String field, String text) {
-    Matcher m = Pattern.compile("<td data-field=\"" + field + "\">(.*?)</td>").matcher(rowHtml);
+    // The cell (or the span inside a cell) that holds the field, up to the next tag.
+    Matcher m = Pattern.compile("data-field=\"" + field + "\">([^<]*)<").matcher(rowHtml);
     assertTrue(m.find(), "no cell " + field);
     assertEquals(
         Format.html(text), m.group(1), field + " shows " + m.group(1) + ", the table says " + text);

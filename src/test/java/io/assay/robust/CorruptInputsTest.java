@@ -166,4 +166,76 @@ class CorruptInputsTest {
     assertTrue(noPath.text.contains(data.resolve("orders").toString()), noPath.text);
     assertTrue(List.of(noPath.text.split("\n")).size() < 10, "a message, not a stack trace");
   }
+
+  /**
+   * page_views stores its time column as BOOLEAN. Before anything is computed, the experiments that
+   * read page_views (recs_widget and search_ranking) fail with a message naming the source, its
+   * path, the column, the type found and the types expected; checkout_button, which does not read
+   * it, is analysed; the command exits 1.
+   */
+  @Test
+  void aMetricSourceColumnOfTheWrongTypeFailsItsExperimentsByNameAndTheOthersRun(SparkSession spark)
+      throws Exception {
+    Path confDir = TestConf.copyOf(conf);
+    Path dataDir = confDir.getParent().resolve("data");
+    Path out = confDir.getParent().resolve("out");
+    Timestamp t = Timestamp.from(Instant.parse("2026-11-02T10:00:00Z"));
+    List<Object[]> enrolled = new java.util.ArrayList<>();
+    for (String[] e :
+        List.of(
+            new String[] {"checkout_button", "control", "big_button"},
+            new String[] {"recs_widget", "control", "widget"})) {
+      for (int i = 0; i < 4; i++) {
+        enrolled.add(new Object[] {e[0], "1.0.0", e[0] + i, e[1 + i % 2], t, false, null});
+      }
+    }
+    Fixtures.rows(
+            spark,
+            "experiment STRING, version STRING, unit_key STRING, arm STRING, enrolled_ts TIMESTAMP,"
+                + " excluded BOOLEAN, strata MAP<STRING,STRING>",
+            enrolled.toArray(Object[][]::new))
+        .write()
+        .format("delta")
+        .save(out.resolve("enrollments").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP, revenue DOUBLE, status STRING")
+        .write()
+        .format("delta")
+        .save(dataDir.resolve("orders").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP")
+        .write()
+        .parquet(dataDir.resolve("sessions").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts BOOLEAN")
+        .write()
+        .parquet(dataDir.resolve("page_views").toString());
+    Fixtures.rows(spark, "unit_id STRING, ts TIMESTAMP")
+        .write()
+        .format("delta")
+        .save(dataDir.resolve("crashes").toString());
+    Ran r = cli("analyze", "--conf", "" + confDir, "--date", "2026-11-05", "--out", out.toString());
+    assertEquals(1, r.code, r.text);
+    String expected =
+        dataDir.resolve("page_views")
+            + ": source 'page_views' column 'ts' (time_column) is BOOLEAN; expected TIMESTAMP,"
+            + " TIMESTAMP_NTZ, DATE or STRING (ISO-8601 text)";
+    assertTrue(r.text.contains("recs_widget@1.0.0"), r.text);
+    assertTrue(
+        r.text.lines().anyMatch(l -> l.contains("recs_widget@1.0.0") && l.contains(expected)),
+        r.text);
+    assertTrue(
+        r.text.lines().anyMatch(l -> l.contains("checkout_button@1.0.0") && l.contains("units")),
+        "the experiment without the source is analysed: " + r.text);
+    assertTrue(!r.text.contains("DATATYPE_MISMATCH"), r.text);
+    List<String> analysed =
+        spark
+            .read()
+            .format("delta")
+            .load(out.resolve("metric_results").toString())
+            .select("experiment")
+            .distinct()
+            .collectAsList()
+            .stream()
+            .map(x -> x.getString(0))
+            .toList();
+    assertEquals(List.of("checkout_button"), analysed);
+  }
 }

@@ -40,7 +40,51 @@ public final class Browser {
     return new Page(r.stdout(), console);
   }
 
+  /**
+   * Lays the page out in a window {@code width} pixels wide and returns the value of a JavaScript
+   * expression evaluated after load (as a string: {@code JSON.stringify} for structures). The page
+   * is copied beside itself with one script appended, so the report itself stays script-free.
+   */
+  public static String evaluate(Path html, int width, String expression) {
+    try {
+      Path copy = html.resolveSibling(".measure-" + html.getFileName());
+      String page = Files.readString(html, StandardCharsets.UTF_8);
+      String script =
+          "<script>document.documentElement.setAttribute('data-result', String("
+              + expression
+              + "));</script>";
+      int end = page.lastIndexOf("</body>");
+      Files.writeString(
+          copy,
+          end < 0 ? page + script : page.substring(0, end) + script + page.substring(end),
+          StandardCharsets.UTF_8);
+      try {
+        Result r =
+            run(List.of("--window-size=" + width + ",1000", "--dump-dom", copy.toUri().toString()));
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("data-result=\"([^\"]*)\"").matcher(r.stdout());
+        if (!m.find()) {
+          throw new IllegalStateException("the script did not run: " + r.stderr());
+        }
+        return m.group(1)
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+      } finally {
+        Files.deleteIfExists(copy);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static void screenshot(Path html, Path png) {
+    screenshot(html, png, 1280, 2400);
+  }
+
+  /** A screenshot of the page in a window of the given size. */
+  public static void screenshot(Path html, Path png, int width, int height) {
     try {
       Files.createDirectories(png.getParent());
     } catch (IOException e) {
@@ -49,7 +93,7 @@ public final class Browser {
     run(
         List.of(
             "--screenshot=" + png.toAbsolutePath(),
-            "--window-size=1280,2400",
+            "--window-size=" + width + "," + height,
             html.toUri().toString()));
     if (!Files.isRegularFile(png)) {
       throw new IllegalStateException("Chromium wrote no screenshot " + png);

@@ -34,6 +34,32 @@ public final class TestConf {
   }
 
   /**
+   * A fresh copy of the conf directory {@code conf} (as {@link #copy()} makes them) in a temporary
+   * directory, with the key file beside it when {@code conf} has one; returns the copy's conf dir.
+   * Relative paths (the data root) now resolve beside the copy.
+   */
+  public static Path copyOf(Path conf) {
+    Path dest = Fixtures.tempDir("conf-").resolve("conf");
+    try (Stream<Path> files = Files.walk(conf)) {
+      for (Path src : (Iterable<Path>) files::iterator) {
+        Path target = dest.resolve(conf.relativize(src).toString());
+        if (Files.isDirectory(src)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(src, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Path key = conf.getParent().resolve("pseudonym.key");
+      if (Files.exists(key)) {
+        Files.copy(key, dest.getParent().resolve("pseudonym.key"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dest;
+  }
+
+  /**
    * Makes the conf read its pseudonymization key from {@code ../pseudonym.key} (written with {@code
    * key}) instead of an environment variable; idempotent. Returns {@code conf}.
    */

@@ -22,15 +22,20 @@ import java.util.List;
  *       primary metric: the data cannot support any decision.
  *   <li><b>DONT_SHIP</b> if any guardrail is harmed or any primary is a loss — at any time:
  *       stopping for harm protects users, and only ever ends an experiment early.
- *   <li><b>KEEP_RUNNING</b> if the planned sample size is not reached and the analysis is not
- *       sequential: fixed-horizon p-values are only valid at the planned size.
- *   <li><b>INVALID</b> if a primary is unusable once the planned size is reached (at a sequential
- *       look before it: KEEP_RUNNING).
+ *   <li><b>KEEP_RUNNING</b> if this is not the final look and the analysis is not sequential:
+ *       fixed-horizon p-values are only valid at the planned horizon.
+ *   <li><b>INVALID</b> if a primary is unusable at the final look (at a sequential look before it:
+ *       KEEP_RUNNING).
  *   <li><b>SHIP</b> if at least one primary is a win and every guardrail is non-inferior.
- *   <li><b>KEEP_RUNNING</b> if the planned sample size is not reached (sequential analysis).
- *   <li><b>DONT_SHIP</b> otherwise: the planned size is reached without a win, or a guardrail's
- *       non-inferiority was not shown.
+ *   <li><b>KEEP_RUNNING</b> if this is not the final look (sequential analysis).
+ *   <li><b>DONT_SHIP</b> otherwise: the final look without a win, or a guardrail's non-inferiority
+ *       was not shown.
  * </ol>
+ *
+ * <p>The <i>final look</i> is the planned sample size reached, or the experiment's end passed: the
+ * end date is a horizon declared before launch too, so its fixed-horizon results are final. When
+ * the end comes first, the reasons say that the planned size was not reached (the results are
+ * underpowered for the target MDE).
  *
  * <p>The reasons name every condition that held on the way (all SRM/reconciliation failures, every
  * harmed guardrail and losing primary, every unusable primary, every guardrail without shown
@@ -47,6 +52,7 @@ public final class DecisionRule {
    * @param srmFailed the sample-ratio-mismatch check failed
    * @param reconciliationFailed assignment reconciliation failed
    * @param plannedSampleReached the planned sample size is reached
+   * @param ended the experiment's end has passed
    * @param sequential the p-values and intervals are always-valid (mSPRT), so early decisions are
    *     allowed
    * @param alpha the significance level the adjusted p-values are compared with
@@ -57,6 +63,7 @@ public final class DecisionRule {
       boolean srmFailed,
       boolean reconciliationFailed,
       boolean plannedSampleReached,
+      boolean ended,
       boolean sequential,
       double alpha) {
     public Input {
@@ -131,14 +138,19 @@ public final class DecisionRule {
     if (!reasons.isEmpty()) {
       return new Verdict(Decision.DONT_SHIP, reasons);
     }
-    if (!in.plannedSampleReached() && !in.sequential()) {
+    boolean finalLook = in.plannedSampleReached() || in.ended();
+    if (!finalLook && !in.sequential()) {
       reasons.add("planned sample size not reached: fixed-horizon results are not final yet");
       return new Verdict(Decision.KEEP_RUNNING, reasons);
     }
+    if (!in.plannedSampleReached() && in.ended()) {
+      reasons.add(
+          "the experiment ended before its planned sample size was reached: the results are final"
+              + " but underpowered for the target MDE");
+    }
     if (!unusable.isEmpty()) {
       reasons.addAll(unusable);
-      return new Verdict(
-          in.plannedSampleReached() ? Decision.INVALID : Decision.KEEP_RUNNING, reasons);
+      return new Verdict(finalLook ? Decision.INVALID : Decision.KEEP_RUNNING, reasons);
     }
     if (!wins.isEmpty() && notShown.isEmpty()) {
       for (String w : wins) {
@@ -151,7 +163,7 @@ public final class DecisionRule {
       reasons.add("no primary metric is significantly better");
     }
     reasons.addAll(notShown);
-    if (!in.plannedSampleReached()) {
+    if (!finalLook) {
       reasons.add("planned sample size not reached");
       return new Verdict(Decision.KEEP_RUNNING, reasons);
     }

@@ -26,7 +26,14 @@ class DecisionRuleTest {
       boolean recon,
       boolean reached,
       boolean sequential) {
-    return DecisionRule.decide(new DecisionRule.Input(p, g, srm, recon, reached, sequential, 0.05));
+    return DecisionRule.decide(
+        new DecisionRule.Input(p, g, srm, recon, reached, false, sequential, 0.05));
+  }
+
+  /** As {@link #decide} at a look after the experiment's end. */
+  static Verdict decideEnded(List<PrimaryResult> p, List<GuardrailResult> g, boolean reached) {
+    return DecisionRule.decide(
+        new DecisionRule.Input(p, g, false, false, reached, true, false, 0.05));
   }
 
   @Test
@@ -90,6 +97,25 @@ class DecisionRuleTest {
     assertEquals(
         Decision.KEEP_RUNNING,
         decide(List.of(broken), List.of(OK), false, false, false, true).decision());
+  }
+
+  /**
+   * The end date is a declared horizon: after it the fixed-horizon results are final even when the
+   * planned sample size was not reached, and the reasons say the results are underpowered.
+   */
+  @Test
+  void afterTheEndTheResultsAreFinalAndAnUnreachedPlanIsSaid() {
+    Verdict win = decideEnded(List.of(WIN), List.of(OK), false);
+    assertEquals(Decision.SHIP, win.decision());
+    assertTrue(win.reasons().stream().anyMatch(r -> r.contains("underpowered")), win.toString());
+    Verdict flat = decideEnded(List.of(FLAT), List.of(OK), false);
+    assertEquals(Decision.DONT_SHIP, flat.decision());
+    assertTrue(flat.reasons().stream().anyMatch(r -> r.contains("ended before")), flat.toString());
+    PrimaryResult broken = new PrimaryResult("revenue", null, null, true, ErrorCode.ZERO_VARIANCE);
+    assertEquals(Decision.INVALID, decideEnded(List.of(broken), List.of(OK), false).decision());
+    // Reached before the end: nothing to add.
+    Verdict reached = decideEnded(List.of(FLAT), List.of(OK), true);
+    assertTrue(reached.reasons().stream().noneMatch(r -> r.contains("underpowered")), "" + reached);
   }
 
   /** Non-inferiority bounds, increase-is-good direction: margin 0.01 means "no worse than −1%". */
