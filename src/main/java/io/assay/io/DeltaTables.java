@@ -31,7 +31,14 @@ public final class DeltaTables {
             + to
             + "'"
             + (extraPredicate == null ? "" : " AND (" + extraPredicate + ")");
-    var w = rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate);
+    // mergeSchema: a newer assay may add a column to a table (e.g. quarantine.file); the rows of
+    // earlier runs then read null in it instead of the run failing on the existing table.
+    var w =
+        rows.write()
+            .format("delta")
+            .mode("overwrite")
+            .option("replaceWhere", predicate)
+            .option("mergeSchema", "true");
     if (!Tables.isDelta(path.toString())) {
       w = w.partitionBy("date");
     }
