@@ -62,8 +62,11 @@ public final class Ingest {
   public static final String QUARANTINED = "quarantined";
 
   /**
-   * ISO-8601 date-time with seconds, optional fraction and optional zone (UTC when absent). Checked
-   * before casting, because Spark's cast also accepts forms such as a bare year ("12345").
+   * ISO-8601 date-time with seconds, optional fraction and optional zone (UTC when absent); the
+   * date and the time are separated by {@code T} or by one space (RFC 3339 §5.6 allows the space,
+   * and it is how SQL, {@code java.sql.Timestamp} and Python's {@code str(datetime)} write them).
+   * Checked before casting, because Spark's cast also accepts forms such as a bare year ("12345").
+   * docs/bad-data.md and docs/schema.md state the same rule.
    */
   public static final String TIMESTAMP_PATTERN =
       "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?\\z";
