@@ -105,6 +105,23 @@ class CliTest {
     }
   }
 
+  /**
+   * Under a locale whose charset is not UTF-8 the JVM has already decoded the arguments lossily
+   * (LC_ALL=C: every non-ASCII byte is '?'), so an argument that may have lost characters is
+   * refused with the fix; plain ASCII reads the same in every charset and passes.
+   */
+  @Test
+  void argumentsAJvmOutsideAUtf8LocaleMayHaveMangledAreRefused() {
+    String[] mangled = {"explain", "--unit", "Zo?????????"};
+    String p = Main.argumentEncodingProblem(mangled, "ANSI_X3.4-1968");
+    assertTrue(p != null && p.contains("'Zo?????????' may have lost characters"), p);
+    assertTrue(p.contains("export LC_ALL=C.UTF-8"), p);
+    assertTrue(Main.argumentEncodingProblem(new String[] {"--unit", "Zoë"}, "ISO-8859-1") != null);
+    assertEquals(null, Main.argumentEncodingProblem(new String[] {"--unit", "u-42"}, "US-ASCII"));
+    assertEquals(null, Main.argumentEncodingProblem(mangled, "UTF-8"));
+    assertEquals(null, Main.argumentEncodingProblem(new String[] {"Zoë字😀"}, "UTF8"));
+  }
+
   @Test
   void badDatesAreUsageErrorsNamingTheOptionBeforeSparkStarts() {
     for (String stage : new String[] {"analyze", "report", "balance", "reconcile", "nightly"}) {
