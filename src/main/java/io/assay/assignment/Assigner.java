@@ -10,14 +10,23 @@ import java.util.Map;
  * <p>Checks run in this order and stop at the first that excludes the unit: window, eligibility,
  * holdout, namespace, traffic. The arm is then the range that holds the unit's hash position (see
  * {@link Allocation}). The Spark twin evaluates the same sequence as column expressions.
+ *
+ * <p>The unit id must be valid ({@link UnitIds}): reconciliation quarantines the ids this class
+ * refuses, so neither evaluator ever hashes them.
  */
 public final class Assigner {
   private Assigner() {}
 
+  /**
+   * The decision for one unit.
+   *
+   * @throws IllegalArgumentException when the unit id is not valid ({@link UnitIds#problem})
+   */
   public static Decision decide(
       AssignmentPlan plan, String unitId, Map<String, String> attributes, Instant at) {
-    if (unitId == null || unitId.isEmpty()) {
-      throw new IllegalArgumentException("unit id is empty");
+    String problem = UnitIds.problem(unitId);
+    if (problem != null) {
+      throw new IllegalArgumentException("invalid unit id: " + problem);
     }
     var d = plan.definition();
     if (!d.inWindow(at)) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
     })
 public final class AssignCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AssignCommand.class);
+  static final List<String> FORMATS = List.of("delta", "parquet");
 
   @Mixin ConfOption conf;
   @Spec CommandSpec spec;
@@ -68,7 +69,9 @@ public final class AssignCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "delta|parquet",
-      description = "Population format (default: detected; a _delta_log directory means Delta).")
+      description =
+          "Population format, delta or parquet (default: detected; a _delta_log directory means"
+              + " Delta).")
   String format;
 
   @Override
@@ -76,6 +79,7 @@ public final class AssignCommand implements Callable<Integer> {
     Conf c = Definitions.load(conf.dir());
     ExperimentDefinition d = c.resolve(experiment);
     String pop = population != null ? population : c.assay().population().toString();
+    checkFormat(pop);
     SparkSession spark = SparkSessions.getOrCreate("assay-assign", "local[*]", Map.of());
     spark.sparkContext().setJobGroup("assign exp=" + d.id(), "stratified batch assignment", false);
     LOG.info("assign {}: reading population {}", d.id(), pop);
@@ -118,5 +122,44 @@ public final class AssignCommand implements Callable<Integer> {
     }
     o.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * {@code --format} must name a format assign reads, and agree with the table: Spark would read a
+   * Delta table's files as plain Parquet (old and removed rows included) or Parquet as CSV.
+   */
+  private void checkFormat(String pop) {
+    if (format == null) {
+      return;
+    }
+    if (!FORMATS.contains(format)) {
+      throw new UsageProblem(
+          "--format '"
+              + format
+              + "' is not one of "
+              + String.join(", ", FORMATS)
+              + ": assign reads Parquet or Delta populations; convert the population to Parquet,"
+              + " or leave --format out to detect the format");
+    }
+    if (format.equals("parquet") && Tables.looksDelta(pop)) {
+      throw new UsageProblem(
+          "--format parquet, but "
+              + pop
+              + " is a Delta table (it has a _delta_log); pass --format delta or leave --format"
+              + " out");
+    }
+    boolean local = !pop.contains("://") || pop.startsWith("file:");
+    boolean exists =
+        local
+            && java.nio.file.Files.exists(
+                java.nio.file.Path.of(
+                    pop.startsWith("file:") ? java.net.URI.create(pop).getPath() : pop));
+    if (format.equals("delta") && exists && !Tables.looksDelta(pop)) {
+      throw new UsageProblem(
+          "--format delta, but "
+              + pop
+              + " is not a Delta table (no _delta_log); pass --format parquet or leave --format"
+              + " out");
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.assignment.Assigner;
 import io.assay.assignment.AssignmentPlan;
 import io.assay.assignment.Decision;
+import io.assay.assignment.UnitIds;
 import io.assay.config.Conf;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.SpecNode;
@@ -45,7 +46,13 @@ public final class ExplainCommand implements Callable<Integer> {
       description = "Experiment key, optionally with a version (default: the latest version).")
   String experiment;
 
-  @Option(names = "--unit", required = true, paramLabel = "ID", description = "The unit id.")
+  @Option(
+      names = "--unit",
+      required = true,
+      paramLabel = "ID",
+      description =
+          "The unit id: not blank, at most 256 characters, no control characters (the ids"
+              + " reconcile accepts).")
   String unit;
 
   @Option(
@@ -65,6 +72,17 @@ public final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String problem = UnitIds.problem(unit);
+    if (problem != null) {
+      throw new UsageProblem(
+          "--unit '"
+              + unit
+              + "' is not a valid unit id: "
+              + problem
+              + " (reconcile quarantines such ids as "
+              + (UnitIds.blank(unit) ? "empty_unit_id" : "invalid_unit_id")
+              + "); pass the id as logged, e.g. --unit u-42");
+    }
     Conf c = Definitions.load(conf.dir());
     ExperimentDefinition d = c.resolve(experiment);
     Instant when = at == null ? Instant.now() : SpecNode.parseInstant(at);

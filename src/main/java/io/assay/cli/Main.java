@@ -3,7 +3,10 @@ package io.assay.cli;
 import io.assay.config.ConfigException;
 import io.assay.config.Problem;
 import io.assay.io.ParquetEncodingOrder;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,7 +74,58 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     ParquetEncodingOrder.fix(); // before anything else draws identity hash codes on this thread
-    System.exit(commandLine().execute(args));
+    CommandLine cl = commandLine();
+    // Output is UTF-8 whatever the locale: Java 17 would encode it in the locale's charset, and
+    // under LC_ALL=C every non-ASCII character (an id, an arrow in a trace) would print as '?'.
+    cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    String problem = argumentEncodingProblem(args, System.getProperty("sun.jnu.encoding"));
+    int code;
+    if (problem != null) {
+      cl.getErr().println("error: " + problem);
+      code = ExitCodes.CONFIG;
+    } else {
+      code = cl.execute(args);
+    }
+    cl.getOut().flush();
+    cl.getErr().flush();
+    System.exit(code);
+  }
+
+  /**
+   * Why the command line cannot be trusted, or null. The JVM decodes its arguments in the locale's
+   * charset ({@code sun.jnu.encoding}, which no {@code -D} option changes); arguments are UTF-8
+   * text, so under another charset (LC_ALL=C: US-ASCII) a non-ASCII argument arrives with its bytes
+   * replaced by {@code ?} or misread — a unit id would hash as another id. An argument that is
+   * plain ASCII without {@code ?} reads the same in every charset, so only the others are refused;
+   * {@code jobs/assay} always runs the JVM in a UTF-8 locale.
+   */
+  static String argumentEncodingProblem(String[] args, String encoding) {
+    if (encoding == null || utf8(encoding)) {
+      return null;
+    }
+    for (String a : args) {
+      for (int i = 0; i < a.length(); i++) {
+        char ch = a.charAt(i);
+        if (ch > 0x7F || ch == '?') {
+          return "the command line was decoded as "
+              + encoding
+              + ", not UTF-8, because the locale is not a UTF-8 one, so the argument '"
+              + a
+              + "' may have lost characters (its non-ASCII bytes are replaced). Fix: run through"
+              + " jobs/assay, which sets a UTF-8 locale, or set one (export LC_ALL=C.UTF-8)";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean utf8(String encoding) {
+    try {
+      return Charset.forName(encoding).equals(StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The exception's class and the first line of its message. */

@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
       "Recompute every logged assignment and classify it; quarantine bad rows; build enrollments.",
       "Writes quarantine, ingest_summary, reconciliation_summary, reconciliation_mismatches,",
       "enrollment_days, enrollments and alerts under the output root, replacing the dates run.",
-      "Fails (exit 1) if input rows != accepted + duplicates + quarantined for any date."
+      "Fails (exit 1) if input rows != accepted + duplicates + quarantined for any date.",
+      "A JSON log's rows are its lines, ended by \\n (a CRLF's \\r belongs to the line end);",
+      "a compressed or binary file under a text name fails the run (exit 1) naming the file,",
+      "while *.json.gz and *.json.bz2 files are decompressed. See docs/bad-data.md."
     })
 public final class ReconcileCommand implements Callable<Integer> {
   @Mixin ConfOption conf;

@@ -4,17 +4,22 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.json_array_length;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -32,22 +37,33 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>
  * date DATE         the partition the row was read from
+ * file STRING       the file the row was read from (a Hadoop URI)
  * raw STRING        the record as read (JSON line, or the row rendered as JSON)
  * corrupt BOOLEAN   the record is not a JSON object or a field has the wrong type
+ * binary STRING     JSON only: the kind of binary file whose bytes the line starts with (e.g.
+ *                   "gzip-compressed"), null for text
  * event_id, ts, unit_id, experiment, version, arm, source STRING   (null when absent)
  * attributes MAP&lt;STRING,STRING&gt;, flags ARRAY&lt;STRING&gt;
  * </pre>
  *
  * <p>JSON is read as text and parsed with {@code from_json} against an explicit schema (every
  * scalar as text, so a number where text is expected is still read; timestamps are parsed later),
- * so a malformed line becomes a row to quarantine rather than a failed job. Parquet and Delta are
- * read with their own schema; a missing required column is an {@link InputProblem}. Cost: one scan
- * of the requested partitions, no shuffle.
+ * so a malformed line becomes a row to quarantine rather than a failed job. A line is the text up
+ * to a {@code \n} (or to the end of the file): a carriage return is a line end only right before
+ * the {@code \n} (CRLF files), never alone, so a raw CR inside a string cannot split a record and
+ * the rows read are the lines {@code wc -l} counts (plus a last line without {@code \n}). A line
+ * that is not valid UTF-8 is corrupt (JSON text is UTF-8; Spark would silently replace the bytes).
+ * Files are decompressed by Spark by their name ({@code .gz}, {@code .bz2}); a compressed or other
+ * binary file under a text name is flagged in {@link #BINARY} so the job can fail naming it.
+ * Parquet and Delta are read with their own schema; a missing required column is an {@link
+ * InputProblem}. Cost: one scan of the requested partitions, no shuffle.
  */
 public final class ExposureLogs {
   public static final String DATE = "date";
+  public static final String FILE = "file";
   public static final String RAW = "raw";
   public static final String CORRUPT = "corrupt";
+  public static final String BINARY = "binary";
   public static final String EVENT_ID = "event_id";
   public static final String TS = "ts";
   public static final String UNIT_ID = "unit_id";
@@ -74,6 +90,32 @@ public final class ExposureLogs {
           .add(FLAGS, DataTypes.createArrayType(DataTypes.StringType))
           .add(SOURCE, DataTypes.StringType)
           .add("_corrupt", DataTypes.StringType);
+
+  /**
+   * Files that are not text, by the bytes they start with: compressed streams (whose first line
+   * then starts with those bytes when the file is read as text), archives and columnar files. A
+   * JSON line starts with <code>{</code>, so none of these prefixes can start a valid record.
+   */
+  private record Magic(String kind, String hex) {
+    byte[] bytes() {
+      return HexFormat.of().parseHex(hex);
+    }
+  }
+
+  private static final List<Magic> MAGIC =
+      List.of(
+          new Magic("gzip-compressed", "1f8b"),
+          new Magic("bzip2-compressed", "425a68"),
+          new Magic("zstd-compressed", "28b52ffd"),
+          new Magic("xz-compressed", "fd377a585a00"),
+          new Magic("lz4-compressed", "04224d18"),
+          new Magic("snappy-compressed", "ff060000734e61507059"),
+          new Magic("zlib-compressed", "7801"),
+          new Magic("zlib-compressed", "789c"),
+          new Magic("zlib-compressed", "78da"),
+          new Magic("a zip archive", "504b0304"),
+          new Magic("a Parquet file", "50415231"),
+          new Magic("an Avro file", "4f626a01"));
 
   private ExposureLogs() {}
 
@@ -113,7 +155,14 @@ public final class ExposureLogs {
       requireColumns(t, root.toString());
       return normalizeTyped(t);
     }
-    Dataset<Row> text = spark.read().option("basePath", root.toString()).text(paths);
+    // Lines end at \n only (Spark's default also splits at a lone \r, inside a record).
+    Dataset<Row> read =
+        spark.read().option("basePath", root.toString()).option("lineSep", "\n").text(paths);
+    Column v = col("value");
+    // A CRLF file's \r belongs to the line end, not to the record.
+    Column crlf = when(v.endsWith("\r"), v.substr(lit(1), length(v).minus(1))).otherwise(v);
+    Dataset<Row> text =
+        read.select(col(DATE), crlf.as("value"), col("_metadata.file_path").as(FILE));
     Column parsed =
         from_json(
             col("value"),
@@ -130,17 +179,37 @@ public final class ExposureLogs {
             .isNull()
             .or(col("j._corrupt").isNotNull())
             .or(not(line.startsWith("{").and(line.endsWith("}"))))
-            .or(not(coalesce(single, lit(false))));
+            .or(not(coalesce(single, lit(false))))
+            .or(not(is_valid_utf8(col("value"))));
     List<Column> cols = new ArrayList<>();
     cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
+    cols.add(col(FILE));
     cols.add(col("value").as(RAW));
     cols.add(coalesce(corrupt, lit(true)).as(CORRUPT));
+    cols.add(binary(col("value")).as(BINARY));
     for (StructField f : JSON_SCHEMA.fields()) {
       if (!f.name().equals("_corrupt")) {
         cols.add(col("j." + f.name()).as(f.name()));
       }
     }
-    return text.select(col(DATE), col("value"), parsed.as("j")).select(cols.toArray(Column[]::new));
+    return text.select(col(DATE), col(FILE), col("value"), parsed.as("j"))
+        .select(cols.toArray(Column[]::new));
+  }
+
+  /**
+   * The kind of binary file a line's bytes start with ({@link #MAGIC}), else null. Lines that start
+   * with <code>{</code> (every record worth reading) skip the comparisons.
+   */
+  static Column binary(Column line) {
+    Column bytes = line.cast(DataTypes.BinaryType);
+    Column kind = lit(null).cast(DataTypes.StringType);
+    for (int i = MAGIC.size() - 1; i >= 0; i--) {
+      Magic m = MAGIC.get(i);
+      kind =
+          when(substring(bytes, 1, m.bytes().length).equalTo(lit(m.bytes())), lit(m.kind()))
+              .otherwise(kind);
+    }
+    return when(line.startsWith("{"), lit(null).cast(DataTypes.StringType)).otherwise(kind);
   }
 
   private static void requireColumns(Dataset<Row> t, String path) {
@@ -172,9 +241,11 @@ public final class ExposureLogs {
     }
     List<Column> cols = new ArrayList<>();
     cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
+    cols.add(col("_metadata.file_path").as(FILE));
     cols.add(
         to_json(org.apache.spark.sql.functions.struct(dataCols.toArray(Column[]::new))).as(RAW));
     cols.add(lit(false).as(CORRUPT));
+    cols.add(lit(null).cast(DataTypes.StringType).as(BINARY));
     for (StructField f : JSON_SCHEMA.fields()) {
       String name = f.name();
       if (name.equals("_corrupt")) {

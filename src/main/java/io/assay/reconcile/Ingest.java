@@ -11,12 +11,16 @@ import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
+import io.assay.assignment.UnitIds;
 import io.assay.config.ExperimentDefinition;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -34,11 +38,12 @@ import org.apache.spark.sql.types.DataTypes;
  * timestamp.
  *
  * <p>Checks, in order: (1) structure — the record is one JSON object with fields of the right type,
- * the required fields are present and hold text (not an object or array), the unit id is not blank,
- * at most {@value #MAX_UNIT_ID_CHARS} characters and free of control characters, the arm is not
- * empty, {@code ts} is an ISO-8601 timestamp; (2) duplicates — among structurally valid rows, the
- * first copy of an {@code event_id} (earliest partition, then the smallest raw text) is kept and
- * the others are duplicates, counted and never quarantined; (3) references — the experiment, the
+ * the required fields are present and hold text (not an object or array), the unit id is valid
+ * ({@link UnitIds}: not blank, at most {@value #MAX_UNIT_ID_CHARS} characters, free of control
+ * characters and of lone UTF-16 surrogates), the arm is not empty, {@code ts} is an ISO-8601
+ * timestamp ({@link #TIMESTAMP_PATTERN}); (2) duplicates — among structurally valid rows, the first
+ * copy of an {@code event_id} (earliest partition, then the smallest raw text) is kept and the
+ * others are duplicates, counted and never quarantined; (3) references — the experiment, the
  * version and the arm exist in the definitions. Rows of partitions outside {@code scope} take part
  * in deduplication only (the late-arrival lookback) and are dropped afterwards.
  *
@@ -57,20 +62,34 @@ public final class Ingest {
   public static final String QUARANTINED = "quarantined";
 
   /**
-   * ISO-8601 date-time with seconds, optional fraction and optional zone (UTC when absent). Checked
-   * before casting, because Spark's cast also accepts forms such as a bare year ("12345").
+   * ISO-8601 date-time with seconds, optional fraction and optional zone (UTC when absent); the
+   * date and the time are separated by {@code T} or by one space (RFC 3339 §5.6 allows the space,
+   * and it is how SQL, {@code java.sql.Timestamp} and Python's {@code str(datetime)} write them).
+   * Checked before casting, because Spark's cast also accepts forms such as a bare year ("12345").
+   * docs/bad-data.md and docs/schema.md state the same rule.
    */
   public static final String TIMESTAMP_PATTERN =
       "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?\\z";
 
   /** Longer unit ids are quarantined ({@code invalid_unit_id}). */
-  public static final int MAX_UNIT_ID_CHARS = 256;
+  public static final int MAX_UNIT_ID_CHARS = UnitIds.MAX_CHARS;
+
+  /**
+   * The text of the JSON string value of the {@code unit_id} field, escapes as written (group 1).
+   */
+  static final String UNIT_ID_STRING =
+      "\"unit_id\"\\s*:\\s*\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"";
+
+  /** In JSON string text: an escaped backslash, or a surrogate pair written as two escapes. */
+  static final String ESCAPED_BACKSLASH_OR_PAIR =
+      "\\\\\\\\|\\\\u[dD][89abAB][0-9a-fA-F]{2}\\\\u[dD][c-fC-F][0-9a-fA-F]{2}";
+
+  /** In JSON string text: the escape of a surrogate code unit, U+D800 to U+DFFF. */
+  static final String SURROGATE_ESCAPE = "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}";
 
   private static final String SEEN = "_seen_earlier";
 
   static final String NESTED_PATTERN = "^\\s*[\\[{]";
-  static final String BLANK_PATTERN = "^\\s*\\z";
-  static final String CONTROL_PATTERN = "\\p{Cntrl}";
 
   private Ingest() {}
 
@@ -103,9 +122,15 @@ public final class Ingest {
     }
     structural =
         structural
-            .when(col(UNIT_ID).rlike(BLANK_PATTERN), reason(QuarantineReason.EMPTY_UNIT_ID, null))
             .when(
-                length(col(UNIT_ID)).gt(MAX_UNIT_ID_CHARS).or(col(UNIT_ID).rlike(CONTROL_PATTERN)),
+                col(UNIT_ID).rlike(UnitIds.BLANK_PATTERN),
+                reason(QuarantineReason.EMPTY_UNIT_ID, null))
+            .when(
+                length(col(UNIT_ID))
+                    .gt(MAX_UNIT_ID_CHARS)
+                    .or(col(UNIT_ID).rlike(UnitIds.CONTROL_PATTERN))
+                    .or(not(is_valid_utf8(col(UNIT_ID))))
+                    .or(loneSurrogateEscape()),
                 reason(QuarantineReason.INVALID_UNIT_ID, null))
             .when(col(ARM).equalTo(""), reason(QuarantineReason.EMPTY_ARM, null))
             .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
@@ -172,6 +197,23 @@ public final class Ingest {
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
         .drop("structural", "copy", "problem", SEEN);
+  }
+
+  /**
+   * Whether the JSON text of the {@code unit_id} holds the escape of a lone surrogate (U+D800 to
+   * U+DFFF, written as a backslash, {@code u} and four hex digits, without its partner). Spark's
+   * strings are UTF-8, so its JSON reader turns such an escape into {@code ?}: the id Spark would
+   * hash is no longer the one logged (and GrowthBook's hash of the UTF-16 original differs). Only
+   * ids holding a {@code ?} can come from one, so only those are looked up in the raw text: valid
+   * pairs and escaped backslashes are removed from the field's text, and any surrogate escape left
+   * is lone. (A lone surrogate as raw bytes is not valid UTF-8: such a JSON line is {@code
+   * unparseable}, and such a typed value fails {@code is_valid_utf8}.)
+   */
+  static Column loneSurrogateEscape() {
+    Column text = regexp_extract(col(RAW), UNIT_ID_STRING, 1);
+    return col(UNIT_ID)
+        .contains("?")
+        .and(regexp_replace(text, ESCAPED_BACKSLASH_OR_PAIR, "").rlike(SURROGATE_ESCAPE));
   }
 
   /**

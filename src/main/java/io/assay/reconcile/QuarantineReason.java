@@ -5,7 +5,10 @@ package io.assay.reconcile;
  * counted; it never stops the job. Codes are stable: they appear in the {@code quarantine} table.
  */
 public enum QuarantineReason {
-  /** The line is not a JSON object (or the Parquet/Delta row could not be read as one). */
+  /**
+   * The line is not a JSON object, or not valid UTF-8 (or the Parquet/Delta row could not be read
+   * as one).
+   */
   UNPARSEABLE,
   /** A required field is absent or null; the {@code detail} column names it. */
   MISSING_FIELD,
@@ -14,13 +17,18 @@ public enum QuarantineReason {
    * {@code {} or {@code [}); the {@code detail} column names it.
    */
   WRONG_TYPE,
-  /** {@code ts} is present but not an ISO-8601 timestamp. */
+  /**
+   * {@code ts} is present but not an ISO-8601 timestamp ({@link Ingest#TIMESTAMP_PATTERN}: date and
+   * time separated by {@code T} or one space).
+   */
   BAD_TIMESTAMP,
   /** {@code unit_id} is empty or only white space. */
   EMPTY_UNIT_ID,
   /**
-   * {@code unit_id} is longer than {@value Ingest#MAX_UNIT_ID_CHARS} characters or contains a
-   * control character (an id no logging SDK produces; hashing it would enrol garbage).
+   * {@code unit_id} is longer than {@value Ingest#MAX_UNIT_ID_CHARS} characters, contains a control
+   * character (an id no logging SDK produces; hashing it would enrol garbage) or a lone UTF-16
+   * surrogate, or is not valid UTF-8: the ids {@link io.assay.assignment.UnitIds} calls invalid and
+   * the Java assigner refuses.
    */
   INVALID_UNIT_ID,
   /** {@code arm} is the empty string. */

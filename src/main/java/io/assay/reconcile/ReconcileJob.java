@@ -5,6 +5,7 @@ import static io.assay.io.ExposureLogs.ATTRIBUTES;
 import static io.assay.io.ExposureLogs.DATE;
 import static io.assay.io.ExposureLogs.EVENT_ID;
 import static io.assay.io.ExposureLogs.EXPERIMENT;
+import static io.assay.io.ExposureLogs.FILE;
 import static io.assay.io.ExposureLogs.RAW;
 import static io.assay.io.ExposureLogs.SOURCE;
 import static io.assay.io.ExposureLogs.UNIT_ID;
@@ -69,7 +70,10 @@ import org.slf4j.LoggerFactory;
  * per-date and per-category counts.
  *
  * <p>Before anything is written the job checks, per date, that input rows = accepted + duplicates +
- * quarantined, counting each term on the frame that produces it; if not, it fails.
+ * quarantined, counting each term on the frame that produces it; if not, it fails. The same count
+ * finds JSON log files that are not text (a gzip stream under a {@code .json} name, a Parquet file
+ * among JSON lines): the job fails naming them ({@link InputProblem}) rather than quarantining
+ * their bytes as lines.
  */
 public final class ReconcileJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileJob.class);
@@ -139,15 +143,20 @@ public final class ReconcileJob {
         Recompute.classify(
                 Ingest.classify(
                         ExposureLogs.read(spark, ctx, logs, format, read), defs, scope, lookback)
-                    // Only quarantined rows keep their raw text (the quarantine table shows it).
+                    // Only quarantined rows keep their raw text and file (the quarantine table
+                    // shows them).
                     .withColumn(
-                        RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW))),
+                        RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW)))
+                    .withColumn(
+                        FILE, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(FILE))),
                 defs,
                 site)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> recomputed =
-          classified.filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED)).drop(RAW);
+          classified
+              .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED))
+              .drop(RAW, FILE, ExposureLogs.BINARY);
       return write(spark, ctx, classified, recomputed, scope, from, to);
     } finally {
       classified.unpersist();
@@ -179,7 +188,8 @@ public final class ReconcileJob {
   /**
    * Conservation: every input row is accepted, a duplicate or quarantined — counted on the frames
    * that carry each of them — before anything is written. Throws {@link ConservationFailure} for
-   * the first date that does not balance.
+   * the first date that does not balance. The same aggregation counts the lines of binary files
+   * ({@link ExposureLogs#BINARY}) per file, and throws an {@link InputProblem} naming them first.
    */
   private static List<DateCounts> conserve(
       Dataset<Row> classified,
@@ -188,17 +198,38 @@ public final class ReconcileJob {
       List<LocalDate> scope) {
     Map<LocalDate, long[]> counts = new TreeMap<>();
     scope.forEach(d -> counts.put(d, new long[4]));
+    Column noFile = lit(null).cast(DataTypes.StringType);
     Dataset<Row> terms =
         classified
-            .select(col(DATE), lit(0).as("term"))
-            .unionByName(recomputed.select(col(DATE), lit(1).as("term")))
+            .select(col(DATE), lit(0).as("term"), noFile.as(FILE), noFile.as(ExposureLogs.BINARY))
+            .unionByName(
+                recomputed.select(
+                    col(DATE), lit(1).as("term"), noFile.as(FILE), noFile.as(ExposureLogs.BINARY)))
             .unionByName(
                 classified
                     .filter(col(Ingest.DISPOSITION).equalTo(Ingest.DUPLICATE))
-                    .select(col(DATE), lit(2).as("term")))
-            .unionByName(quarantine.select(col(DATE), lit(3).as("term")));
-    for (Row r : terms.groupBy(DATE, "term").count().collectAsList()) {
-      counts.get(r.getDate(0).toLocalDate())[r.getInt(1)] = r.getLong(2);
+                    .select(
+                        col(DATE),
+                        lit(2).as("term"),
+                        noFile.as(FILE),
+                        noFile.as(ExposureLogs.BINARY)))
+            .unionByName(
+                quarantine.select(
+                    col(DATE), lit(3).as("term"), noFile.as(FILE), noFile.as(ExposureLogs.BINARY)))
+            .unionByName(
+                classified
+                    .filter(col(ExposureLogs.BINARY).isNotNull())
+                    .select(col(DATE), lit(4).as("term"), col(FILE), col(ExposureLogs.BINARY)));
+    Map<String, String> binaryFiles = new TreeMap<>();
+    for (Row r : terms.groupBy(DATE, "term", FILE, ExposureLogs.BINARY).count().collectAsList()) {
+      if (r.getInt(1) == 4) {
+        binaryFiles.put(r.getString(2), r.getString(3));
+      } else {
+        counts.get(r.getDate(0).toLocalDate())[r.getInt(1)] = r.getLong(4);
+      }
+    }
+    if (!binaryFiles.isEmpty()) {
+      throw binaryFiles(binaryFiles);
     }
     List<DateCounts> dateCounts = new ArrayList<>();
     counts.forEach((d, c) -> dateCounts.add(new DateCounts(d, c[0], c[1], c[2], c[3])));
@@ -208,6 +239,24 @@ public final class ReconcileJob {
       }
     }
     return dateCounts;
+  }
+
+  /** The failure for log files that are not text: each named with what its bytes say it is. */
+  private static InputProblem binaryFiles(Map<String, String> files) {
+    List<String> named = new ArrayList<>();
+    files.forEach((file, kind) -> named.add(file + " (" + kind + ")"));
+    int shown = Math.min(named.size(), 5);
+    return new InputProblem(
+        files.keySet().iterator().next(),
+        (files.size() == 1
+                ? "a JSON log file is not JSON text, so its records"
+                : files.size() + " JSON log files are not JSON text, so their records")
+            + " cannot be read as lines: "
+            + String.join(", ", named.subList(0, shown))
+            + (named.size() > shown ? " and " + (named.size() - shown) + " more" : "")
+            + ". Fix: decompress them, or give a gzip or bzip2 file the extension .gz or .bz2"
+            + " (Spark decompresses those by name); Parquet logs are read with --format parquet."
+            + " Nothing was written");
   }
 
   /** Accepted and matched exposures per experiment version, from the small summary. */
@@ -368,7 +417,8 @@ public final class ReconcileJob {
             col(EVENT_ID).as("event_id"),
             col(EXPERIMENT).as("experiment"),
             col(VERSION).as("version"),
-            substring(redacted, 1, RAW_MAX_CHARS).as("raw"));
+            substring(redacted, 1, RAW_MAX_CHARS).as("raw"),
+            col(FILE).as("file"));
   }
 
   /** Per date, experiment, version and category: exposures, distinct units and the share. */

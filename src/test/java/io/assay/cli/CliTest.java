@@ -53,6 +53,75 @@ class CliTest {
     assertTrue(r.err().contains("no experiment definition 'nope'"), r.err());
   }
 
+  /**
+   * An option value the command cannot use is a usage error (exit 2) that says what to pass, not a
+   * failure with a stack trace (exit 1) or a silently different reading: every unit id the assigner
+   * refuses, and (next test) a population format assign does not read or that contradicts the
+   * table.
+   */
+  @Test
+  void everyUnitIdTheAssignerRefusesIsAUsageErrorForExplain() {
+    for (String unit : new String[] {"", "   ", "u\u0001", "x".repeat(257), "a\ud800b"}) {
+      Result r = run("explain", "--experiment", "checkout_button", "--unit=" + unit);
+      assertEquals(2, r.code(), "--unit=" + unit + ": " + r.err());
+      assertTrue(r.err().contains("is not a valid unit id: it "), r.err());
+      assertTrue(r.err().contains("pass the id as logged, e.g. --unit u-42"), r.err());
+      assertTrue(r.err().lines().count() <= 2, "a message, not a stack trace: " + r.err());
+    }
+    assertTrue(
+        run("explain", "--experiment", "checkout_button", "--unit=")
+            .err()
+            .contains("--unit '' is not a valid unit id: it is empty or only white space"));
+  }
+
+  @Test
+  void aPopulationFormatAssignDoesNotReadOrThatContradictsTheTableIsAUsageError() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("assign-format-");
+    java.nio.file.Path parquet = java.nio.file.Files.createDirectories(dir.resolve("pop"));
+    java.nio.file.Path delta =
+        java.nio.file.Files.createDirectories(dir.resolve("pop-delta/_delta_log")).getParent();
+    String[][] cases = {
+      {parquet.toString(), "--format=csv", "--format 'csv' is not one of delta, parquet"},
+      {parquet.toString(), "--format=json", "--format 'json' is not one of delta, parquet"},
+      {delta.toString(), "--format=parquet", "is a Delta table (it has a _delta_log)"},
+      {parquet.toString(), "--format=delta", "is not a Delta table (no _delta_log)"},
+    };
+    for (String[] c : cases) {
+      Result r =
+          run(
+              "assign",
+              "--conf",
+              "conf",
+              "--experiment",
+              "checkout_button",
+              "--population",
+              c[0],
+              "--out",
+              dir.resolve("out").toString(),
+              c[1]);
+      assertEquals(2, r.code(), c[1] + ": " + r.err());
+      assertTrue(r.err().contains(c[2]), r.err());
+      assertTrue(r.err().contains("leave --format out"), r.err());
+    }
+  }
+
+  /**
+   * Under a locale whose charset is not UTF-8 the JVM has already decoded the arguments lossily
+   * (LC_ALL=C: every non-ASCII byte is '?'), so an argument that may have lost characters is
+   * refused with the fix; plain ASCII reads the same in every charset and passes.
+   */
+  @Test
+  void argumentsAJvmOutsideAUtf8LocaleMayHaveMangledAreRefused() {
+    String[] mangled = {"explain", "--unit", "Zo?????????"};
+    String p = Main.argumentEncodingProblem(mangled, "ANSI_X3.4-1968");
+    assertTrue(p != null && p.contains("'Zo?????????' may have lost characters"), p);
+    assertTrue(p.contains("export LC_ALL=C.UTF-8"), p);
+    assertTrue(Main.argumentEncodingProblem(new String[] {"--unit", "Zoë"}, "ISO-8859-1") != null);
+    assertEquals(null, Main.argumentEncodingProblem(new String[] {"--unit", "u-42"}, "US-ASCII"));
+    assertEquals(null, Main.argumentEncodingProblem(mangled, "UTF-8"));
+    assertEquals(null, Main.argumentEncodingProblem(new String[] {"Zoë字😀"}, "UTF8"));
+  }
+
   @Test
   void badDatesAreUsageErrorsNamingTheOptionBeforeSparkStarts() {
     for (String stage : new String[] {"analyze", "report", "balance", "reconcile", "nightly"}) {

@@ -12,6 +12,7 @@ import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,6 +85,53 @@ class IngestTest {
           key(r.getDate(0).toLocalDate(), r.getString(1), r.getString(2)), r.getLong(3), Long::sum);
     }
     assertEquals(expected, actual);
+  }
+
+  /**
+   * The timestamp rule of docs/bad-data.md: ISO-8601 with the date and time separated by {@code T}
+   * or one space, optional fraction, optional zone (UTC when absent). Each accepted form is the
+   * instant a plain Java reading gives; everything else is null (quarantined as bad_timestamp).
+   */
+  @Test
+  void timestampsWithTOrASpaceAreTheSameInstantOthersAreNull(SparkSession spark) {
+    Map<String, Instant> accepted = new TreeMap<>();
+    Instant ten = Instant.parse("2026-11-02T10:00:00Z");
+    accepted.put("2026-11-02T10:00:00Z", ten);
+    accepted.put("2026-11-02 10:00:00Z", ten);
+    accepted.put("2026-11-02T10:00:00", ten);
+    accepted.put("2026-11-02 10:00:00", ten);
+    accepted.put("2026-11-02 12:00:00+02:00", ten);
+    accepted.put("2026-11-02T09:30:00-00:30", ten);
+    accepted.put("2026-11-02 10:00:00.000000001Z", ten.plusNanos(1));
+    List<String> rejected =
+        List.of(
+            "2026-11-02  10:00:00",
+            "2026-11-02t10:00:00Z",
+            "2026-11-02_10:00:00",
+            "2026-11-02 10:00",
+            "2026-11-02",
+            " 2026-11-02 10:00:00",
+            "2026-11-02 10:00:00 ",
+            "2026-11-02 10:00:00+0200");
+    List<String> all = new ArrayList<>(accepted.keySet());
+    all.addAll(rejected);
+    Map<String, Instant> parsed = new TreeMap<>();
+    for (Row r :
+        spark
+            .createDataset(all, org.apache.spark.sql.Encoders.STRING())
+            .toDF(ExposureLogs.TS)
+            .select(org.apache.spark.sql.functions.col(ExposureLogs.TS), Ingest.eventTs())
+            .collectAsList()) {
+      parsed.put(r.getString(0), r.isNullAt(1) ? null : r.getTimestamp(1).toInstant());
+    }
+    for (var e : accepted.entrySet()) {
+      // Nanoseconds beyond Spark's microseconds are cut, not rounded.
+      Instant want = e.getValue().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      assertEquals(want, parsed.get(e.getKey()), e.getKey());
+    }
+    for (String t : rejected) {
+      assertEquals(null, parsed.get(t), t);
+    }
   }
 
   /** The reference reading: every scope line's disposition, counted by (date, raw, disposition). */

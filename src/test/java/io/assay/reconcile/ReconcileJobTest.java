@@ -312,7 +312,23 @@ public class ReconcileJobTest {
     assertEquals(1.0, share.<Double>getAs("intended_traffic"), 0.0);
     assertTrue(share.<Long>getAs("logged_units") >= 5);
 
-    // Idempotent: a rerun replaces the same rows.
+    assertEquals(
+        9,
+        table(spark, out, "quarantine")
+            .filter(col("file").endsWith("/date=2026-11-02/part-0.json"))
+            .count(),
+        "every quarantined row names its file");
+
+    // Idempotent: a rerun replaces the same rows. The output root is made as an older assay left
+    // it, before quarantine had a file column: the rerun adds the column instead of failing.
+    table(spark, out, "quarantine")
+        .drop("file")
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("overwriteSchema", "true")
+        .partitionBy("date")
+        .save(out.resolve("quarantine").toString());
     long summaryRows = table(spark, out, "reconciliation_summary").count();
     long enrollmentRows = enrollments.count();
     ReconcileJob.run(
@@ -324,6 +340,7 @@ public class ReconcileJobTest {
         LocalDate.parse("2026-11-03"));
     assertEquals(summaryRows, table(spark, out, "reconciliation_summary").count());
     assertEquals(9, table(spark, out, "quarantine").count());
+    assertEquals(9, table(spark, out, "quarantine").filter(col("file").isNotNull()).count());
     assertEquals(enrollmentRows, table(spark, out, "enrollments").count());
     // The rerun covers every stored date, so it rebuilt enrollments in one overwrite (no merge),
     // which keeps the deletion vectors the table is created with.

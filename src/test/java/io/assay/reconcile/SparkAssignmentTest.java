@@ -11,23 +11,38 @@ import static org.apache.spark.sql.functions.timestamp_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.assay.assignment.Assigner;
 import io.assay.assignment.AssignmentPlan;
 import io.assay.assignment.Decision;
 import io.assay.assignment.Status;
+import io.assay.assignment.UnitIds;
 import io.assay.config.Conf;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
+import io.assay.config.ExperimentDefinition;
+import io.assay.config.HashScheme;
+import io.assay.io.ExposureLogs;
+import io.assay.io.RunContext;
+import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -221,6 +236,162 @@ class SparkAssignmentTest {
     }
     tally.forEach((k, v) -> out.add("tally " + k + " " + v));
     return out.iterator();
+  }
+
+  /**
+   * Unit ids as a logger writes them in JSON (`|` stands for a backslash), and whether they are
+   * valid. A lone surrogate escape is read by Spark as {@code ?}, by Java as the surrogate itself:
+   * under GrowthBook's hash (over UTF-16 units) the two would disagree, so both refuse the id.
+   */
+  static final Map<String, Boolean> JSON_IDS = new LinkedHashMap<>();
+
+  static {
+    JSON_IDS.put("a|ud800b", false); // a high surrogate alone
+    JSON_IDS.put("a|udc00b", false); // a low surrogate alone
+    JSON_IDS.put("|ude00|ud83d", false); // a pair in the wrong order
+    JSON_IDS.put("x|ud83d", false); // an emoji cut after its first half
+    JSON_IDS.put("?|||ud800", false); // '?', an escaped backslash, then a lone surrogate
+    JSON_IDS.put("|ud83d|ude00?", true); // a pair, then a real '?'
+    JSON_IDS.put("|uD83D|uDE00", true); // a pair in upper case
+    JSON_IDS.put("?||ud800", true); // '?', then the text backslash-u-d-8-0-0 (no escape)
+    JSON_IDS.put("a?b", true);
+    JSON_IDS.put("|u003f", true); // an escaped '?'
+    JSON_IDS.put("Zoë字😀", true);
+    JSON_IDS.put("u-1", true);
+  }
+
+  /**
+   * One rule on both sides, under every scheme (native, GrowthBook v1 and v2, PlanOut): an id with
+   * a lone UTF-16 surrogate is refused by the Java assigner and quarantined as {@code
+   * invalid_unit_id} by ingest — escaped in a JSON log or as its (invalid UTF-8) bytes in a typed
+   * one — while every other id, '?' and surrogate pairs included, is accepted and hashes to the
+   * same position in Spark and in Java. Raw surrogate bytes in a JSON line make the line invalid
+   * UTF-8: {@code unparseable}.
+   */
+  @Test
+  void idsWithALoneSurrogateAreInvalidOnBothSidesOthersHashAlike(SparkSession spark)
+      throws Exception {
+    Map<HashScheme, ExperimentDefinition> byScheme = new TreeMap<>();
+    conf.experiments().forEach(d -> byScheme.putIfAbsent(d.hash(), d));
+    assertEquals(HashScheme.values().length, byScheme.size(), "every scheme: " + byScheme.keySet());
+    LocalDate date = LocalDate.parse("2026-11-02");
+    Path logs = Fixtures.tempDir("unit-ids-");
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    Map<String, String> lineOf = new HashMap<>();
+    Map<String, String> textOf = new HashMap<>();
+    for (ExperimentDefinition d : byScheme.values()) {
+      int i = 0;
+      for (String text : JSON_IDS.keySet()) {
+        String id = d.key() + "-" + i++;
+        String line = line(id, text.replace('|', '\\'), d);
+        lineOf.put(id, line);
+        textOf.put(id, text);
+        file.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      // A lone surrogate as raw bytes (what a lax UTF-8 encoder writes): not valid UTF-8.
+      String line = line(d.key() + "-bytes", "a@b", d);
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      int at = line.indexOf('@');
+      file.write(b, 0, at);
+      file.write(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+      file.write(b, at + 1, b.length - at - 1);
+      file.write('\n');
+    }
+    Path part = ExposureLogs.partition(logs, date);
+    Files.createDirectories(part);
+    Files.write(part.resolve("part-0.json"), file.toByteArray());
+
+    RunContext ctx = RunContext.of(conf, "unit-ids", logs, Optional.empty());
+    List<Row> rows =
+        Recompute.classify(
+                Ingest.classify(
+                    ExposureLogs.read(spark, ctx, logs, "json", List.of(date)),
+                    conf.experiments(),
+                    List.of(date),
+                    List.of()),
+                conf.experiments(),
+                conf.assay())
+            .select(
+                col("event_id"),
+                col(Ingest.DISPOSITION),
+                col(Ingest.REASON),
+                col(Recompute.DECISION + ".position"))
+            .collectAsList();
+    assertEquals((JSON_IDS.size() + 1) * byScheme.size(), rows.size());
+    Map<String, AssignmentPlan> plans = new HashMap<>();
+    byScheme.values().forEach(d -> plans.put(d.key(), AssignmentPlan.of(d, conf.assay())));
+    int i = 0;
+    for (Row r : rows) {
+      String event = r.getString(0);
+      String outcome = r.getString(1) + (r.isNullAt(2) ? "" : ":" + r.getString(2));
+      if (event == null || event.endsWith("-bytes")) {
+        assertEquals("quarantined:unparseable", outcome, "raw surrogate bytes: " + event);
+        continue;
+      }
+      AssignmentPlan plan = plans.get(event.substring(0, event.lastIndexOf('-')));
+      String javaId =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(lineOf.get(event))
+              .get("unit_id")
+              .asText();
+      String text = textOf.get(event);
+      String what = plan.scheme() + " " + text + ": ";
+      assertEquals(JSON_IDS.get(text), UnitIds.valid(javaId), what + "the Java rule");
+      if (JSON_IDS.get(text)) {
+        assertEquals("accepted", outcome, what + "Spark accepts it");
+        assertEquals(plan.position(javaId), r.getDouble(3), 0.0, what + "the same position");
+        i++;
+      } else {
+        assertEquals("quarantined:invalid_unit_id", outcome, what + "Spark quarantines it");
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Assigner.decide(plan, javaId, Map.of(), Instant.parse("2026-11-02T10:00:00Z")),
+            what + "the Java assigner refuses it");
+      }
+    }
+    assertEquals(7 * byScheme.size(), i, "the valid ids were compared");
+
+    // A typed log (Delta) holding a lone surrogate as its bytes: not valid UTF-8, invalid id.
+    Path typed = Fixtures.tempDir("unit-ids-delta-");
+    spark
+        .sql(
+            "SELECT DATE'2026-11-02' AS date, 'e1' AS event_id, TIMESTAMP'2026-11-02 10:00:00' AS"
+                + " ts, CAST(unhex('61EDA08062') AS STRING) AS unit_id, 'checkout_button' AS"
+                + " experiment, '1.0.0' AS version, 'control' AS arm UNION ALL SELECT"
+                + " DATE'2026-11-02', 'e2', TIMESTAMP'2026-11-02 10:00:00', 'Zoë字😀',"
+                + " 'checkout_button', '1.0.0', 'control'")
+        .write()
+        .format("delta")
+        .partitionBy("date")
+        .save(typed.toString());
+    List<Row> typedRows =
+        Ingest.classify(
+                ExposureLogs.read(spark, ctx, typed, "delta", List.of(date)),
+                conf.experiments(),
+                List.of(date),
+                List.of())
+            .orderBy("event_id")
+            .select(col(Ingest.DISPOSITION), col(Ingest.REASON), col(ExposureLogs.FILE))
+            .collectAsList();
+    assertEquals("quarantined", typedRows.get(0).getString(0));
+    assertEquals("invalid_unit_id", typedRows.get(0).getString(1));
+    assertEquals("accepted", typedRows.get(1).getString(0));
+    assertNull(typedRows.get(1).get(1));
+    assertTrue(typedRows.get(0).getString(2).endsWith(".parquet"), typedRows.get(0).toString());
+  }
+
+  private static String line(String eventId, String unitText, ExperimentDefinition d) {
+    return "{\"event_id\":\""
+        + eventId
+        + "\",\"ts\":\"2026-11-02T10:00:00Z\",\"unit_id\":\""
+        + unitText
+        + "\",\"experiment\":\""
+        + d.key()
+        + "\",\"version\":\""
+        + d.version()
+        + "\",\"arm\":\""
+        + d.arms().get(0).key()
+        + "\"}";
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.assay.robust;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -146,9 +147,12 @@ class BadRowsTest {
                 conf.experiments(),
                 List.of(DATE),
                 List.of())
-            .select("raw", Ingest.DISPOSITION, Ingest.REASON, Ingest.DETAIL)
+            .select("raw", Ingest.DISPOSITION, Ingest.REASON, Ingest.DETAIL, ExposureLogs.FILE)
             .collectAsList();
     assertEquals(cases.size(), rows.size(), "every row has exactly one disposition");
+    for (Row r : rows) {
+      assertTrue(r.getString(4).endsWith(".parquet"), "each row names its file: " + r);
+    }
     Map<String, List<String>> byId = new TreeMap<>();
     for (Row r : rows) {
       String id = new BadRows.Case("", "", r.getString(0)).eventId("t");
@@ -336,5 +340,59 @@ class BadRowsTest {
             .filter(col("raw").isNull())
             .isEmpty(),
         "every quarantined row keeps its (redacted) raw text");
+    for (Row q : quarantine) {
+      String file = q.getAs("file");
+      assertTrue(
+          file != null
+              && file.startsWith("file:")
+              && file.endsWith("/date=" + DATE + "/part-0.json"),
+          "every quarantined row names its source file: " + q);
+    }
+  }
+
+  /**
+   * A line is the text up to a newline (or to the end of the file): the rows read are the lines a
+   * user counts with {@code wc -l}, plus a last line without a newline. A carriage return never
+   * ends a line on its own; right before a newline (CRLF) it belongs to the line end.
+   */
+  @Test
+  void aLineEndsAtANewlineOnly(SparkSession spark) throws Exception {
+    Path logs = Fixtures.tempDir("bad-rows-lines-");
+    Path part = ExposureLogs.partition(logs, DATE);
+    Files.createDirectories(part);
+    String text =
+        event("n1", "2026-11-02T10:00:00Z", "control")
+            + "\r\n"
+            + event("n2", "2026-11-02T10:00:00Z", "control").replace("u-n2", "u-\rn2")
+            + "\n"
+            + event("n3", "2026-11-02T10:00:00Z", "control")
+            + "\r"
+            + event("n4", "2026-11-02T10:00:00Z", "control")
+            + "\r\n"
+            + event("n5", "2026-11-02T10:00:00Z", "control"); // the last line, no newline
+    Files.writeString(part.resolve("part-0.json"), text);
+    long newlines = text.chars().filter(c -> c == '\n').count();
+    RunContext ctx = RunContext.of(conf, "lines", logs, Optional.empty());
+    List<Row> rows =
+        Ingest.classify(
+                ExposureLogs.read(spark, ctx, logs, "json", List.of(DATE)),
+                conf.experiments(),
+                List.of(DATE),
+                List.of())
+            .select(col("raw"), col(Ingest.DISPOSITION), col(Ingest.REASON))
+            .orderBy("raw")
+            .collectAsList();
+    assertEquals(newlines + 1, rows.size(), "the newline-ended lines and the last line");
+    assertEquals(
+        List.of(
+            "n1 accepted null",
+            "n2 quarantined unparseable",
+            "n3 quarantined unparseable",
+            "n5 accepted null"),
+        rows.stream()
+            .map(r -> r.getString(0).substring(13, 15) + " " + r.get(1) + " " + r.get(2))
+            .toList());
+    assertFalse(rows.get(0).getString(0).endsWith("\r"), "the CRLF's CR is not part of the row");
+    assertTrue(rows.get(1).getString(0).contains("u-\rn2"), "the record is whole");
   }
 }

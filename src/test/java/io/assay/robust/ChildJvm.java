@@ -23,6 +23,18 @@ final class ChildJvm {
 
   /** As {@link #start(Path, String...)}, with extra JVM options (e.g. system properties). */
   static Process start(Path log, List<String> jvmOptions, String... args) {
+    try {
+      return new ProcessBuilder(command(jvmOptions, args))
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The child's command line: java, its options, the test classpath, Main and {@code args}. */
+  static List<String> command(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -46,11 +58,7 @@ final class ChildJvm {
     cmd.add(cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path"));
     cmd.add("io.assay.cli.Main");
     cmd.addAll(List.of(args));
-    try {
-      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return cmd;
   }
 
   /** Waits until the log contains {@code line}; false if the process ended or time ran out. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -93,6 +94,69 @@ class CorruptInputsTest {
     Ran r = reconcile(logs, "parquet", Fixtures.tempDir("truncated-out-"));
     assertEquals(1, r.code, r.text);
     assertTrue(r.text.contains(file.getFileName().toString()), "names the file: " + r.text);
+  }
+
+  /**
+   * A JSON log file that is not text — a gzip stream under a {@code .json} name, other compressed
+   * streams, a Parquet file among JSON lines — is not read as lines of junk: the run fails naming
+   * each such file and what it is, with the fix, and writes nothing. Named {@code .json.gz}, the
+   * gzip file is decompressed and every event in it counts.
+   */
+  @Test
+  void aCompressedOrBinaryJsonLogFileFailsNamingItUnlessItsNameSaysGzip(SparkSession spark)
+      throws Exception {
+    Path logs = Fixtures.tempDir("binary-logs-");
+    Path part = logs.resolve("date=2026-11-02");
+    Files.createDirectories(part);
+    String lines = line("e1") + "\n" + line("e2") + "\n" + line("e3") + "\n";
+    Files.writeString(part.resolve("part-0.json"), line("e0") + "\n");
+    try (var gz =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(part.resolve("part-1.json")))) {
+      gz.write(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    // zstd's frame magic, and Parquet's, each followed by binary bytes (a newline among them).
+    Files.write(
+        part.resolve("part-2.json"),
+        new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0x04, 0x58, 0x0a, (byte) 0x91, 0x00});
+    Files.write(part.resolve("part-3.json"), new byte[] {'P', 'A', 'R', '1', 0x15, 0x04, 0x0a});
+    Path out = Fixtures.tempDir("binary-out-");
+    Ran r = reconcile(logs, "json", out);
+    assertEquals(1, r.code, r.text);
+    for (String named :
+        List.of(
+            "part-1.json (gzip-compressed)",
+            "part-2.json (zstd-compressed)",
+            "part-3.json (a Parquet file)")) {
+      assertTrue(r.text.contains(named), named + ": " + r.text);
+    }
+    assertTrue(r.text.contains("failed: file:" + part.resolve("part-1.json")), r.text);
+    assertTrue(r.text.contains("give a gzip or bzip2 file the extension .gz"), r.text);
+    assertTrue(!Files.exists(out.resolve("quarantine")), "nothing was written");
+
+    Files.delete(part.resolve("part-2.json"));
+    Files.delete(part.resolve("part-3.json"));
+    Files.move(part.resolve("part-1.json"), part.resolve("part-1.json.gz"));
+    var c = io.assay.config.ConfigLoader.load(conf);
+    var ctx = io.assay.io.RunContext.of(c, "binary", out, java.util.Optional.empty());
+    LocalDate date = LocalDate.parse("2026-11-02");
+    List<Row> read =
+        io.assay.reconcile.Ingest.classify(
+                io.assay.io.ExposureLogs.read(spark, ctx, logs, "json", List.of(date)),
+                c.experiments(),
+                List.of(date),
+                List.of())
+            .groupBy(io.assay.reconcile.Ingest.DISPOSITION)
+            .count()
+            .collectAsList();
+    assertEquals("[[accepted,4]]", read.toString(), "the .json.gz file's three events count");
+  }
+
+  private static String line(String eventId) {
+    return "{\"event_id\":\""
+        + eventId
+        + "\",\"ts\":\"2026-11-02T10:00:00Z\",\"unit_id\":\"u-"
+        + eventId
+        + "\",\"experiment\":\"checkout_button\",\"version\":\"1.0.0\",\"arm\":\"control\"}";
   }
 
   @Test
