@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assay.reconcile.ReconcileJobTest;
+import io.assay.testing.Commands;
+import io.assay.testing.Commands.Ran;
 import io.assay.testing.Fixtures;
 import io.assay.testing.LogCapture;
 import io.assay.testing.SparkTest;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +20,6 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * A recorded reconciliation run reproduces exactly; after its input changes it does not, and says
@@ -32,51 +31,6 @@ import picocli.CommandLine;
  */
 @SparkTest
 class ReproduceTest {
-  record Result(int code, String out) {}
-
-  static Result run(String... args) {
-    StringWriter text = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(text));
-    cl.setErr(new PrintWriter(text));
-    return new Result(cl.execute(args), text.toString());
-  }
-
-  /** Metric sources with rows for every unit of the logs, so the analysis has numbers to check. */
-  static void metricSources(SparkSession spark, Path conf, Path logs) throws Exception {
-    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
-    var unitId = java.util.regex.Pattern.compile("\"unit_id\":\"([^\"]+)\"");
-    try (var files = Files.walk(logs)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        var m = unitId.matcher(Files.readString(f));
-        while (m.find()) {
-          ids.add(m.group(1));
-        }
-      }
-    }
-    Path data = conf.getParent().resolve("data/demo");
-    List<Object[]> orders = new java.util.ArrayList<>();
-    List<Object[]> events = new java.util.ArrayList<>();
-    int i = 0;
-    for (String u : ids) {
-      java.sql.Timestamp t =
-          java.sql.Timestamp.from(java.time.Instant.parse("2026-11-02T12:00:00Z").plusSeconds(i));
-      orders.add(new Object[] {u, t, 10.0 + 7.3 * (i % 5), "paid"});
-      for (int k = 0; k <= i % 3; k++) {
-        events.add(new Object[] {u, t});
-      }
-      i++;
-    }
-    String ev = "unit_id STRING, ts TIMESTAMP";
-    Fixtures.rows(spark, ev + ", revenue DOUBLE, status STRING", orders.toArray(Object[][]::new))
-        .write()
-        .format("delta")
-        .save(data.resolve("orders").toString());
-    Object[][] e = events.toArray(Object[][]::new);
-    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("sessions").toString());
-    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("page_views").toString());
-    Fixtures.rows(spark, ev, e).write().format("delta").save(data.resolve("crashes").toString());
-  }
 
   /** The id of the latest run of {@code command} recorded under {@code out}. */
   static String lastRun(SparkSession spark, Path out, String command) {
@@ -98,25 +52,25 @@ class ReproduceTest {
   void aNightlyAndEachStageCommandAfterItReproduce(SparkSession spark) throws Exception {
     ReconcileJobTest.logs();
     Path conf = ReconcileJobTest.confWithKeyFile();
-    metricSources(spark, conf, ReconcileJobTest.logsRoot());
+    ReconcileJobTest.metricSources(spark, conf, ReconcileJobTest.unitIdsInLogs());
     Path out = Fixtures.tempDir("repro-nightly-");
     List<String> common = List.of("--conf", conf.toString(), "--out", out.toString());
     String logs = ReconcileJobTest.logsRoot().toString();
 
-    Result nightly;
+    Ran nightly;
     List<String> logged;
     try (LogCapture log = new LogCapture()) {
       nightly =
-          run(
+          Commands.run(
               args(
                   "nightly", common, "--from", "2026-11-02", "--to", "2026-11-03", "--logs", logs));
       logged = log.messages();
     }
-    assertEquals(0, nightly.code(), nightly.out());
+    assertEquals(0, nightly.code(), nightly.text());
     // Every summary line is said once: printed when the run ends, never also logged.
     List<String> summary =
-        nightly.out().lines().filter(l -> l.startsWith("  2026-11-0")).map(String::strip).toList();
-    assertTrue(summary.stream().anyMatch(l -> l.contains(" ALERT ")), nightly.out());
+        nightly.text().lines().filter(l -> l.startsWith("  2026-11-0")).map(String::strip).toList();
+    assertTrue(summary.stream().anyMatch(l -> l.contains(" ALERT ")), nightly.text());
     for (String line : summary) {
       String text = line.substring(line.indexOf(' ', 11)).strip(); // without date and stage
       assertTrue(logged.stream().noneMatch(m -> m.contains(text)), "logged and printed: " + line);
@@ -136,9 +90,9 @@ class ReproduceTest {
         Files.readString(reports.resolve("checkout_button@1.0.0.html"))
             .contains("reproduce --run-id " + nightlyId));
 
-    Result again = run(args("reproduce", common, "--run-id", nightlyId));
-    assertEquals(0, again.code(), again.out());
-    assertTrue(again.out().contains("reproduced: every output equals"), again.out());
+    Ran again = Commands.run(args("reproduce", common, "--run-id", nightlyId));
+    assertEquals(0, again.code(), again.text());
+    assertTrue(again.text().contains("reproduced: every output equals"), again.text());
     for (String output :
         List.of(
             "alerts",
@@ -149,10 +103,10 @@ class ReproduceTest {
             "exports/2026-11-02/metric_results.csv")) {
       assertTrue(
           again
-              .out()
+              .text()
               .lines()
               .anyMatch(l -> l.strip().startsWith(output + " ") && l.contains(" equal")),
-          output + " in:\n" + again.out());
+          output + " in:\n" + again.text());
     }
 
     // Each later stage command on the root the nightly left (reading the state it left), each run
@@ -163,13 +117,14 @@ class ReproduceTest {
             List.of("analyze", "--date", "2026-11-03"),
             List.of("report", "--date", "2026-11-03"));
     for (List<String> stage : stages) {
-      Result r =
-          run(args(stage.get(0), common, stage.subList(1, stage.size()).toArray(String[]::new)));
-      assertEquals(0, r.code(), r.out());
+      Ran r =
+          Commands.run(
+              args(stage.get(0), common, stage.subList(1, stage.size()).toArray(String[]::new)));
+      assertEquals(0, r.code(), r.text());
       String id = lastRun(spark, out, stage.get(0));
-      Result rr = run(args("reproduce", common, "--run-id", id));
-      assertEquals(0, rr.code(), stage + ":\n" + rr.out());
-      assertTrue(rr.out().contains("reproduced: every output equals"), rr.out());
+      Ran rr = Commands.run(args("reproduce", common, "--run-id", id));
+      assertEquals(0, rr.code(), stage + ":\n" + rr.text());
+      assertTrue(rr.text().contains("reproduced: every output equals"), rr.text());
     }
     // A report run shows the numbers of the analysis run and names it.
     run = json(reports.resolve("checkout_button@1.0.0.json")).path("run");
@@ -184,16 +139,18 @@ class ReproduceTest {
             "CREATE TABLE t USING delta LOCATION '" + dir + "' AS SELECT * FROM runs",
             "DELETE FROM delta.`" + out.resolve("alerts") + "`",
             "SET spark.sql.shuffle.partitions=1")) {
-      Result r =
-          run(args("sql", List.of("--conf", conf.toString(), "--out", out.toString()), write));
-      assertEquals(2, r.code(), write + ": " + r.out());
-      assertTrue(r.out().contains("sql reads only"), r.out());
+      Ran r =
+          Commands.run(
+              args("sql", List.of("--conf", conf.toString(), "--out", out.toString()), write));
+      assertEquals(2, r.code(), write + ": " + r.text());
+      assertTrue(r.text().contains("sql reads only"), r.text());
       assertFalse(Files.exists(dir), write);
     }
     for (String read : List.of("SELECT count(*) AS n FROM runs", "DESCRIBE runs")) {
-      Result r =
-          run(args("sql", List.of("--conf", conf.toString(), "--out", out.toString()), read));
-      assertEquals(0, r.code(), read + ": " + r.out());
+      Ran r =
+          Commands.run(
+              args("sql", List.of("--conf", conf.toString(), "--out", out.toString()), read));
+      assertEquals(0, r.code(), read + ": " + r.text());
     }
   }
 
@@ -203,8 +160,8 @@ class ReproduceTest {
     ReconcileJobTest.logs();
     Path conf = ReconcileJobTest.confWithKeyFile(); // no metric sources: analyze cannot read them
     Path out = Fixtures.tempDir("repro-failed-");
-    Result r =
-        run(
+    Ran r =
+        Commands.run(
             "nightly",
             "--conf",
             conf.toString(),
@@ -214,7 +171,7 @@ class ReproduceTest {
             "2026-11-02",
             "--logs",
             ReconcileJobTest.logsRoot().toString());
-    assertEquals(1, r.code(), r.out());
+    assertEquals(1, r.code(), r.text());
     Row row = spark.read().format("delta").load(out.resolve("runs").toString()).first();
     assertEquals("failed", row.getAs("status"), row.toString());
     assertTrue(row.<String>getAs("error").contains("2026-11-02 analyze"), row.toString());
@@ -234,8 +191,8 @@ class ReproduceTest {
     Path conf = ReconcileJobTest.confWithKeyFile();
     Path out = Fixtures.tempDir("repro-");
     String logs = ReconcileJobTest.logsRoot().toString();
-    Result first =
-        run(
+    Ran first =
+        Commands.run(
             "reconcile",
             "--conf",
             conf.toString(),
@@ -245,7 +202,7 @@ class ReproduceTest {
             logs,
             "--out",
             out.toString());
-    assertEquals(0, first.code(), first.out());
+    assertEquals(0, first.code(), first.text());
     List<Row> runs =
         spark.read().format("delta").load(out.resolve("runs").toString()).collectAsList();
     assertEquals(1, runs.size());
@@ -254,28 +211,31 @@ class ReproduceTest {
     assertTrue(run.<Row>getList(run.fieldIndex("outputs")).size() >= 7);
     String runId = run.getAs("run_id");
 
-    Result same =
-        run("reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
-    assertEquals(0, same.code(), same.out());
-    assertTrue(same.out().contains("reconciliation_summary"), same.out());
-    assertTrue(same.out().contains("reproduced: every output equals"), same.out());
+    Ran same =
+        Commands.run(
+            "reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
+    assertEquals(0, same.code(), same.text());
+    assertTrue(same.text().contains("reconciliation_summary"), same.text());
+    assertTrue(same.text().contains("reproduced: every output equals"), same.text());
 
     // Another (valid) exposure in the log partition: the reproduction differs and says why.
     Path part = ReconcileJobTest.logsRoot().resolve("date=2026-11-02/part-0.json");
     String extra = Files.readAllLines(part).get(0).replace("\"e1\"", "\"e-new\"");
     Files.writeString(part, extra + "\n", StandardOpenOption.APPEND);
-    Result changed =
-        run("reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
-    assertEquals(1, changed.code(), changed.out());
-    assertTrue(changed.out().contains("WARNING input changed since the run"), changed.out());
-    assertTrue(changed.out().contains("DIFFERENT"), changed.out());
+    Ran changed =
+        Commands.run(
+            "reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
+    assertEquals(1, changed.code(), changed.text());
+    assertTrue(changed.text().contains("WARNING input changed since the run"), changed.text());
+    assertTrue(changed.text().contains("DIFFERENT"), changed.text());
 
     Path def = conf.resolve("experiments/checkout_button/1.0.0.yaml");
     Files.writeString(def, Files.readString(def).replace("traffic: 1.0", "traffic: 0.9"));
-    Result redefined =
-        run("reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
-    assertEquals(2, redefined.code(), redefined.out());
-    assertTrue(redefined.out().contains("changed since the run"), redefined.out());
+    Ran redefined =
+        Commands.run(
+            "reproduce", "--conf", conf.toString(), "--run-id", runId, "--out", out.toString());
+    assertEquals(2, redefined.code(), redefined.text());
+    assertTrue(redefined.text().contains("changed since the run"), redefined.text());
     assertEquals(
         1,
         spark

@@ -2,6 +2,7 @@ package io.assay.e2e;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,8 +68,13 @@ class EndToEndIT {
       List<Row> inputs = r.getList(r.fieldIndex("inputs"));
       assertTrue(!inputs.isEmpty(), "inputs recorded");
       List<Row> outputs = r.getList(r.fieldIndex("outputs"));
+      // A table with the Delta version written, or a report / export file with its fingerprint.
       assertTrue(
-          outputs.stream().allMatch(o -> !o.isNullAt(2)), "every output has its Delta version");
+          outputs.stream().allMatch(o -> o.isNullAt(2) != o.isNullAt(3)),
+          "every output has its Delta version or its file fingerprint: " + outputs);
+      assertTrue(
+          outputs.stream().anyMatch(o -> "enrollments".equals(o.getAs("name"))), "" + outputs);
+      assertFalse(r.isNullAt(r.fieldIndex("start_versions")), "start versions recorded");
     }
     Row nightly =
         spark

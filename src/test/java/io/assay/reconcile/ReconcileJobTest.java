@@ -192,6 +192,52 @@ public class ReconcileJobTest {
     write(logs.resolve("date=2026-11-03/part-0.json"), d3);
   }
 
+  /** Every unit id in the logs {@link #logs()} wrote. */
+  public static java.util.TreeSet<String> unitIdsInLogs() throws Exception {
+    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    var unitId = java.util.regex.Pattern.compile("\"unit_id\":\"([^\"]+)\"");
+    try (var files = Files.walk(logs)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        var m = unitId.matcher(Files.readString(f));
+        while (m.find()) {
+          ids.add(m.group(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The metric sources of the test conf's metrics.yaml, under its data root, with rows for each of
+   * {@code ids} (an order with a revenue that varies by unit, one to three sessions, page views and
+   * crashes), so that an analysis has numbers to compute.
+   */
+  public static void metricSources(
+      SparkSession spark, Path conf, java.util.Collection<String> ids) {
+    Path data = conf.getParent().resolve("data/demo");
+    List<Object[]> orders = new ArrayList<>();
+    List<Object[]> events = new ArrayList<>();
+    int i = 0;
+    for (String u : ids) {
+      java.sql.Timestamp t =
+          java.sql.Timestamp.from(Instant.parse("2026-11-02T12:00:00Z").plusSeconds(i));
+      orders.add(new Object[] {u, t, 10.0 + 7.3 * (i % 5), "paid"});
+      for (int k = 0; k <= i % 3; k++) {
+        events.add(new Object[] {u, t});
+      }
+      i++;
+    }
+    String ev = "unit_id STRING, ts TIMESTAMP";
+    Fixtures.rows(spark, ev + ", revenue DOUBLE, status STRING", orders.toArray(Object[][]::new))
+        .write()
+        .format("delta")
+        .save(data.resolve("orders").toString());
+    Object[][] e = events.toArray(Object[][]::new);
+    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("sessions").toString());
+    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("page_views").toString());
+    Fixtures.rows(spark, ev, e).write().format("delta").save(data.resolve("crashes").toString());
+  }
+
   static void write(Path p, List<String> lines) throws Exception {
     Files.createDirectories(p.getParent());
     Files.write(p, lines);

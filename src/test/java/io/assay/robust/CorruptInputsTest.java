@@ -3,13 +3,12 @@ package io.assay.robust;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.assay.cli.Main;
 import io.assay.config.DefinitionLock;
+import io.assay.testing.Commands;
+import io.assay.testing.Commands.Ran;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,14 +45,8 @@ class CorruptInputsTest {
     data = conf.getParent().resolve("data");
   }
 
-  record Ran(int code, String text) {}
-
   static Ran cli(String... args) {
-    StringWriter text = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setOut(new PrintWriter(text));
-    cl.setErr(new PrintWriter(text));
-    return new Ran(cl.execute(args), text.toString());
+    return Commands.run(args);
   }
 
   static Ran reconcile(Path logs, String format, Path out) {
@@ -92,8 +85,8 @@ class CorruptInputsTest {
       ch.truncate(ch.size() / 2);
     }
     Ran r = reconcile(logs, "parquet", Fixtures.tempDir("truncated-out-"));
-    assertEquals(1, r.code, r.text);
-    assertTrue(r.text.contains(file.getFileName().toString()), "names the file: " + r.text);
+    assertEquals(1, r.code(), r.text());
+    assertTrue(r.text().contains(file.getFileName().toString()), "names the file: " + r.text());
   }
 
   /**
@@ -121,16 +114,16 @@ class CorruptInputsTest {
     Files.write(part.resolve("part-3.json"), new byte[] {'P', 'A', 'R', '1', 0x15, 0x04, 0x0a});
     Path out = Fixtures.tempDir("binary-out-");
     Ran r = reconcile(logs, "json", out);
-    assertEquals(1, r.code, r.text);
+    assertEquals(1, r.code(), r.text());
     for (String named :
         List.of(
             "part-1.json (gzip-compressed)",
             "part-2.json (zstd-compressed)",
             "part-3.json (a Parquet file)")) {
-      assertTrue(r.text.contains(named), named + ": " + r.text);
+      assertTrue(r.text().contains(named), named + ": " + r.text());
     }
-    assertTrue(r.text.contains("failed: file:" + part.resolve("part-1.json")), r.text);
-    assertTrue(r.text.contains("give a gzip or bzip2 file the extension .gz"), r.text);
+    assertTrue(r.text().contains("failed: file:" + part.resolve("part-1.json")), r.text());
+    assertTrue(r.text().contains("give a gzip or bzip2 file the extension .gz"), r.text());
     assertTrue(!Files.exists(out.resolve("quarantine")), "nothing was written");
 
     Files.delete(part.resolve("part-2.json"));
@@ -164,21 +157,22 @@ class CorruptInputsTest {
       throws Exception {
     Path logs = Fixtures.tempDir("empty-");
     Ran missing = reconcile(logs, "json", Fixtures.tempDir("missing-out-"));
-    assertEquals(1, missing.code, missing.text);
+    assertEquals(1, missing.code(), missing.text());
     assertTrue(
-        missing.text.contains(
-            "failed: " + logs.resolve("date=2026-11-02") + ": log partition not found"),
-        missing.text);
+        missing
+            .text()
+            .contains("failed: " + logs.resolve("date=2026-11-02") + ": log partition not found"),
+        missing.text());
 
     Files.createDirectories(logs.resolve("date=2026-11-02"));
     Files.writeString(logs.resolve("date=2026-11-02/part-0.json"), "");
     Path out = Fixtures.tempDir("empty-out-");
     Ran empty = reconcile(logs, "json", out);
-    assertEquals(0, empty.code, empty.text);
+    assertEquals(0, empty.code(), empty.text());
     assertTrue(
-        empty.text.contains("input 0 = accepted 0 + duplicates 0 + quarantined 0"), empty.text);
+        empty.text().contains("input 0 = accepted 0 + duplicates 0 + quarantined 0"), empty.text());
     assertTrue(
-        empty.text.contains("WARNING 2026-11-02: the log partition holds no rows"), empty.text);
+        empty.text().contains("WARNING 2026-11-02: the log partition holds no rows"), empty.text());
     Row summary =
         spark.read().format("delta").load(out.resolve("ingest_summary").toString()).first();
     assertEquals(0L, summary.<Long>getAs("input_rows"));
@@ -217,18 +211,20 @@ class CorruptInputsTest {
       "analyze", "--conf", conf.toString(), "--date", "2026-11-05", "--out", out.toString()
     };
     Ran noUnit = cli(analyze);
-    assertEquals(1, noUnit.code, noUnit.text);
+    assertEquals(1, noUnit.code(), noUnit.text());
     assertTrue(
-        noUnit.text.contains(data.resolve("orders") + ": source 'orders' has no column 'unit_id'"),
-        noUnit.text);
-    assertTrue(noUnit.text.contains("fix sources.orders in metrics.yaml"), noUnit.text);
+        noUnit
+            .text()
+            .contains(data.resolve("orders") + ": source 'orders' has no column 'unit_id'"),
+        noUnit.text());
+    assertTrue(noUnit.text().contains("fix sources.orders in metrics.yaml"), noUnit.text());
     assertTrue(!Files.exists(out.resolve("metric_results")), "nothing analysed, nothing written");
 
     io.assay.io.LocalFiles.deleteTree(data.resolve("orders"));
     Ran noPath = cli(analyze);
-    assertEquals(1, noPath.code, noPath.text);
-    assertTrue(noPath.text.contains(data.resolve("orders").toString()), noPath.text);
-    assertTrue(List.of(noPath.text.split("\n")).size() < 10, "a message, not a stack trace");
+    assertEquals(1, noPath.code(), noPath.text());
+    assertTrue(noPath.text().contains(data.resolve("orders").toString()), noPath.text());
+    assertTrue(List.of(noPath.text().split("\n")).size() < 10, "a message, not a stack trace");
   }
 
   /**
@@ -276,19 +272,19 @@ class CorruptInputsTest {
         .format("delta")
         .save(dataDir.resolve("crashes").toString());
     Ran r = cli("analyze", "--conf", "" + confDir, "--date", "2026-11-05", "--out", out.toString());
-    assertEquals(1, r.code, r.text);
+    assertEquals(1, r.code(), r.text());
     String expected =
         dataDir.resolve("page_views")
             + ": source 'page_views' column 'ts' (time_column) is BOOLEAN; expected TIMESTAMP,"
             + " TIMESTAMP_NTZ, DATE or STRING (ISO-8601 text)";
-    assertTrue(r.text.contains("recs_widget@1.0.0"), r.text);
+    assertTrue(r.text().contains("recs_widget@1.0.0"), r.text());
     assertTrue(
-        r.text.lines().anyMatch(l -> l.contains("recs_widget@1.0.0") && l.contains(expected)),
-        r.text);
+        r.text().lines().anyMatch(l -> l.contains("recs_widget@1.0.0") && l.contains(expected)),
+        r.text());
     assertTrue(
-        r.text.lines().anyMatch(l -> l.contains("checkout_button@1.0.0") && l.contains("units")),
-        "the experiment without the source is analysed: " + r.text);
-    assertTrue(!r.text.contains("DATATYPE_MISMATCH"), r.text);
+        r.text().lines().anyMatch(l -> l.contains("checkout_button@1.0.0") && l.contains("units")),
+        "the experiment without the source is analysed: " + r.text());
+    assertTrue(!r.text().contains("DATATYPE_MISMATCH"), r.text());
     List<String> analysed =
         spark
             .read()

@@ -6,18 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.assay.cli.Main;
 import io.assay.reconcile.ReconcileJobTest;
+import io.assay.testing.Commands;
+import io.assay.testing.Commands.Ran;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -39,35 +38,10 @@ class PrivacyTest {
     ReconcileJobTest.logs();
     Path conf = ReconcileJobTest.confWithKeyFile();
     Path logs = ReconcileJobTest.logsRoot();
-    TreeSet<String> ids = new TreeSet<>();
-    try (Stream<Path> files = Files.walk(logs)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Matcher m = UNIT_ID.matcher(Files.readString(f));
-        while (m.find()) {
-          ids.add(m.group(1));
-        }
-      }
-    }
+    TreeSet<String> ids = ReconcileJobTest.unitIdsInLogs();
     assertTrue(ids.size() >= 10 && ids.stream().allMatch(u -> u.startsWith("user-")), "" + ids);
-
     // Metric sources with a row for every unit, so the analysis joins every id.
-    Path data = conf.getParent().resolve("data/demo");
-    Timestamp t = Timestamp.from(Instant.parse("2026-11-02T12:00:00Z"));
-    List<Object[]> orders = new ArrayList<>();
-    List<Object[]> events = new ArrayList<>();
-    for (String u : ids) {
-      orders.add(new Object[] {u, t, 10.0, "paid"});
-      events.add(new Object[] {u, t});
-    }
-    String ev = "unit_id STRING, ts TIMESTAMP";
-    Fixtures.rows(spark, ev + ", revenue DOUBLE, status STRING", orders.toArray(Object[][]::new))
-        .write()
-        .format("delta")
-        .save(data.resolve("orders").toString());
-    Object[][] e = events.toArray(Object[][]::new);
-    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("sessions").toString());
-    Fixtures.rows(spark, ev, e).write().parquet(data.resolve("page_views").toString());
-    Fixtures.rows(spark, ev, e).write().format("delta").save(data.resolve("crashes").toString());
+    ReconcileJobTest.metricSources(spark, conf, ids);
 
     Path out = Fixtures.tempDir("privacy-");
     StringWriter text = new StringWriter();
@@ -146,7 +120,7 @@ class PrivacyTest {
       "--logs",
       ReconcileJobTest.logsRoot().toString()
     };
-    assertEquals(0, run(reconcile).code());
+    assertEquals(0, Commands.run(reconcile).code());
     Path record = out.resolve(io.assay.pipeline.PseudonymKey.ROOT_FILE);
     String recorded = Files.readString(record);
     assertFalse(recorded.contains(ReconcileJobTest.KEY), recorded);
@@ -164,7 +138,7 @@ class PrivacyTest {
             new String[] {
               "reproduce", "--conf", conf.toString(), "--out", out.toString(), "--run-id", runId
             })) {
-      Result r = run(args);
+      Ran r = Commands.run(args);
       assertEquals(2, r.code(), args[0] + ": " + r.text());
       assertTrue(r.text().contains(record.toString()), r.text());
       assertTrue(
@@ -174,21 +148,11 @@ class PrivacyTest {
     Path site = conf.resolve("assay.yaml");
     Files.writeString(
         site, Files.readString(site).replace("pseudonymize: true", "pseudonymize: false"));
-    Result raw = run(reconcile);
+    Ran raw = Commands.run(reconcile);
     assertEquals(2, raw.code(), raw.text());
     assertTrue(raw.text().contains("pseudonymization is off for this run"), raw.text());
 
     assertEquals(before, io.assay.io.Inputs.versionsUnder(spark, out.toString()));
     assertEquals(recorded, Files.readString(record));
-  }
-
-  record Result(int code, String text) {}
-
-  static Result run(String... args) {
-    StringWriter text = new StringWriter();
-    var cl = Main.commandLine();
-    cl.setOut(new PrintWriter(text));
-    cl.setErr(new PrintWriter(text));
-    return new Result(cl.execute(args), text.toString());
   }
 }
