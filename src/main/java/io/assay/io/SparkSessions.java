@@ -1,6 +1,14 @@
 package io.assay.io;
 
+import io.assay.config.ConfigException;
+import io.assay.config.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -26,8 +34,40 @@ public final class SparkSessions {
    */
   public static SparkSession getOrCreate(
       String appName, String localMaster, Map<String, String> extra) {
+    return SparkSession.builder()
+        .config(sparkConf(appName, localMaster, extra, System.getenv()))
+        .getOrCreate();
+  }
+
+  /**
+   * The settings a session gets before it starts: system properties ({@code -D}, spark-submit's),
+   * then, in embedded runs, the spark-defaults file, then the defaults below. Work that needs
+   * {@code spark.hadoop.*} before the session exists (the output lock, validate) reads them here.
+   */
+  public static SparkConf sparkConf() {
+    return sparkConf("assay", "local[*]", Map.of(), System.getenv());
+  }
+
+  /**
+   * The settings of a session, as a pure function of the system properties and {@code env}.
+   *
+   * <p>Embedded runs read the spark-defaults file as spark-submit does with {@code
+   * --properties-file} (so {@code spark.hadoop.fs.s3a.*} placed there works in both modes): the
+   * file named by {@code ASSAY_SPARK_DEFAULTS}, else {@code $ASSAY_HOME/conf/spark/
+   * spark-defaults.conf} when it exists (the file {@code jobs/assay} passes to spark-submit). Each
+   * property is set only if missing, so {@code -D} settings win. Under spark-submit the file was
+   * already applied by the submit.
+   */
+  static SparkConf sparkConf(
+      String appName, String localMaster, Map<String, String> extra, Map<String, String> env) {
     SparkConf conf = new SparkConf(true);
     boolean embedded = !conf.contains("spark.master");
+    if (embedded) {
+      for (Map.Entry<String, String> e : defaults(env).entrySet()) {
+        conf.setIfMissing(e.getKey(), e.getValue());
+      }
+    }
+    embedded = !conf.contains("spark.master"); // the defaults file may name a master
     if (embedded) {
       conf.setMaster(localMaster);
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
@@ -56,7 +96,49 @@ public final class SparkSessions {
     for (Map.Entry<String, String> e : extra.entrySet()) {
       conf.setIfMissing(e.getKey(), e.getValue());
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
+  }
+
+  /**
+   * The properties of the spark-defaults file for {@code env} (empty when there is none), read as
+   * spark-submit reads a properties file: Java properties, UTF-8, values trimmed.
+   */
+  static Map<String, String> defaults(Map<String, String> env) {
+    String named = env.get("ASSAY_SPARK_DEFAULTS");
+    java.nio.file.Path file;
+    if (named != null && !named.isBlank()) {
+      file = java.nio.file.Path.of(named);
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new ConfigException(
+            List.of(
+                new Problem(
+                    file.toString(),
+                    "",
+                    "ASSAY_SPARK_DEFAULTS names a file that does not exist",
+                    "point ASSAY_SPARK_DEFAULTS at a spark-defaults file, or unset it")),
+            List.of());
+      }
+    } else {
+      String home = env.get("ASSAY_HOME");
+      if (home == null || home.isBlank()) {
+        return Map.of();
+      }
+      file = java.nio.file.Path.of(home, "conf", "spark", "spark-defaults.conf");
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        return Map.of();
+      }
+    }
+    Properties p = new Properties();
+    try (var r = java.nio.file.Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the spark-defaults file " + file, e);
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (String k : p.stringPropertyNames()) {
+      out.put(k.strip(), p.getProperty(k).strip());
+    }
+    return out;
   }
 
   /**
