@@ -210,7 +210,7 @@ public final class BalanceJob {
       SparkSession spark, RunContext ctx, LocalDate asOf) {
     String path = ctx.input(OutputTables.TRAFFIC_DAILY).toString();
     Map<String, List<ShareChecks.TrafficDay>> out = new HashMap<>();
-    if (!Inputs.upstreamExists(ctx, OutputTables.TRAFFIC_DAILY)) {
+    if (!Inputs.upstreamExists(spark, ctx, OutputTables.TRAFFIC_DAILY)) {
       LOG.warn("balance as of {}: no traffic_daily at {}; exposure shares not checked", asOf, path);
       return out;
     }

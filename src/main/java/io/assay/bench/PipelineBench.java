@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.balance.BalanceJob;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.Location;
 import io.assay.config.MetricRefs;
 import io.assay.config.MetricSource;
 import io.assay.io.ExposureLogs;
@@ -30,7 +31,6 @@ import io.assay.report.ReportJob;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -90,7 +90,7 @@ public final class PipelineBench {
   public static Report run(
       SparkSession spark,
       RunContext ctx,
-      Path logs,
+      Location logs,
       String format,
       LocalDate from,
       LocalDate to,
@@ -167,10 +167,10 @@ public final class PipelineBench {
               + " categories";
         });
     out.addAll(medians(trio, warmup, repeat));
-    if (quick && !Inputs.upstreamExists(ctx, OutputTables.ENROLLMENTS)) {
+    if (quick && !Inputs.upstreamExists(spark, ctx, OutputTables.ENROLLMENTS)) {
       LOG.warn(
           "bench: no enrollments under {} (run once without --quick); metrics not compared",
-          ctx.table(OutputTables.ENROLLMENTS).getParent());
+          ctx.outputRoot());
       return new Report(out, rows[0], peakHeap());
     }
     if (!quick) {
@@ -348,12 +348,11 @@ public final class PipelineBench {
 
     String hand() {
       MetricSource orders = ctx.conf().catalog().sources().get("orders");
-      Path path = orders.path();
       Dataset<Row> events =
           spark
               .read()
               .format(orders.format())
-              .load(path.toString())
+              .load(orders.path().uri())
               .select(
                   io.assay.io.Pseudonyms.unitKey(col(orders.unitColumn()), ctx.pseudonymKey())
                       .as("unit_key"),

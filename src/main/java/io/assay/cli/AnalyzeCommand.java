@@ -1,12 +1,12 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.metrics.AnalyzeJob;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +34,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin AsOfDate asOf;
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Override
   public Integer call() {

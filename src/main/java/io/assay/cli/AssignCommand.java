@@ -3,7 +3,9 @@ package io.assay.cli;
 import io.assay.batch.StratifiedAssignment;
 import io.assay.config.Conf;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.Location;
 import io.assay.io.SparkSessions;
+import io.assay.io.Storage;
 import io.assay.io.Tables;
 import io.assay.pipeline.Definitions;
 import java.io.PrintWriter;
@@ -42,8 +44,10 @@ public final class AssignCommand implements Callable<Integer> {
   @Option(
       names = "--population",
       paramLabel = "PATH",
-      description = "Population table (Parquet or Delta). Default: data.population of assay.yaml.")
-  String population;
+      description =
+          "Population table (Parquet or Delta), a path or a Hadoop URI. Default: data.population"
+              + " of assay.yaml.")
+  Location population;
 
   @Option(
       names = "--experiment",
@@ -56,8 +60,8 @@ public final class AssignCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "PATH",
-      description = "Output Delta table.")
-  String out;
+      description = "Output Delta table, a path or a Hadoop URI.")
+  Location out;
 
   @Option(
       names = "--unit-column",
@@ -78,14 +82,15 @@ public final class AssignCommand implements Callable<Integer> {
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
     ExperimentDefinition d = c.resolve(experiment);
-    String pop = population != null ? population : c.assay().population().toString();
+    Location pop = population != null ? population : c.assay().population();
     checkFormat(pop);
     SparkSession spark = SparkSessions.getOrCreate("assay-assign", "local[*]", Map.of());
     spark.sparkContext().setJobGroup("assign exp=" + d.id(), "stratified batch assignment", false);
     LOG.info("assign {}: reading population {}", d.id(), pop);
     Dataset<Row> result =
-        StratifiedAssignment.assign(Tables.read(spark, pop, format), d, unitColumn, pop);
-    boolean exists = Tables.isDelta(out);
+        StratifiedAssignment.assign(
+            Tables.read(spark, pop.uri(), format), d, unitColumn, pop.toString());
+    boolean exists = Tables.isDelta(spark, out.uri());
     var writer = result.write().format("delta");
     if (exists) {
       writer =
@@ -97,14 +102,14 @@ public final class AssignCommand implements Callable<Integer> {
     } else {
       writer = writer.mode("errorifexists");
     }
-    writer.save(out);
+    writer.save(out.uri());
     LOG.info("assign {}: wrote {}", d.id(), out);
     List<Row> summary =
         StratifiedAssignment.summary(
                 spark
                     .read()
                     .format("delta")
-                    .load(out)
+                    .load(out.uri())
                     .filter("experiment = '" + d.key() + "' AND version = '" + d.version() + "'"))
             .collectAsList();
     PrintWriter o = spec.commandLine().getOut();
@@ -128,7 +133,7 @@ public final class AssignCommand implements Callable<Integer> {
    * {@code --format} must name a format assign reads, and agree with the table: Spark would read a
    * Delta table's files as plain Parquet (old and removed rows included) or Parquet as CSV.
    */
-  private void checkFormat(String pop) {
+  private void checkFormat(Location pop) {
     if (format == null) {
       return;
     }
@@ -141,20 +146,16 @@ public final class AssignCommand implements Callable<Integer> {
               + ": assign reads Parquet or Delta populations; convert the population to Parquet,"
               + " or leave --format out to detect the format");
     }
-    if (format.equals("parquet") && Tables.looksDelta(pop)) {
+    Storage storage = Storage.beforeSpark();
+    boolean delta = storage.isDirectory(pop.resolve("_delta_log"));
+    if (format.equals("parquet") && delta) {
       throw new UsageProblem(
           "--format parquet, but "
               + pop
               + " is a Delta table (it has a _delta_log); pass --format delta or leave --format"
               + " out");
     }
-    boolean local = !pop.contains("://") || pop.startsWith("file:");
-    boolean exists =
-        local
-            && java.nio.file.Files.exists(
-                java.nio.file.Path.of(
-                    pop.startsWith("file:") ? java.net.URI.create(pop).getPath() : pop));
-    if (format.equals("delta") && exists && !Tables.looksDelta(pop)) {
+    if (format.equals("delta") && !delta && storage.exists(pop)) {
       throw new UsageProblem(
           "--format delta, but "
               + pop

@@ -3,11 +3,11 @@ package io.assay.cli;
 import io.assay.balance.BalanceAlert;
 import io.assay.balance.BalanceJob;
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +35,11 @@ public final class BalanceCommand implements Callable<Integer> {
   @Mixin DateRange range;
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Option(names = "--fail-on-alert", description = "Exit 3 when an alert was raised.")
   boolean failOnAlert;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.bench.PipelineBench;
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
 import java.io.IOException;
@@ -36,8 +37,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin LogsOptions logsOptions;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the timings as JSON.")
   Path json;
@@ -81,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     String fmt = logsOptions.format(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
-    Path logRoot = logsOptions.root(c);
+    Location logRoot = logsOptions.root(c);
     PipelineBench.Report r =
         PipelineBench.run(
             spark, ctx, logRoot, fmt, range.from(), range.to(), warmup, repeat, quick);

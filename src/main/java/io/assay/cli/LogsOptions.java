@@ -1,7 +1,7 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
-import java.nio.file.Path;
+import io.assay.config.Location;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -14,8 +14,8 @@ public final class LogsOptions {
   @Option(
       names = "--logs",
       paramLabel = "PATH",
-      description = "Exposure logs root (default: data.logs).")
-  Path logs;
+      description = "Exposure logs root, a path or a Hadoop URI (default: data.logs).")
+  Location logs;
 
   @Option(
       names = "--format",
@@ -24,7 +24,7 @@ public final class LogsOptions {
   String format;
 
   /** The logs root: {@code --logs}, else {@code data.logs}. */
-  public Path root(Conf c) {
+  public Location root(Conf c) {
     return logs != null ? logs : c.assay().logs();
   }
 

@@ -56,6 +56,9 @@ public final class Main implements Runnable {
   /** A configured command line; tests call {@code execute} on it and read its exit code. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // --out, --logs and the other data and output locations take a Hadoop URI or a path (relative
+    // to the current directory).
+    cl.registerConverter(io.assay.config.Location.class, Main::location);
     cl.setExecutionExceptionHandler(Main::handle);
     // Output-root locks taken by a command are released when it ends, however it ends.
     CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
@@ -70,6 +73,15 @@ public final class Main implements Runnable {
         });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
+  }
+
+  /** A location option's value; bad text is a usage error naming the value and the fix. */
+  static io.assay.config.Location location(String text) {
+    try {
+      return io.assay.config.Location.parse(text, java.nio.file.Path.of(""));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
+    }
   }
 
   public static void main(String[] args) {

@@ -1,13 +1,13 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.NightlyPlan;
 import io.assay.pipeline.NightlyRunner;
 import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -33,8 +33,11 @@ public final class NightlyCommand implements Callable<Integer> {
 
   @Mixin LogsOptions logsOptions;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Option(names = "--dry-run", description = "Print the plan and exit without running it.")
   boolean dryRun;
@@ -45,7 +48,7 @@ public final class NightlyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    Path logRoot = logsOptions.root(c);
+    Location logRoot = logsOptions.root(c);
     String fmt = logsOptions.format(c);
     NightlyPlan plan = NightlyPlan.of(c, logRoot, fmt, range.from(), range.to());
     PrintWriter o = spec.commandLine().getOut();
@@ -66,7 +69,7 @@ public final class NightlyCommand implements Callable<Integer> {
         "nightly %s..%s  run %s  → %s%n", range.from(), range.to(), ctx.runId(), ctx.outputRoot());
     r.lines().forEach(l -> o.println("  " + l));
     if (r.lastReport() != null) {
-      o.printf("reports: %s%n", r.lastReport().toAbsolutePath());
+      o.printf("reports: %s%n", r.lastReport());
     }
     o.flush();
     if (r.failed()) {

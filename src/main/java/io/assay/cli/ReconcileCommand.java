@@ -1,12 +1,12 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.Runs;
 import io.assay.reconcile.ReconcileJob;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -35,8 +35,11 @@ public final class ReconcileCommand implements Callable<Integer> {
 
   @Mixin LogsOptions logsOptions;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Option(names = "--fail-on-alert", description = "Exit 3 when an alert was raised.")
   boolean failOnAlert;
@@ -47,7 +50,7 @@ public final class ReconcileCommand implements Callable<Integer> {
     var from = range.from();
     var to = range.to();
     String fmt = logsOptions.format(c);
-    Path logRoot = logsOptions.root(c);
+    Location logRoot = logsOptions.root(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
     ReconcileJob.Result r =

@@ -1,12 +1,12 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.Runs;
 import io.assay.report.ReportJob;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -30,8 +30,11 @@ public final class ReportCommand implements Callable<Integer> {
   @Mixin AsOfDate asOf;
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Override
   public Integer call() {
@@ -42,8 +45,8 @@ public final class ReportCommand implements Callable<Integer> {
     ReportJob.Result r = Runs.record(spark, ctx, () -> ReportJob.run(spark, ctx, d));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("report as of %s: %d experiment(s)%n", d, r.experiments().size());
-    o.printf("  index   %s%n", r.reports().resolve("index.html").toAbsolutePath());
-    o.printf("  exports %s%n", r.exports().toAbsolutePath());
+    o.printf("  index   %s%n", r.reports().resolve("index.html"));
+    o.printf("  exports %s%n", r.exports());
     o.flush();
     return ExitCodes.OK;
   }

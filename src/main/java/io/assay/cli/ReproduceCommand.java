@@ -5,21 +5,21 @@ import static org.apache.spark.sql.functions.col;
 import io.assay.config.Conf;
 import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.Location;
 import io.assay.io.DeltaTables;
 import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
-import io.assay.io.LocalFiles;
 import io.assay.io.OutputLock;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.SparkSessions;
+import io.assay.io.Storage;
 import io.assay.io.TableComparison;
 import io.assay.io.Tables;
 import io.assay.pipeline.Definitions;
 import io.assay.pipeline.PseudonymKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,8 +66,8 @@ public final class ReproduceCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "ROOT",
-      description = "Output root holding the run (default: output.root).")
-  Path out;
+      description = "Output root holding the run, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   /** Width of the output-name column of the comparison lines. */
   private int width;
@@ -75,11 +75,12 @@ public final class ReproduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    Path root = out != null ? out : c.assay().outputRoot();
+    Location root = out != null ? out : c.assay().outputRoot();
     SparkSession spark = SparkSessions.getOrCreate("assay-reproduce", "local[*]", Map.of());
+    Storage storage = Storage.of(spark);
     PrintWriter o = spec.commandLine().getOut();
-    String runs = root.resolve(OutputTables.RUNS).toString();
-    if (!Tables.isDelta(runs)) {
+    String runs = root.resolve(OutputTables.RUNS).uri();
+    if (!Tables.isDelta(spark, runs)) {
       throw new UsageProblem("no runs table under " + root + "; pass --out ROOT of the run");
     }
     List<Row> found =
@@ -90,7 +91,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             .filter(col("run_id").equalTo(runId))
             .collectAsList();
     if (found.isEmpty()) {
-      throw new UsageProblem("no run '" + runId + "' in " + runs);
+      throw new UsageProblem("no run '" + runId + "' in " + root.resolve(OutputTables.RUNS));
     }
     Row run = found.get(0);
     for (String w : checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")))) {
@@ -117,7 +118,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     Map<String, Long> pins = new LinkedHashMap<>();
     List<String> changed = new ArrayList<>();
     for (Row in : run.<Row>getList(run.fieldIndex("inputs"))) {
-      String path = in.getAs("path");
+      // Runs recorded before locations were URIs hold plain local paths: the same inputs.
+      String path = Tables.location(in.getAs("path")).uri();
       if (under(root, path)) {
         continue;
       }
@@ -138,16 +140,22 @@ public final class ReproduceCommand implements Callable<Integer> {
       args.add(1, "--conf");
       args.add(2, run.getAs("conf_dir"));
     }
-    Path scratch = root.resolve("_reproduce").resolve(runId);
+    Location scratch = root.resolve("_reproduce").resolve(runId);
     OutputLock.acquire(scratch, "assay reproduce --run-id " + runId);
-    LocalFiles.deleteContents(scratch, OutputLock.FILE_NAME); // an earlier reproduction
+    if (storage.isDirectory(scratch)) { // an earlier reproduction
+      for (Storage.Entry e : storage.list(scratch)) {
+        if (!e.name().equals(OutputLock.FILE_NAME)) {
+          storage.delete(scratch.resolve(e.name()));
+        }
+      }
+    }
     for (Map.Entry<String, Long> t : start.entrySet()) {
       DeltaTables.shallowClone(
           spark, root.resolve(t.getKey()), t.getValue(), scratch.resolve(t.getKey()));
     }
-    Path keyRecord = root.resolve(PseudonymKey.ROOT_FILE);
-    if (Files.exists(keyRecord)) {
-      LocalFiles.write(scratch.resolve(PseudonymKey.ROOT_FILE), LocalFiles.read(keyRecord));
+    Location keyRecord = root.resolve(PseudonymKey.ROOT_FILE);
+    if (storage.exists(keyRecord)) {
+      storage.writeText(scratch.resolve(PseudonymKey.ROOT_FILE), storage.readText(keyRecord));
     }
     o.printf("reproducing %s: %s%n", runId, String.join(" ", args));
     for (String ch : changed) {
@@ -177,7 +185,7 @@ public final class ReproduceCommand implements Callable<Integer> {
           "  the run failed (%s); the re-run %s (exit %d)%n",
           run.<String>getAs("error"), rerunFailed ? "failed too" : "did not fail", code);
     }
-    boolean equal = compare(spark, run, scratch, reproduction.runId, o);
+    boolean equal = compare(spark, storage, run, scratch, reproduction.runId, o);
     if (originalFailed && !rerunFailed) {
       equal = false;
     }
@@ -192,7 +200,12 @@ public final class ReproduceCommand implements Callable<Integer> {
    * recorded file with the re-run's file of the same name.
    */
   private boolean compare(
-      SparkSession spark, Row run, Path scratch, String againId, PrintWriter o) {
+      SparkSession spark,
+      Storage storage,
+      Row run,
+      Location scratch,
+      String againId,
+      PrintWriter o) {
     List<Row> outputs = run.getList(run.fieldIndex("outputs"));
     if (outputs.isEmpty()) {
       o.println("  the run wrote nothing: nothing to compare");
@@ -215,16 +228,16 @@ public final class ReproduceCommand implements Callable<Integer> {
       String name = output.getAs("name");
       equal &=
           output.isNullAt(output.fieldIndex("delta_version"))
-              ? compareFile(output, scratch.resolve(name), o)
+              ? compareFile(storage, output, scratch.resolve(name), o)
               : compareTable(spark, output, scratch.resolve(name), againId, o);
     }
     return equal;
   }
 
   private boolean compareTable(
-      SparkSession spark, Row output, Path again, String againId, PrintWriter o) {
+      SparkSession spark, Row output, Location again, String againId, PrintWriter o) {
     String name = output.getAs("name");
-    if (!Tables.isDelta(again.toString())) {
+    if (!Tables.isDelta(spark, again.uri())) {
       o.printf("  %-" + width + "s DIFFERENT: the re-run did not write it%n", name);
       return false;
     }
@@ -233,10 +246,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             .read()
             .format("delta")
             .option("versionAsOf", output.<Long>getAs("delta_version"))
-            .load(output.<String>getAs("path"))
+            .load(Tables.location(output.<String>getAs("path")).uri())
             .filter(col("run_id").equalTo(runId));
     Dataset<Row> rerun =
-        spark.read().format("delta").load(again.toString()).filter(col("run_id").equalTo(againId));
+        spark.read().format("delta").load(again.uri()).filter(col("run_id").equalTo(againId));
     Dataset<Row> differing = TableComparison.mismatches(original, rerun).cache();
     try {
       long groups = differing.count();
@@ -258,22 +271,25 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
   }
 
-  private boolean compareFile(Row output, Path again, PrintWriter o) {
+  private boolean compareFile(Storage storage, Row output, Location again, PrintWriter o) {
     String name = output.getAs("name");
-    String file = again.getFileName().toString();
-    if (!Files.isRegularFile(again)) {
+    String file = again.name();
+    if (!storage.exists(again) || storage.isDirectory(again)) {
       o.printf("  %-" + width + "s DIFFERENT: the re-run did not write it%n", name);
       return false;
     }
-    String text = LocalFiles.read(again);
+    String text = storage.readText(again);
     String recorded = output.getAs("fingerprint");
     if (FileComparison.fingerprint(file, text).equals(recorded)) {
       o.printf("  %-" + width + "s equal%n", name);
       return true;
     }
-    Path original = Path.of(output.<String>getAs("path"));
-    if (!Files.isRegularFile(original)
-        || !FileComparison.fingerprint(file, LocalFiles.read(original)).equals(recorded)) {
+    Location original = Tables.location(output.<String>getAs("path"));
+    String originalText =
+        storage.exists(original) && !storage.isDirectory(original)
+            ? storage.readText(original)
+            : null;
+    if (originalText == null || !FileComparison.fingerprint(file, originalText).equals(recorded)) {
       o.printf(
           "  %-"
               + width
@@ -282,7 +298,7 @@ public final class ReproduceCommand implements Callable<Integer> {
           name);
       return false;
     }
-    List<String> diffs = FileComparison.differences(file, LocalFiles.read(original), text, 3);
+    List<String> diffs = FileComparison.differences(file, originalText, text, 3);
     if (diffs.isEmpty()) {
       o.printf(
           "  %-" + width + "s equal (numbers within a relative %.0e)%n",
@@ -295,13 +311,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     return false;
   }
 
-  /** Whether {@code path} lies in the output root. */
-  private static boolean under(Path root, String path) {
-    if (path.contains("://") && !path.startsWith("file:")) {
-      return false;
-    }
-    Path p = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
-    return p.toAbsolutePath().normalize().startsWith(root.toAbsolutePath().normalize());
+  /** Whether {@code uri} lies in the output root. */
+  private static boolean under(Location root, String uri) {
+    return uri.equals(root.uri()) || uri.startsWith(root.uri() + "/");
   }
 
   /**

@@ -1,19 +1,16 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.SparkSessions;
+import io.assay.io.Storage;
 import io.assay.io.Tables;
 import io.assay.pipeline.Definitions;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,8 +38,11 @@ public final class SqlCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "QUERY", description = "A Spark SQL query.")
   String query;
 
-  @Option(names = "--out", paramLabel = "ROOT", description = "Output root (default: output.root).")
-  Path out;
+  @Option(
+      names = "--out",
+      paramLabel = "ROOT",
+      description = "Output root, a path or a Hadoop URI (default: output.root).")
+  Location out;
 
   @Option(names = "--csv", description = "Print CSV with a header line.")
   boolean csv;
@@ -63,7 +63,7 @@ public final class SqlCommand implements Callable<Integer> {
       throw new UsageProblem("give at most one of --csv and --json");
     }
     Conf c = Definitions.load(conf.dir());
-    Path root = out != null ? out : c.assay().outputRoot();
+    Location root = out != null ? out : c.assay().outputRoot();
     SparkSession spark = SparkSessions.getOrCreate("assay-sql", "local[*]", Map.of());
     List<String> views = registerViews(spark, root);
     if (views.isEmpty()) {
@@ -140,21 +140,18 @@ public final class SqlCommand implements Callable<Integer> {
       java.util.regex.Pattern.compile("(Describe|Show|Explain)\\w*");
 
   /** Registers every Delta table directly under {@code root} as a temporary view of its name. */
-  public static List<String> registerViews(SparkSession spark, Path root) {
+  public static List<String> registerViews(SparkSession spark, Location root) {
     List<String> names = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
+    Storage storage = Storage.of(spark);
+    if (!storage.isDirectory(root)) {
       return names;
     }
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path d : (Iterable<Path>) dirs.sorted()::iterator) {
-        if (Tables.isDelta(d.toString())) {
-          String name = d.getFileName().toString();
-          spark.read().format("delta").load(d.toString()).createOrReplaceTempView(name);
-          names.add(name);
-        }
+    for (Storage.Entry e : storage.list(root)) {
+      Location d = root.resolve(e.name());
+      if (e.isDirectory() && Tables.isDelta(spark, d.uri())) {
+        spark.read().format("delta").load(d.uri()).createOrReplaceTempView(e.name());
+        names.add(e.name());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return names;
   }

@@ -1,11 +1,11 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.io.OutputLock;
 import io.assay.io.RunContext;
 import io.assay.io.SparkSessions;
 import io.assay.pipeline.PseudonymKey;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,10 +20,10 @@ final class StageSetup {
    */
   static final class Reproduction {
     final Map<String, Long> pins;
-    final Path scratchRoot;
+    final Location scratchRoot;
     volatile String runId;
 
-    Reproduction(Map<String, Long> pins, Path scratchRoot) {
+    Reproduction(Map<String, Long> pins, Location scratchRoot) {
       this.pins = Map.copyOf(pins);
       this.scratchRoot = scratchRoot;
     }
@@ -45,22 +45,22 @@ final class StageSetup {
    * A new run's context: output root (option or conf), pseudonym key, the command line. Takes the
    * output root's {@link OutputLock} (a second run on the root fails here, before Spark starts).
    */
-  static RunContext context(CommandSpec spec, Conf conf, Path out) {
+  static RunContext context(CommandSpec spec, Conf conf, Location out) {
     return context(spec, conf, out, true);
   }
 
   /**
-   * As {@link #context(CommandSpec, Conf, Path)}; stages that never see unit ids (balance, report)
-   * pass {@code needsKey = false} and run without a pseudonymization key.
+   * As {@link #context(CommandSpec, Conf, Location)}; stages that never see unit ids (balance,
+   * report) pass {@code needsKey = false} and run without a pseudonymization key.
    */
-  static RunContext context(CommandSpec spec, Conf conf, Path out, boolean needsKey) {
+  static RunContext context(CommandSpec spec, Conf conf, Location out, boolean needsKey) {
     var key =
         needsKey
             ? PseudonymKey.resolve(conf.assay().privacy(), System.getenv())
             : java.util.Optional.<String>empty();
     var args = spec.root().commandLine().getParseResult().originalArgs();
     Reproduction r = REPRODUCTION.get();
-    Path root = r != null ? r.scratchRoot : out != null ? out : conf.assay().outputRoot();
+    Location root = r != null ? r.scratchRoot : out != null ? out : conf.assay().outputRoot();
     // One writer per output root, held until the command ends (Main releases it).
     OutputLock.acquire(root, "assay " + String.join(" ", args));
     RunContext ctx = RunContext.start(conf, root, key, spec.name(), args);

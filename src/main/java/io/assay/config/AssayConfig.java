@@ -6,15 +6,16 @@ import java.util.Optional;
 
 /**
  * The site configuration ({@code conf/assay.yaml}): where data lives, alert thresholds, privacy
- * settings, and the namespaces and holdouts that experiments may refer to. Relative paths resolve
- * against the directory holding {@code assay.yaml}.
+ * settings, and the namespaces and holdouts that experiments may refer to. Locations are Hadoop
+ * URIs or paths; relative paths resolve against the directory holding {@code assay.yaml} ({@code
+ * data.logs} and {@code data.population} against the data root).
  */
 public record AssayConfig(
-    Path dataRoot,
-    Path logs,
+    Location dataRoot,
+    Location logs,
     String logsFormat,
-    Path population,
-    Path outputRoot,
+    Location population,
+    Location outputRoot,
     Reconcile reconcile,
     Alerts alerts,
     Balance balance,

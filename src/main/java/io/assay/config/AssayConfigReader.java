@@ -17,23 +17,27 @@ final class AssayConfigReader {
     SpecNode n = new SpecNode(tree, file, "", problems);
 
     SpecNode data = n.object("data", true, "{root: DIR, logs: DIR, logs_format: json}");
-    Path dataRoot = baseDir;
-    Path logs = baseDir.resolve("logs");
-    Path population = baseDir.resolve("population");
+    Location confDir = Location.local(baseDir);
+    Location dataRoot = confDir;
+    Location logs = confDir.resolve("logs");
+    Location population = confDir.resolve("population");
     String logsFormat = "json";
     if (data != null) {
-      dataRoot = baseDir.resolve(data.requiredString("root", "the data directory")).normalize();
-      logs = dataRoot.resolve(data.optionalString("logs").orElse("logs")).normalize();
-      population = dataRoot.resolve(data.optionalString("population").orElse("population"));
+      String root = data.requiredString("root", "the data directory");
+      dataRoot = root == null ? confDir : location(data, "root", root, confDir);
+      logs = location(data, "logs", data.optionalString("logs").orElse("logs"), dataRoot);
+      population =
+          location(
+              data, "population", data.optionalString("population").orElse("population"), dataRoot);
       logsFormat = data.choice("logs_format", formats("json", "parquet", "delta"), "json");
       data.finish();
     }
 
     SpecNode output = n.object("output", true, "{root: DIR}");
-    Path outputRoot = baseDir.resolve("out");
+    Location outputRoot = confDir.resolve("out");
     if (output != null) {
-      outputRoot =
-          baseDir.resolve(output.requiredString("root", "the output directory")).normalize();
+      String root = output.requiredString("root", "the output directory");
+      outputRoot = root == null ? outputRoot : location(output, "root", root, confDir);
       output.finish();
     }
 
@@ -226,6 +230,25 @@ final class AssayConfigReader {
       m.put(s, s);
     }
     return m;
+  }
+
+  /**
+   * A configured location: a Hadoop URI, or a path resolved against {@code base}. Text that cannot
+   * be a location is an error on {@code field} (with the fix), and {@code base} stands in for it so
+   * the other fields are still checked.
+   */
+  static Location location(SpecNode node, String field, String text, Location base) {
+    try {
+      return Location.parse(text, base);
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      int fix = m.indexOf(". Fix: ");
+      node.error(
+          field,
+          fix < 0 ? m : m.substring(0, fix),
+          fix < 0 ? "give a path or a URI such as s3a://BUCKET/PATH" : m.substring(fix + 7));
+      return base;
+    }
   }
 
   private static Path expandHome(Path base, String s) {

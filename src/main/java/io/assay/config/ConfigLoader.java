@@ -55,7 +55,7 @@ public final class ConfigLoader {
 
     Path metricsFile = confDir.resolve("metrics.yaml");
     YamlNode.Mapping metricsTree = Yaml.read(metricsFile, metricsFile.toString(), problems);
-    Path dataRoot = assay == null ? confDir : assay.dataRoot();
+    Location dataRoot = assay == null ? Location.local(confDir) : assay.dataRoot();
     MetricCatalog catalog =
         metricsTree == null
             ? null

@@ -1,6 +1,5 @@
 package io.assay.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +18,8 @@ final class MetricCatalogReader {
 
   private MetricCatalogReader() {}
 
-  static MetricCatalog read(YamlNode.Mapping tree, String file, Path dataRoot, Problems problems) {
+  static MetricCatalog read(
+      YamlNode.Mapping tree, String file, Location dataRoot, Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
     Map<String, MetricSource> sources = new LinkedHashMap<>();
     for (Map.Entry<String, SpecNode> e : n.entries("sources", true, "named source tables")) {
@@ -33,11 +33,11 @@ final class MetricCatalogReader {
       String timeColumn = column(s, "time_column", "the timestamp or date column");
       s.optionalString("description");
       s.finish();
-      if (path != null && unitColumn != null && timeColumn != null) {
+      Location location =
+          path == null ? null : AssayConfigReader.location(s, "path", path, dataRoot);
+      if (location != null && unitColumn != null && timeColumn != null) {
         sources.put(
-            e.getKey(),
-            new MetricSource(
-                e.getKey(), dataRoot.resolve(path).normalize(), format, unitColumn, timeColumn));
+            e.getKey(), new MetricSource(e.getKey(), location, format, unitColumn, timeColumn));
       }
     }
 

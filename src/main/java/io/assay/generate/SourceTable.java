@@ -1,8 +1,8 @@
 package io.assay.generate;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import io.assay.config.MetricSource;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -35,10 +35,10 @@ public record SourceTable(
    * the generator writes it under the world's directory, so a conf whose {@code data.root} is the
    * world finds it.
    */
-  public static String underDataRoot(Conf conf, Path configured) {
-    Path root = conf.assay().dataRoot().toAbsolutePath().normalize();
-    Path p = configured.toAbsolutePath().normalize();
-    return p.startsWith(root) ? root.relativize(p).toString() : p.getFileName().toString();
+  public static String underDataRoot(Conf conf, Location configured) {
+    String root = conf.assay().dataRoot().uri();
+    String p = configured.uri();
+    return p.startsWith(root + "/") ? p.substring(root.length() + 1) : configured.name();
   }
 
   public boolean delta() {

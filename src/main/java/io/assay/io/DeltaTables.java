@@ -1,6 +1,6 @@
 package io.assay.io;
 
-import java.nio.file.Path;
+import io.assay.config.Location;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -27,7 +27,7 @@ public final class DeltaTables {
    *     must satisfy it, which Delta checks
    */
   public static void replaceDates(
-      Dataset<Row> rows, Path path, LocalDate from, LocalDate to, String extraPredicate) {
+      Dataset<Row> rows, Location path, LocalDate from, LocalDate to, String extraPredicate) {
     String predicate =
         "date >= DATE'"
             + from
@@ -41,10 +41,10 @@ public final class DeltaTables {
             .mode("overwrite")
             .option("replaceWhere", predicate)
             .option("mergeSchema", "true");
-    if (!Tables.isDelta(path.toString())) {
+    if (!Tables.isDelta(rows.sparkSession(), path.uri())) {
       w = w.partitionBy("date");
     }
-    w.save(path.toString());
+    w.save(path.uri());
   }
 
   /**
@@ -52,10 +52,10 @@ public final class DeltaTables {
    * file instead of rewriting every data file they touch. It upgrades the table protocol (reader 3,
    * writer 7), which Delta Lake 2.3+ and Spark-based readers support.
    */
-  public static void enableDeletionVectors(SparkSession spark, Path path) {
+  public static void enableDeletionVectors(SparkSession spark, Location path) {
     spark.sql(
         "ALTER TABLE delta.`"
-            + path.toString().replace("`", "``")
+            + path.uri().replace("`", "``")
             + "` SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
   }
 
@@ -64,22 +64,23 @@ public final class DeltaTables {
    * table whose log references the source's data files (nothing is copied), and whose later writes
    * go to the target only.
    */
-  public static void shallowClone(SparkSession spark, Path source, long version, Path target) {
+  public static void shallowClone(
+      SparkSession spark, Location source, long version, Location target) {
     spark.sql(
         "CREATE TABLE delta.`"
-            + target.toAbsolutePath().toString().replace("`", "``")
+            + target.uri().replace("`", "``")
             + "` SHALLOW CLONE delta.`"
-            + source.toAbsolutePath().toString().replace("`", "``")
+            + source.uri().replace("`", "``")
             + "` VERSION AS OF "
             + version);
   }
 
   /** Replaces the whole table in one commit. */
-  public static void overwrite(Dataset<Row> rows, Path path, List<String> partitionBy) {
+  public static void overwrite(Dataset<Row> rows, Location path, List<String> partitionBy) {
     var w = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
     if (!partitionBy.isEmpty()) {
       w = w.partitionBy(partitionBy.toArray(String[]::new));
     }
-    w.save(path.toString());
+    w.save(path.uri());
   }
 }

@@ -14,8 +14,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.assay.config.Location;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,15 +119,15 @@ public final class ExposureLogs {
   private ExposureLogs() {}
 
   /** The partition directory of a date under the logs root. */
-  public static Path partition(Path root, LocalDate date) {
+  public static Location partition(Location root, LocalDate date) {
     return root.resolve(DATE + "=" + date);
   }
 
-  /** Dates among {@code wanted} whose partition directory is missing (local file systems). */
-  public static List<LocalDate> missing(Path root, List<LocalDate> wanted) {
+  /** Dates among {@code wanted} whose partition directory is missing (one check per date). */
+  public static List<LocalDate> missing(Storage storage, Location root, List<LocalDate> wanted) {
     List<LocalDate> out = new ArrayList<>();
     for (LocalDate d : wanted) {
-      if (!Files.isDirectory(partition(root, d))) {
+      if (!storage.isDirectory(partition(root, d))) {
         out.add(d);
       }
     }
@@ -141,23 +140,23 @@ public final class ExposureLogs {
    * @param format {@code json}, {@code parquet} or {@code delta}
    */
   public static Dataset<Row> read(
-      SparkSession spark, RunContext ctx, Path root, String format, List<LocalDate> dates) {
+      SparkSession spark, RunContext ctx, Location root, String format, List<LocalDate> dates) {
     if (format.equals("delta")) {
-      Dataset<Row> t = Inputs.delta(spark, ctx, "exposure_logs", root.toString());
+      Dataset<Row> t = Inputs.delta(spark, ctx, "exposure_logs", root);
       requireColumns(t, root.toString());
       Column inDates = col(DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray());
       return normalizeTyped(t.filter(inDates));
     }
-    String[] paths = dates.stream().map(d -> partition(root, d).toString()).toArray(String[]::new);
+    String[] paths = dates.stream().map(d -> partition(root, d).uri()).toArray(String[]::new);
     Inputs.files(spark, ctx, "exposure_logs", format, List.of(paths));
     if (format.equals("parquet")) {
-      Dataset<Row> t = spark.read().option("basePath", root.toString()).parquet(paths);
+      Dataset<Row> t = spark.read().option("basePath", root.uri()).parquet(paths);
       requireColumns(t, root.toString());
       return normalizeTyped(t);
     }
     // Lines end at \n only (Spark's default also splits at a lone \r, inside a record).
     Dataset<Row> read =
-        spark.read().option("basePath", root.toString()).option("lineSep", "\n").text(paths);
+        spark.read().option("basePath", root.uri()).option("lineSep", "\n").text(paths);
     Column v = col("value");
     // A CRLF file's \r belongs to the line end, not to the record.
     Column crlf = when(v.endsWith("\r"), v.substr(lit(1), length(v).minus(1))).otherwise(v);

@@ -1,5 +1,6 @@
 package io.assay.io;
 
+import io.assay.config.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +24,22 @@ import org.apache.spark.sql.SparkSession;
 public final class Inputs {
   private Inputs() {}
 
-  /** Reads a Delta table at the pinned or latest version, recording the version. */
+  /**
+   * Reads a Delta table at the pinned or latest version, recording the version. {@code path} is a
+   * URI or a local path; the run log records (and pins are keyed by) its URI.
+   */
   public static Dataset<Row> delta(SparkSession spark, RunContext ctx, String name, String path) {
+    return delta(spark, ctx, name, Tables.location(path));
+  }
+
+  /** Reads a Delta table at the pinned or latest version, recording the version. */
+  public static Dataset<Row> delta(SparkSession spark, RunContext ctx, String name, Location loc) {
+    String path = loc.uri();
     LocalReadability.require(path);
-    if (!Tables.isDelta(path)) {
+    if (!Tables.isDelta(spark, path)) {
       throw new InputProblem(
-          path,
-          Tables.looksDelta(path)
+          loc.toString(),
+          Tables.looksDelta(spark, path)
               ? "a _delta_log with no commit ("
                   + name
                   + "): a run died creating it; rerun the"
@@ -43,23 +53,27 @@ public final class Inputs {
 
   /** Reads an upstream output table (an earlier stage's result) by name. */
   public static Dataset<Row> upstream(SparkSession spark, RunContext ctx, String table) {
-    return delta(spark, ctx, table, ctx.input(table).toString());
+    return delta(spark, ctx, table, ctx.input(table));
   }
 
   /** Whether an upstream output table exists (the stage that writes it has run). */
-  public static boolean upstreamExists(RunContext ctx, String table) {
-    return Tables.isDelta(ctx.input(table).toString());
+  public static boolean upstreamExists(SparkSession spark, RunContext ctx, String table) {
+    return Tables.isDelta(spark, ctx.input(table).uri());
   }
 
   /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */
   public static Dataset<Row> table(
-      SparkSession spark, RunContext ctx, String name, String path, String format) {
+      SparkSession spark, RunContext ctx, String name, Location loc, String format) {
+    String path = loc.uri();
     LocalReadability.require(path);
-    String f = format != null ? format : (Tables.looksDelta(path) ? "delta" : "parquet");
+    String f = format != null ? format : (Tables.looksDelta(spark, path) ? "delta" : "parquet");
     if (f.equals("delta")) {
-      return delta(spark, ctx, name, path);
+      return delta(spark, ctx, name, loc);
     }
-    Dataset<Row> t = Tables.read(spark, path, f);
+    if (!Storage.of(spark).exists(loc)) {
+      throw new InputProblem(loc.toString(), "no such table or directory");
+    }
+    Dataset<Row> t = spark.read().format(f).load(path);
     files(spark, ctx, name, f, List.of(path));
     return t;
   }
@@ -67,7 +81,8 @@ public final class Inputs {
   /** Records file inputs (not Delta) with a fingerprint of their listing. */
   public static void files(
       SparkSession spark, RunContext ctx, String name, String format, List<String> paths) {
-    for (String p : paths) {
+    for (String given : paths) {
+      String p = Tables.location(given).uri();
       LocalReadability.require(p);
       ctx.log().input(new RunLog.Input(name, p, format, null, fingerprint(spark, p)));
     }

@@ -1,5 +1,6 @@
 package io.assay.io;
 
+import io.assay.config.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,14 +24,20 @@ import java.util.List;
  * description, and is simply locked again). Within one JVM the lock is re-entrant: {@code nightly}
  * runs every stage under one lock. See docs/decisions/0005-output-root-lock.md.
  *
- * <p>Works on local and POSIX shared file systems; an object store output root has no file locks (a
- * scheduler must then serialize runs per root, and Delta's optimistic concurrency still rejects
- * conflicting commits).
+ * <p>Works on local and POSIX shared file systems. An output root on another file system (HDFS, an
+ * object store) has no OS file locks: there runs are serialized by a marker file, {@code <output
+ * root>/_assay.lock} created only if absent (through {@link Storage#createNew}) and deleted when
+ * the command ends. The marker is exclusive where creating a file that must not exist is atomic
+ * (HDFS); on object stores it is a check then a write, and a run killed with {@code kill -9} leaves
+ * it behind (the message says which run holds it; delete it when that run is gone). The
+ * object-store lock of issue 20 replaces the marker and supersedes
+ * docs/decisions/0005-output-root-lock.md.
  */
 public final class OutputLock {
   public static final String FILE_NAME = "_assay.lock";
 
-  private record Held(Path root, FileChannel channel, FileLock lock) {}
+  /** A held lock: an OS lock on a local root's file, or (channel and lock null) a marker file. */
+  private record Held(Location root, FileChannel channel, FileLock lock, Storage storage) {}
 
   /** Every acquisition in order; null entries are re-entrant acquisitions of a held root. */
   private static final List<Held> HELD = new ArrayList<>();
@@ -41,7 +48,7 @@ public final class OutputLock {
   public static final class Locked extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    Locked(Path file, String holder) {
+    Locked(Object file, String holder) {
       super(
           file
               + ": another assay run is writing to this output root ("
@@ -60,14 +67,37 @@ public final class OutputLock {
    * Takes the lock of {@code root} (creating the directory), describing the holder as {@code
    * description}; throws {@link Locked} when another process holds it.
    */
-  public static synchronized void acquire(Path root, String description) {
-    Path abs = root.toAbsolutePath().normalize();
+  public static synchronized void acquire(Location root, String description) {
     for (Held h : HELD) {
-      if (h != null && h.root().equals(abs)) {
+      if (h != null && h.root().equals(root)) {
         HELD.add(null);
         return;
       }
     }
+    String holder =
+        "pid "
+            + ProcessHandle.current().pid()
+            + ", "
+            + description
+            + ", since "
+            + Instant.now()
+            + "\n";
+    if (!root.isLocal()) {
+      Storage storage = Storage.beforeSpark();
+      Location marker = root.resolve(FILE_NAME);
+      if (!storage.createNew(marker, holder)) {
+        String other;
+        try {
+          other = storage.readText(marker);
+        } catch (RuntimeException e) {
+          other = ""; // released meanwhile
+        }
+        throw new Locked(marker, other);
+      }
+      HELD.add(new Held(root, null, null, storage));
+      return;
+    }
+    Path abs = root.localPath();
     Path file = abs.resolve(FILE_NAME);
     try {
       Files.createDirectories(abs);
@@ -81,23 +111,14 @@ public final class OutputLock {
         lock = null;
       }
       if (lock == null) {
-        String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        String other = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         ch.close();
-        throw new Locked(file, holder);
+        throw new Locked(file, other);
       }
       ch.truncate(0);
-      ch.write(
-          ByteBuffer.wrap(
-              ("pid "
-                      + ProcessHandle.current().pid()
-                      + ", "
-                      + description
-                      + ", since "
-                      + Instant.now()
-                      + "\n")
-                  .getBytes(StandardCharsets.UTF_8)));
+      ch.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)));
       ch.force(false);
-      HELD.add(new Held(abs, ch, lock));
+      HELD.add(new Held(root, ch, lock, null));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + file, e);
     }
@@ -107,7 +128,13 @@ public final class OutputLock {
   public static synchronized void releaseTo(int mark) {
     while (HELD.size() > mark) {
       Held h = HELD.remove(HELD.size() - 1);
-      if (h != null) {
+      if (h != null && h.storage() != null) {
+        try {
+          h.storage().delete(h.root().resolve(FILE_NAME));
+        } catch (RuntimeException e) {
+          // The marker stays; the next run's message names it and its holder.
+        }
+      } else if (h != null) {
         try {
           h.lock().release();
           h.channel().close();

@@ -40,8 +40,8 @@ public final class Outputs {
    */
   public static void merge(RunContext ctx, String table, Dataset<Row> rows, List<String> keys) {
     Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
-    String path = ctx.table(table).toString();
-    if (!Tables.isDelta(path)) {
+    String path = ctx.table(table).uri();
+    if (!Tables.isDelta(rows.sparkSession(), path)) {
       create(ctx, table, stamped);
     } else {
       String on =
@@ -64,7 +64,7 @@ public final class Outputs {
    */
   public static void rebuild(RunContext ctx, String table, Dataset<Row> rows) {
     Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
-    if (!Tables.isDelta(ctx.table(table).toString())) {
+    if (!Tables.isDelta(rows.sparkSession(), ctx.table(table).uri())) {
       create(ctx, table, stamped);
     } else {
       DeltaTables.overwrite(stamped, ctx.table(table), List.of());
@@ -79,7 +79,7 @@ public final class Outputs {
   }
 
   private static void record(SparkSession spark, RunContext ctx, String table) {
-    String path = ctx.table(table).toString();
+    String path = ctx.table(table).uri();
     ctx.log().output(RunLog.Output.table(table, path, Inputs.latestVersion(spark, path)));
   }
 }

@@ -1,6 +1,7 @@
 package io.assay.io;
 
 import io.assay.config.Conf;
+import io.assay.config.Location;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,15 +19,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @param inputRoot where upstream output tables are read (the output root, except when reproducing
  *     a run: then the original run's root, while results go to a scratch root)
- * @param pins input Delta versions to read, by path (empty: read the latest)
+ * @param pins input Delta versions to read, by URI (empty: read the latest)
  */
 public record RunContext(
     Conf conf,
     String runId,
-    Path outputRoot,
+    Location outputRoot,
     Optional<String> pseudonymKey,
     RunLog log,
-    Path inputRoot,
+    Location inputRoot,
     Map<String, Long> pins) {
   private static final DateTimeFormatter ID =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -37,14 +38,14 @@ public record RunContext(
 
   /** A context for a new run of {@code command}, recording the definitions it can use. */
   public static RunContext start(
-      Conf conf, Path outputRoot, Optional<String> key, String command, List<String> args) {
+      Conf conf, Location outputRoot, Optional<String> key, String command, List<String> args) {
     Instant now = Instant.now();
     RunLog log = new RunLog(command, args, now);
     conf.experiments().forEach(d -> log.definition(d.id(), d.sha256()));
     for (String site : List.of("assay.yaml", "metrics.yaml")) {
       log.definition(site, fileSha256(conf.dir().resolve(site)));
     }
-    log.parameter("output_root", outputRoot.toAbsolutePath().toString());
+    log.parameter("output_root", outputRoot.toString());
     log.parameter("multi_arm_policy", conf.assay().reconcile().multiArmPolicy());
     log.parameter(
         "late_lookback_days", String.valueOf(conf.assay().reconcile().lateLookbackDays()));
@@ -67,7 +68,7 @@ public record RunContext(
   }
 
   /** A context for tests and embedded use: a fixed run id and an empty log. */
-  public static RunContext of(Conf conf, String runId, Path outputRoot, Optional<String> key) {
+  public static RunContext of(Conf conf, String runId, Location outputRoot, Optional<String> key) {
     return new RunContext(
         conf,
         runId,
@@ -82,7 +83,7 @@ public record RunContext(
    * The same run reproducing another: upstream tables are read from {@code inputRoot} at the pinned
    * Delta versions, results are written under this context's output root.
    */
-  public RunContext reproducing(Path inputRoot, Map<String, Long> versions) {
+  public RunContext reproducing(Location inputRoot, Map<String, Long> versions) {
     return new RunContext(conf, runId, outputRoot, pseudonymKey, log, inputRoot, versions);
   }
 
@@ -94,12 +95,12 @@ public record RunContext(
   }
 
   /** Where this run writes an output table. */
-  public Path table(String name) {
+  public Location table(String name) {
     return outputRoot.resolve(name);
   }
 
   /** Where this run reads an upstream output table (written by an earlier stage). */
-  public Path input(String name) {
+  public Location input(String name) {
     return inputRoot.resolve(name);
   }
 }

@@ -1,15 +1,16 @@
 package io.assay.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.assay.config.Location;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Reading tables by path, with the format given or detected (a {@code _delta_log} means Delta). */
+/**
+ * Reading tables by path or URI, with the format given or detected (a {@code _delta_log} means
+ * Delta). Paths go to Spark as qualified URIs, so a cluster whose default file system is HDFS never
+ * reads a local path as an HDFS one.
+ */
 public final class Tables {
   /** A commit or checkpoint file in {@code _delta_log}. */
   private static final Pattern COMMIT =
@@ -18,39 +19,32 @@ public final class Tables {
   private Tables() {}
 
   /**
-   * True when {@code path} is a Delta table on the local file system: its {@code _delta_log} holds
+   * True when {@code path} (a URI or a local path) is a Delta table: its {@code _delta_log} holds
    * at least one commit or checkpoint. A {@code _delta_log} without one is what a run killed while
    * creating the table leaves behind; Delta's first commit is atomic, so there is no table yet, and
-   * the next write creates it afresh.
+   * the next write creates it afresh. One or two listings, no Spark job.
    */
-  public static boolean isDelta(String path) {
-    Path log = deltaLog(path);
-    if (log == null || !Files.isDirectory(log)) {
+  public static boolean isDelta(SparkSession spark, String path) {
+    Storage storage = Storage.of(spark);
+    Location log = location(path).resolve("_delta_log");
+    if (!storage.isDirectory(log)) {
       return false;
     }
-    try (var files = Files.list(log)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .anyMatch(n -> COMMIT.matcher(n).matches() || n.equals("_last_checkpoint"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + log, e);
-    }
+    return storage.list(log).stream()
+        .map(Storage.Entry::name)
+        .anyMatch(n -> COMMIT.matcher(n).matches() || n.equals("_last_checkpoint"));
   }
 
   /**
    * True when {@code path} has a {@code _delta_log}, committed or not: the format to read it in.
    */
-  public static boolean looksDelta(String path) {
-    Path log = deltaLog(path);
-    return log != null && Files.isDirectory(log);
+  public static boolean looksDelta(SparkSession spark, String path) {
+    return Storage.of(spark).isDirectory(location(path).resolve("_delta_log"));
   }
 
-  private static Path deltaLog(String path) {
-    if (path.contains("://") && !path.startsWith("file:")) {
-      return null;
-    }
-    return Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path)
-        .resolve("_delta_log");
+  /** A recorded or given path as a location: a URI, or a local path (relative: to the cwd). */
+  public static Location location(String path) {
+    return Location.parse(path, java.nio.file.Path.of(""));
   }
 
   /**
@@ -58,11 +52,11 @@ public final class Tables {
    * detect; a missing path is an {@link InputProblem} naming it.
    */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
-    boolean local = !path.contains("://") || path.startsWith("file:");
-    if (local && !Files.exists(Path.of(path.startsWith("file:") ? path.substring(5) : path))) {
+    Location loc = location(path);
+    if (!Storage.of(spark).exists(loc)) {
       throw new InputProblem(path, "no such table or directory");
     }
-    String f = format != null ? format : (looksDelta(path) ? "delta" : "parquet");
-    return spark.read().format(f).load(path);
+    String f = format != null ? format : (looksDelta(spark, path) ? "delta" : "parquet");
+    return spark.read().format(f).load(loc.uri());
   }
 }

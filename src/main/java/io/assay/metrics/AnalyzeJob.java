@@ -82,7 +82,7 @@ public final class AnalyzeJob {
     var conf = ctx.conf();
     Instant asOf = date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     String enrollmentsPath = ctx.input(OutputTables.ENROLLMENTS).toString();
-    if (!Inputs.upstreamExists(ctx, OutputTables.ENROLLMENTS)) {
+    if (!Inputs.upstreamExists(spark, ctx, OutputTables.ENROLLMENTS)) {
       throw new InputProblem(
           enrollmentsPath, "no enrollments table; run jobs/assay reconcile first");
     }
@@ -491,7 +491,7 @@ public final class AnalyzeJob {
 
     static Validity read(SparkSession spark, RunContext ctx, LocalDate date) {
       Map<String, Boolean> srm = new LinkedHashMap<>();
-      if (Inputs.upstreamExists(ctx, OutputTables.BALANCE_CHECKS)) {
+      if (Inputs.upstreamExists(spark, ctx, OutputTables.BALANCE_CHECKS)) {
         for (Row r :
             Inputs.upstream(spark, ctx, OutputTables.BALANCE_CHECKS)
                 .filter(
@@ -507,7 +507,7 @@ public final class AnalyzeJob {
       }
       Map<String, Boolean> rec = new LinkedHashMap<>();
       double threshold = ctx.conf().assay().alerts().mismatchRate();
-      if (Inputs.upstreamExists(ctx, OutputTables.RECONCILIATION_SUMMARY)) {
+      if (Inputs.upstreamExists(spark, ctx, OutputTables.RECONCILIATION_SUMMARY)) {
         for (Row r :
             Inputs.upstream(spark, ctx, OutputTables.RECONCILIATION_SUMMARY)
                 .filter(col("date").leq(lit(Date.valueOf(date))).and(col("exposures").isNotNull()))

@@ -88,10 +88,9 @@ final class MetricSources {
     Map<String, String> problems = new LinkedHashMap<>();
     for (Map.Entry<String, List<UnitMetrics.Part>> e : bySource.entrySet()) {
       MetricSource source = catalog.sources().get(e.getKey());
-      String path = source.path().toString();
       Dataset<Row> table;
       try {
-        table = Inputs.table(spark, ctx, source.name(), path, source.format());
+        table = Inputs.table(spark, ctx, source.name(), source.path(), source.format());
       } catch (InputProblem p) {
         problems.put(source.name(), p.getMessage());
         continue;
@@ -101,7 +100,8 @@ final class MetricSources {
         tables.put(source.name(), table);
       } else {
         problems.put(
-            source.name(), path + ": source '" + source.name() + "' " + String.join("; ", found));
+            source.name(),
+            source.path() + ": source '" + source.name() + "' " + String.join("; ", found));
       }
     }
     return new Opened(tables, problems);

@@ -2,8 +2,8 @@ package io.assay.pipeline;
 
 import io.assay.config.Conf;
 import io.assay.config.ExperimentDefinition;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.assay.config.Location;
+import io.assay.io.Storage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -44,14 +44,17 @@ public record NightlyPlan(List<Item> items) {
   /**
    * Plans {@code [from, to]}.
    *
-   * @param logs the exposure logs root
+   * @param logs the exposure logs root (checked for each date's partition before Spark starts, with
+   *     the {@code spark.hadoop.*} settings the session will get)
    * @param format the log format; for Delta logs readiness is not checked by partition
    */
-  public static NightlyPlan of(Conf conf, Path logs, String format, LocalDate from, LocalDate to) {
+  public static NightlyPlan of(
+      Conf conf, Location logs, String format, LocalDate from, LocalDate to) {
+    Storage storage = format.equals("delta") ? null : Storage.beforeSpark();
     List<Item> items = new ArrayList<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       List<String> active = active(conf, d);
-      boolean landed = format.equals("delta") || Files.isDirectory(logs.resolve("date=" + d));
+      boolean landed = storage == null || storage.isDirectory(logs.resolve("date=" + d));
       String reason = landed ? null : "not ready: " + logs.resolve("date=" + d) + " has not landed";
       for (Stage s : Stage.values()) {
         items.add(new Item(d, s, active, landed, reason));

@@ -1,12 +1,12 @@
 package io.assay.pipeline;
 
 import io.assay.balance.BalanceJob;
+import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
 import io.assay.metrics.AnalyzeJob;
 import io.assay.reconcile.ReconcileJob;
 import io.assay.report.ReportJob;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +28,7 @@ public final class NightlyRunner {
 
   /** What happened: summary lines, and whether anything failed or alerted. */
   public record Outcome(
-      List<String> lines, List<String> failures, boolean alerted, Path lastReport) {
+      List<String> lines, List<String> failures, boolean alerted, Location lastReport) {
     public boolean failed() {
       return !failures.isEmpty();
     }
@@ -42,12 +42,12 @@ public final class NightlyRunner {
   private NightlyRunner() {}
 
   public static Outcome run(
-      SparkSession spark, RunContext ctx, NightlyPlan plan, Path logs, String format) {
+      SparkSession spark, RunContext ctx, NightlyPlan plan, Location logs, String format) {
     List<String> lines = new ArrayList<>();
     Set<LocalDate> broken = new HashSet<>();
     List<String> failures = new ArrayList<>();
     boolean alerted = false;
-    Path lastReport = null;
+    Location lastReport = null;
     for (NightlyPlan.Item item : plan.items()) {
       LocalDate d = item.date();
       String stage = item.stage().code();

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.config.AssayConfig;
 import io.assay.config.ConfigException;
-import io.assay.io.LocalFiles;
+import io.assay.config.Location;
+import io.assay.io.Storage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,11 +63,12 @@ public final class PseudonymKey {
    * rows would name each unit twice, under two pseudonyms, and every count of units would double.
    * Call it holding the root's output lock.
    */
-  public static void guard(Path root, Optional<String> key, String runId) {
+  public static void guard(Location root, Optional<String> key, String runId) {
     if (verify(root, key)) {
       return;
     }
-    if (Files.isDirectory(root.resolve("enrollments"))) {
+    Storage storage = Storage.beforeSpark();
+    if (storage.isDirectory(root.resolve("enrollments"))) {
       LOG.warn(
           "{} holds tables but no {}: recording this run's key; earlier runs' key cannot be"
               + " checked",
@@ -77,26 +79,24 @@ public final class PseudonymKey {
     o.put("unit_ids", key.isPresent() ? "pseudonymized" : "raw");
     o.put("key_fingerprint", fingerprint(key));
     o.put("recorded_by_run", runId);
-    LocalFiles.write(root.resolve(ROOT_FILE), o.toPrettyString() + "\n");
+    storage.writeText(root.resolve(ROOT_FILE), o.toPrettyString() + "\n");
   }
 
   /**
    * Checks {@code key} against the output root's record: true when it matches, false when the root
    * has no record yet; a {@link ConfigException} naming the fix when it does not match.
    */
-  public static boolean verify(Path root, Optional<String> key) {
-    Path file = root.resolve(ROOT_FILE);
-    if (!Files.exists(file)) {
+  public static boolean verify(Location root, Optional<String> key) {
+    Storage storage = Storage.beforeSpark();
+    Location file = root.resolve(ROOT_FILE);
+    if (!storage.exists(file)) {
       return false;
     }
     String mine = fingerprint(key);
     String theirs;
     try {
-      theirs =
-          JSON.readTree(Files.readString(file, StandardCharsets.UTF_8))
-              .path("key_fingerprint")
-              .asText("");
-    } catch (IOException e) {
+      theirs = JSON.readTree(storage.readText(file)).path("key_fingerprint").asText("");
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw ConfigException.single(
           file.toString(),
           "key_fingerprint",

@@ -44,7 +44,7 @@ public final class Runs {
       SparkSession spark, RunContext ctx, Supplier<T> body, Function<T, String> failure) {
     T result;
     try {
-      ctx.log().startVersions(Inputs.versionsUnder(spark, ctx.outputRoot().toString()));
+      ctx.log().startVersions(Inputs.versionsUnder(spark, ctx.outputRoot().uri()));
       result = body.get();
     } catch (RuntimeException | Error e) {
       try {
@@ -85,7 +85,7 @@ public final class Runs {
         // Runs recorded by earlier versions lack the newer columns (start_versions, outputs'
         // fingerprint): they read as null.
         .option("mergeSchema", "true")
-        .save(ctx.table(OutputTables.RUNS).toString());
+        .save(ctx.table(OutputTables.RUNS).uri());
     LOG.info("run {} {}: recorded in {}", ctx.runId(), status, ctx.table(OutputTables.RUNS));
   }
 }

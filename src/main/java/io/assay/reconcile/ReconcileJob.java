@@ -30,6 +30,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.AssayConfig;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.Location;
 import io.assay.io.Concurrently;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;
@@ -38,7 +39,7 @@ import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.Pseudonyms;
 import io.assay.io.RunContext;
-import java.nio.file.Path;
+import io.assay.io.Storage;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -110,12 +111,17 @@ public final class ReconcileJob {
   private ReconcileJob() {}
 
   public static Result run(
-      SparkSession spark, RunContext ctx, Path logs, String format, LocalDate from, LocalDate to) {
+      SparkSession spark,
+      RunContext ctx,
+      Location logs,
+      String format,
+      LocalDate from,
+      LocalDate to) {
     AssayConfig site = ctx.conf().assay();
     List<ExperimentDefinition> defs = ctx.conf().experiments();
     List<LocalDate> scope = dates(from, to);
     List<LocalDate> missing =
-        format.equals("delta") ? List.of() : ExposureLogs.missing(logs, scope);
+        format.equals("delta") ? List.of() : ExposureLogs.missing(Storage.of(spark), logs, scope);
     if (!missing.isEmpty()) {
       throw new InputProblem(
           ExposureLogs.partition(logs, missing.get(0)).toString(),
@@ -128,7 +134,8 @@ public final class ReconcileJob {
     List<LocalDate> lookback = new ArrayList<>();
     for (LocalDate d :
         dates(from.minusDays(site.reconcile().lateLookbackDays()), from.minusDays(1))) {
-      if (format.equals("delta") || ExposureLogs.missing(logs, List.of(d)).isEmpty()) {
+      if (format.equals("delta")
+          || ExposureLogs.missing(Storage.of(spark), logs, List.of(d)).isEmpty()) {
         lookback.add(d);
       }
     }

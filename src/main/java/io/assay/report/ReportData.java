@@ -183,7 +183,7 @@ public final class ReportData {
   }
 
   private static Dataset<Row> table(SparkSession spark, RunContext ctx, String name) {
-    return Inputs.upstreamExists(ctx, name) ? Inputs.upstream(spark, ctx, name) : null;
+    return Inputs.upstreamExists(spark, ctx, name) ? Inputs.upstream(spark, ctx, name) : null;
   }
 
   private static List<Row> rows(

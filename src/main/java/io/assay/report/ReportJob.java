@@ -3,21 +3,20 @@ package io.assay.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.assay.config.Location;
 import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
-import io.assay.io.LocalFiles;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.assay.io.Storage;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * The report stage: renders every experiment's results as of a date into {@code
  * <output.root>/reports/<date>/} — {@code index.html}, {@code index.json} and, per experiment
  * version, {@code KEY@VERSION.html|.json|.md} — and writes CSV exports of the day's aggregate
- * tables into {@code <output.root>/exports/<date>/} for notebooks. Reads only aggregated tables;
- * the directory is built aside and swapped in, so readers never see a half-written report.
+ * tables into {@code <output.root>/exports/<date>/} for notebooks. Reads only aggregated tables.
+ * Where the file system renames atomically the directory is built aside and swapped in, so readers
+ * never see a half-written report; on object stores each file is written whole, the index last
+ * ({@link #publish}).
  */
 public final class ReportJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
@@ -51,63 +52,97 @@ public final class ReportJob {
           OutputTables.TRAFFIC_DAILY);
 
   /** Where the run wrote its files. */
-  public record Result(Path reports, Path exports, List<ExperimentReport> experiments) {}
+  public record Result(Location reports, Location exports, List<ExperimentReport> experiments) {}
 
   private ReportJob() {}
 
   public static Result run(SparkSession spark, RunContext ctx, LocalDate date) {
+    Storage storage = Storage.of(spark);
     List<ExperimentReport> reports = ReportData.load(spark, ctx, date);
-    Path dir = ctx.outputRoot().resolve("reports").resolve(date.toString());
-    Path staging = staging(dir, ctx.runId());
-    write(staging.resolve("index.html"), HtmlReport.index(date, reports));
-    write(staging.resolve("index.json"), JsonReport.index(date, reports));
+    Map<String, String> pages = new LinkedHashMap<>();
     for (ExperimentReport r : reports) {
       String base = HtmlReport.file(r.definition());
-      write(staging.resolve(base + ".html"), HtmlReport.experiment(r));
-      write(staging.resolve(base + ".json"), JsonReport.render(r));
-      write(staging.resolve(base + ".md"), MarkdownReport.render(r));
+      pages.put(base + ".html", HtmlReport.experiment(r));
+      pages.put(base + ".json", JsonReport.render(r));
+      pages.put(base + ".md", MarkdownReport.render(r));
     }
-    swap(staging, dir);
-    Path exports = ctx.outputRoot().resolve("exports").resolve(date.toString());
-    Path exportStaging = staging(exports, ctx.runId());
+    // The index last: when files are written in place, a reader that finds the new index finds
+    // every page it links to.
+    pages.put("index.json", JsonReport.index(date, reports));
+    pages.put("index.html", HtmlReport.index(date, reports));
+    Location dir = ctx.outputRoot().resolve("reports").resolve(date.toString());
+    publish(storage, dir, ctx.runId(), pages);
+    Map<String, String> csv = new LinkedHashMap<>();
     for (String t : EXPORTS) {
-      export(spark, ctx, t, date, exportStaging.resolve(t + ".csv"));
+      String text = export(spark, ctx, t, date);
+      if (text != null) {
+        csv.put(t + ".csv", text);
+      }
     }
-    swap(exportStaging, exports);
-    record(ctx, dir, ".json");
-    record(ctx, exports, ".csv");
+    Location exports = ctx.outputRoot().resolve("exports").resolve(date.toString());
+    publish(storage, exports, ctx.runId(), csv);
+    record(ctx, "reports/" + date, dir, pages, ".json");
+    record(ctx, "exports/" + date, exports, csv, ".csv");
     LOG.info("report {}: {} experiment(s) → {}", date, reports.size(), dir.resolve("index.html"));
     return new Result(dir, exports, reports);
   }
 
   /**
-   * Records the files of {@code dir} ending in {@code suffix} as outputs of the run, with the
-   * fingerprint {@code assay reproduce} compares: the JSON reports (the HTML and Markdown pages
-   * render the same content) and the CSV exports.
+   * Records the files ending in {@code suffix} as outputs of the run, with the fingerprint {@code
+   * assay reproduce} compares: the JSON reports (the HTML and Markdown pages render the same
+   * content) and the CSV exports. Named by their path under the output root.
    */
-  private static void record(RunContext ctx, Path dir, String suffix) {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.sorted().toList()) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(suffix)) {
-          String text = Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
-          ctx.log()
-              .output(
-                  RunLog.Output.file(
-                      ctx.outputRoot().relativize(f).toString(),
-                      f.toAbsolutePath().toString(),
-                      FileComparison.fingerprint(name, text)));
-        }
+  private static void record(
+      RunContext ctx, String under, Location dir, Map<String, String> files, String suffix) {
+    for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+      String name = f.getKey();
+      if (name.endsWith(suffix)) {
+        ctx.log()
+            .output(
+                RunLog.Output.file(
+                    under + "/" + name,
+                    dir.resolve(name).uri(),
+                    FileComparison.fingerprint(name, f.getValue())));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
     }
   }
 
-  /** One table's rows for the date (all dates up to it for per-day summaries) as CSV. */
-  static void export(SparkSession spark, RunContext ctx, String table, LocalDate date, Path file) {
-    if (!Inputs.upstreamExists(ctx, table)) {
+  /**
+   * Makes {@code files} the content of {@code dir}. Where the file system renames directories
+   * atomically (local, HDFS, ABFS), the directory is built aside and swapped in with two renames,
+   * so readers see the old set or the new one. Elsewhere (S3, GCS) each file is written in place in
+   * one PUT, in the given order (index last), then files of the old set that the new one lacks are
+   * deleted: a reader during the write can see a mix of old and new files, each file whole, and a
+   * killed run is repaired by rerunning it.
+   */
+  static void publish(Storage storage, Location dir, String runId, Map<String, String> files) {
+    if (!storage.atomicRename(dir)) {
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        storage.writeText(dir.resolve(f.getKey()), f.getValue());
+      }
+      if (storage.isDirectory(dir)) {
+        for (Storage.Entry e : storage.list(dir)) {
+          if (!files.containsKey(e.name())) {
+            storage.delete(dir.resolve(e.name()));
+          }
+        }
+      }
       return;
+    }
+    Location staging = staging(storage, dir, runId);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      storage.writeText(staging.resolve(f.getKey()), f.getValue());
+    }
+    swap(storage, staging, dir);
+  }
+
+  /**
+   * One table's rows for the date (all dates up to it for per-day summaries) as CSV; null when the
+   * table does not exist.
+   */
+  static String export(SparkSession spark, RunContext ctx, String table, LocalDate date) {
+    if (!Inputs.upstreamExists(spark, ctx, table)) {
+      return null;
     }
     Dataset<Row> t = Inputs.upstream(spark, ctx, table);
     boolean history =
@@ -139,7 +174,7 @@ public final class ReportJob {
       }
       b.append(String.join(",", cells)).append('\n');
     }
-    write(file, b.toString());
+    return b.toString();
   }
 
   private static String csv(String s) {
@@ -154,46 +189,29 @@ public final class ReportJob {
    * a run died between its two renames, {@code dir} is missing and {@code .old} holds the previous
    * complete version, which this run replaces anyway.
    */
-  private static Path staging(Path dir, String runId) {
-    Path p = dir.resolveSibling(dir.getFileName() + ".tmp-" + runId);
-    if (Files.isDirectory(dir.getParent())) {
-      try (var siblings = Files.list(dir.getParent())) {
-        siblings
-            .filter(s -> s.getFileName().toString().startsWith(dir.getFileName() + ".tmp-"))
-            .forEach(ReportJob::deleteTree);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + dir.getParent(), e);
+  private static Location staging(Storage storage, Location dir, String runId) {
+    Location parent = dir.parent().orElseThrow();
+    Location p = parent.resolve(dir.name() + ".tmp-" + runId);
+    if (storage.isDirectory(parent)) {
+      for (Storage.Entry e : storage.list(parent)) {
+        if (e.name().startsWith(dir.name() + ".tmp-")) {
+          storage.delete(parent.resolve(e.name()));
+        }
       }
     }
-    deleteTree(p);
-    try {
-      Files.createDirectories(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + p, e);
-    }
+    storage.delete(p);
+    storage.mkdirs(p);
     return p;
   }
 
   /** Replaces {@code dir} by {@code staging}: two renames, so readers see old or new. */
-  private static void swap(Path staging, Path dir) {
-    try {
-      Path old = dir.resolveSibling(dir.getFileName() + ".old");
-      deleteTree(old);
-      if (Files.exists(dir)) {
-        Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-      }
-      Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot move " + staging + " to " + dir, e);
+  private static void swap(Storage storage, Location staging, Location dir) {
+    Location old = dir.parent().orElseThrow().resolve(dir.name() + ".old");
+    storage.delete(old);
+    if (storage.exists(dir)) {
+      storage.rename(dir, old);
     }
-  }
-
-  static void write(Path file, String text) {
-    LocalFiles.write(file, text);
-  }
-
-  static void deleteTree(Path p) {
-    LocalFiles.deleteTree(p);
+    storage.rename(staging, dir);
+    storage.delete(old);
   }
 }

@@ -33,7 +33,7 @@ class BalanceAggregationTest {
     Dataset<Row> fixture = spark.read().format("delta").load(out.resolve("enrollments").toString());
     DeltaTables.overwrite(
         fixture.unionByName(fixture.withColumn("experiment", lit("checkout_button"))),
-        out.resolve("enrollments2"),
+        io.assay.config.Location.local(out.resolve("enrollments2")),
         List.of());
     Dataset<Row> enrollments =
         spark.read().format("delta").load(out.resolve("enrollments2").toString());

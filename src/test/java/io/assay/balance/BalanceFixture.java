@@ -127,7 +127,7 @@ public final class BalanceFixture {
     }
     DeltaTables.overwrite(
         Fixtures.rows(spark, ENROLLMENTS_DDL, rows.toArray(Object[][]::new)),
-        out.resolve("enrollments"),
+        io.assay.config.Location.local(out.resolve("enrollments")),
         List.of());
     DeltaTables.overwrite(
         Fixtures.rows(
@@ -137,7 +137,7 @@ public final class BalanceFixture {
             traffic("2026-11-02", 1000, 1000, 1.0, 250),
             traffic("2026-11-03", 2000, 100, 0.05, 300),
             traffic("2026-11-04", 2000, 2000, 1.0, 2000)),
-        out.resolve("traffic_daily"),
+        io.assay.config.Location.local(out.resolve("traffic_daily")),
         List.of("date"));
   }
 

@@ -66,7 +66,7 @@ class BalanceJobTest {
                   Date.valueOf(AS_OF), "reconcile", "x", "1.0.0", "c", "error", 1.0, 0.5, "kept"
                 }),
             "earlier-run"),
-        out.resolve("alerts"),
+        io.assay.config.Location.local(out.resolve("alerts")),
         AS_OF,
         AS_OF,
         null);
@@ -74,7 +74,8 @@ class BalanceJobTest {
   }
 
   static RunContext ctx() {
-    return RunContext.of(conf, "balance-test", out, Optional.empty());
+    return RunContext.of(
+        conf, "balance-test", io.assay.config.Location.local(out), Optional.empty());
   }
 
   static Dataset<Row> table(SparkSession spark, String name) {

@@ -172,8 +172,8 @@ public class GeneratedWorldTest {
     ReconcileJob.Result r =
         ReconcileJob.run(
             spark,
-            RunContext.of(c, "test-run", out, Optional.of(KEY)),
-            world.resolve("logs"),
+            RunContext.of(c, "test-run", io.assay.config.Location.local(out), Optional.of(KEY)),
+            io.assay.config.Location.local(world.resolve("logs")),
             "json",
             LocalDate.parse(dates.get(0)),
             LocalDate.parse(dates.get(dates.size() - 1)));
@@ -232,7 +232,10 @@ public class GeneratedWorldTest {
     // the true conversion effect of checkout_button lies within 2.576 standard errors (99%).
     String metricsTo = truth.at("/timeline/metrics_to").asText();
     LocalDate asOf = LocalDate.parse(metricsTo.substring(0, 10)).minusDays(1);
-    AnalyzeJob.run(spark, RunContext.of(c, "test-analyze", out, Optional.of(KEY)), asOf);
+    AnalyzeJob.run(
+        spark,
+        RunContext.of(c, "test-analyze", io.assay.config.Location.local(out), Optional.of(KEY)),
+        asOf);
     // Every treatment arm's effect on every metric (segment all), against the generating model's
     // exact truth: within 4 standard errors each (over ~30 estimates a miss by chance has
     // probability about 0.2%), and about 95% of the 95% intervals cover it.

@@ -46,13 +46,14 @@ class TablesTest {
   @Test
   void aLogWithoutACommitIsNoTable(SparkSession spark) throws Exception {
     Path root = Fixtures.tempDir("tables-");
-    assertFalse(Tables.isDelta(root.resolve("missing").toString()));
+    assertFalse(Tables.isDelta(spark, root.resolve("missing").toString()));
     Path t = killedCreation(spark, root, "t");
-    assertFalse(Tables.isDelta(t.toString()));
-    assertTrue(Tables.looksDelta(t.toString()));
-    assertFalse(Tables.isDelta("file:" + t), "a file: URI is the same path");
-    assertTrue(Tables.looksDelta("file:" + t));
-    RunContext ctx = RunContext.of(null, "r1", root, Optional.empty());
+    assertFalse(Tables.isDelta(spark, t.toString()));
+    assertTrue(Tables.looksDelta(spark, t.toString()));
+    assertFalse(Tables.isDelta(spark, "file:" + t), "a file: URI is the same path");
+    assertTrue(Tables.looksDelta(spark, "file:" + t));
+    RunContext ctx =
+        RunContext.of(null, "r1", io.assay.config.Location.local(root), Optional.empty());
     InputProblem p = assertThrows(InputProblem.class, () -> Inputs.delta(spark, ctx, "t", "" + t));
     assertTrue(p.getMessage().contains("no commit"), p.getMessage());
     assertTrue(p.getMessage().contains(t.toString()), p.getMessage());
@@ -62,13 +63,14 @@ class TablesTest {
   void aMergeAfterAKilledCreationCreatesTheTable(SparkSession spark) throws Exception {
     Path root = Fixtures.tempDir("tables-merge-");
     Path t = killedCreation(spark, root, "enrollments");
-    RunContext ctx = RunContext.of(null, "r1", root, Optional.empty());
+    RunContext ctx =
+        RunContext.of(null, "r1", io.assay.config.Location.local(root), Optional.empty());
     Outputs.merge(
         ctx,
         "enrollments",
         Fixtures.rows(spark, "k STRING, v BIGINT", new Object[] {"a", 1L}, new Object[] {"b", 2L}),
         List.of("k"));
-    assertTrue(Tables.isDelta(t.toString()));
+    assertTrue(Tables.isDelta(spark, t.toString()));
     Outputs.merge(
         ctx,
         "enrollments",
@@ -87,7 +89,11 @@ class TablesTest {
     Dataset<Row> day =
         spark.sql("SELECT DATE'2026-11-02' AS date, 'a' AS k, 1L AS v").toDF("date", "k", "v");
     DeltaTables.replaceDates(
-        day, t, LocalDate.parse("2026-11-02"), LocalDate.parse("2026-11-02"), null);
+        day,
+        io.assay.config.Location.local(t),
+        LocalDate.parse("2026-11-02"),
+        LocalDate.parse("2026-11-02"),
+        null);
     assertEquals(List.of("a=1"), rows(spark.read().format("delta").load("" + t).select("k", "v")));
     assertTrue(Files.isDirectory(t.resolve("date=2026-11-02")), "partitioned by date");
   }
@@ -102,13 +108,13 @@ class TablesTest {
     Path t = Fixtures.tempDir("tables-columns-").resolve("results");
     DeltaTables.replaceDates(
         spark.sql("SELECT DATE'2026-11-01' AS date, 'a' AS k"),
-        t,
+        io.assay.config.Location.local(t),
         LocalDate.parse("2026-11-01"),
         LocalDate.parse("2026-11-01"),
         null);
     DeltaTables.replaceDates(
         spark.sql("SELECT DATE'2026-11-02' AS date, 'b' AS k, 2L AS added"),
-        t,
+        io.assay.config.Location.local(t),
         LocalDate.parse("2026-11-02"),
         LocalDate.parse("2026-11-02"),
         null);

@@ -181,7 +181,9 @@ class MetricSourcesTest {
   /** The unit's per-part sums from one pass over {@code table} (dropped-row counts left out). */
   static Map<String, Double> sums(
       SparkSession spark, Dataset<Row> table, Dataset<Row> units, Instant enrolled) {
-    RunContext ctx = RunContext.of(conf, "t", Path.of("unused"), Optional.empty());
+    RunContext ctx =
+        RunContext.of(
+            conf, "t", io.assay.config.Location.local(Path.of("unused")), Optional.empty());
     Row r =
         UnitMetrics.sourcePass(
                 ctx,

@@ -104,7 +104,7 @@ public record SleepWorld(Conf conf, Path out) {
         .save(data.resolve("crashes").toString());
     AnalyzeJob.run(
         spark,
-        RunContext.of(conf, "test-run", out, Optional.empty()),
+        RunContext.of(conf, "test-run", io.assay.config.Location.local(out), Optional.empty()),
         LocalDate.parse("2026-11-14"));
     return new SleepWorld(conf, out);
   }

@@ -111,7 +111,11 @@ class UnitMetricsTest {
   static Dataset<Row> compute(SparkSession spark) {
     return UnitMetrics.compute(
         spark,
-        io.assay.io.RunContext.of(conf, "t", java.nio.file.Path.of("unused"), Optional.empty()),
+        io.assay.io.RunContext.of(
+            conf,
+            "t",
+            io.assay.config.Location.local(java.nio.file.Path.of("unused")),
+            Optional.empty()),
         List.of(checkout),
         enrolled(spark),
         AS_OF,
@@ -218,7 +222,10 @@ class UnitMetricsTest {
             UnitMetrics.compute(
                 spark,
                 io.assay.io.RunContext.of(
-                    conf, "t", java.nio.file.Path.of("unused"), Optional.empty()),
+                    conf,
+                    "t",
+                    io.assay.config.Location.local(java.nio.file.Path.of("unused")),
+                    Optional.empty()),
                 List.of(fewer),
                 enrolled(spark),
                 AS_OF,

@@ -69,7 +69,7 @@ class NightlyTest {
     NightlyPlan plan =
         NightlyPlan.of(
             ConfigLoader.load(conf),
-            ReconcileJobTest.logsRoot(),
+            io.assay.config.Location.local(ReconcileJobTest.logsRoot()),
             "json",
             LocalDate.parse("2026-11-03"),
             LocalDate.parse("2026-11-04"));
@@ -102,8 +102,12 @@ class NightlyTest {
     Path full = Fixtures.tempDir("full-");
     ReconcileJob.run(
         spark,
-        RunContext.of(ConfigLoader.load(conf), "full", full, Optional.of(ReconcileJobTest.KEY)),
-        ReconcileJobTest.logsRoot(),
+        RunContext.of(
+            ConfigLoader.load(conf),
+            "full",
+            io.assay.config.Location.local(full),
+            Optional.of(ReconcileJobTest.KEY)),
+        io.assay.config.Location.local(ReconcileJobTest.logsRoot()),
         "json",
         LocalDate.parse("2026-11-02"),
         LocalDate.parse("2026-11-03"));

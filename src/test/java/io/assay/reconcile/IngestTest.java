@@ -50,7 +50,7 @@ class IngestTest {
     List<Line> lines = new ArrayList<>();
     Path logs = Fixtures.tempDir("ingest-dedup-");
     for (LocalDate date : concat(List.of(LOOKBACK), SCOPE)) {
-      Path part = ExposureLogs.partition(logs, date);
+      Path part = ExposureLogs.partition(io.assay.config.Location.local(logs), date).localPath();
       Files.createDirectories(part);
       for (int file = 0; file < 3; file++) {
         List<String> text = new ArrayList<>();
@@ -70,11 +70,17 @@ class IngestTest {
             .sum();
     assertTrue(duplicates > 100, "the lines hold many duplicates: " + duplicates);
 
-    RunContext ctx = RunContext.of(conf, "ingest", logs, Optional.empty());
+    RunContext ctx =
+        RunContext.of(conf, "ingest", io.assay.config.Location.local(logs), Optional.empty());
     Map<String, Long> actual = new TreeMap<>();
     for (Row r :
         Ingest.classify(
-                ExposureLogs.read(spark, ctx, logs, "json", concat(List.of(LOOKBACK), SCOPE)),
+                ExposureLogs.read(
+                    spark,
+                    ctx,
+                    io.assay.config.Location.local(logs),
+                    "json",
+                    concat(List.of(LOOKBACK), SCOPE)),
                 conf.experiments(),
                 SCOPE,
                 List.of(LOOKBACK))

@@ -244,7 +244,7 @@ public class ReconcileJobTest {
   }
 
   static RunContext ctx(Path out) {
-    return RunContext.of(c, "test-run", out, Optional.of(KEY));
+    return RunContext.of(c, "test-run", io.assay.config.Location.local(out), Optional.of(KEY));
   }
 
   /** Every enrollments row but its run id, in a fixed order. */
@@ -279,7 +279,7 @@ public class ReconcileJobTest {
         ReconcileJob.run(
             spark,
             ctx(out),
-            logs,
+            io.assay.config.Location.local(logs),
             "json",
             LocalDate.parse("2026-11-02"),
             LocalDate.parse("2026-11-03"));
@@ -380,7 +380,7 @@ public class ReconcileJobTest {
     ReconcileJob.run(
         spark,
         ctx(out),
-        logs,
+        io.assay.config.Location.local(logs),
         "json",
         LocalDate.parse("2026-11-02"),
         LocalDate.parse("2026-11-03"));
@@ -397,7 +397,7 @@ public class ReconcileJobTest {
     ReconcileJob.run(
         spark,
         ctx(out),
-        logs,
+        io.assay.config.Location.local(logs),
         "json",
         LocalDate.parse("2026-11-03"),
         LocalDate.parse("2026-11-03"));

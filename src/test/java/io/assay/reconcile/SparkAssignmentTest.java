@@ -297,15 +297,17 @@ class SparkAssignmentTest {
       file.write(b, at + 1, b.length - at - 1);
       file.write('\n');
     }
-    Path part = ExposureLogs.partition(logs, date);
+    Path part = ExposureLogs.partition(io.assay.config.Location.local(logs), date).localPath();
     Files.createDirectories(part);
     Files.write(part.resolve("part-0.json"), file.toByteArray());
 
-    RunContext ctx = RunContext.of(conf, "unit-ids", logs, Optional.empty());
+    RunContext ctx =
+        RunContext.of(conf, "unit-ids", io.assay.config.Location.local(logs), Optional.empty());
     List<Row> rows =
         Recompute.classify(
                 Ingest.classify(
-                    ExposureLogs.read(spark, ctx, logs, "json", List.of(date)),
+                    ExposureLogs.read(
+                        spark, ctx, io.assay.config.Location.local(logs), "json", List.of(date)),
                     conf.experiments(),
                     List.of(date),
                     List.of()),
@@ -366,7 +368,8 @@ class SparkAssignmentTest {
         .save(typed.toString());
     List<Row> typedRows =
         Ingest.classify(
-                ExposureLogs.read(spark, ctx, typed, "delta", List.of(date)),
+                ExposureLogs.read(
+                    spark, ctx, io.assay.config.Location.local(typed), "delta", List.of(date)),
                 conf.experiments(),
                 List.of(date),
                 List.of())

@@ -69,7 +69,8 @@ class ReportHealthTest {
     Conf conf = ConfigLoader.load(fixture.dir());
     Path out = Fixtures.tempDir("report-health-");
     BalanceFixture.write(spark, out);
-    RunContext ctx = RunContext.of(conf, "report-health", out, Optional.empty());
+    RunContext ctx =
+        RunContext.of(conf, "report-health", io.assay.config.Location.local(out), Optional.empty());
     BalanceJob.run(spark, ctx, DATE);
 
     Date d = Date.valueOf(DATE);
@@ -92,11 +93,11 @@ class ReportHealthTest {
                   450L
                 }),
             "report-health"),
-        out.resolve(OutputTables.EXPERIMENT_DECISIONS),
+        io.assay.config.Location.local(out.resolve(OutputTables.EXPERIMENT_DECISIONS)),
         List.of("date"));
     DeltaTables.overwrite(
         OutputTables.stamp(spark.createDataFrame(metricRows(d), MetricResults.SCHEMA), "r"),
-        out.resolve(OutputTables.METRIC_RESULTS),
+        io.assay.config.Location.local(out.resolve(OutputTables.METRIC_RESULTS)),
         List.of("date"));
     List<Object[]> q = new ArrayList<>();
     quarantine(q, "2026-11-02", BalanceFixture.KEY, "1.0.0", "unknown_arm", 3);
@@ -114,7 +115,7 @@ class ReportHealthTest {
             "date DATE, reason STRING, detail STRING, event_id STRING, experiment STRING,"
                 + " version STRING, raw STRING",
             q.toArray(Object[][]::new)),
-        out.resolve(OutputTables.QUARANTINE),
+        io.assay.config.Location.local(out.resolve(OutputTables.QUARANTINE)),
         List.of("date"));
     result = ReportJob.run(spark, ctx, DATE);
   }
@@ -222,7 +223,7 @@ class ReportHealthTest {
   }
 
   static String page() throws Exception {
-    return Files.readString(result.reports().resolve(ID + ".html"));
+    return Files.readString(result.reports().localPath().resolve(ID + ".html"));
   }
 
   static String element(String html, String regex) {
@@ -247,7 +248,7 @@ class ReportHealthTest {
    */
   @Test
   void theSrmCardNamesEveryFlaggedSliceAndSaysThePValuesAreAdjusted() throws Exception {
-    Browser.Page loaded = Browser.load(result.reports().resolve(ID + ".html"));
+    Browser.Page loaded = Browser.load(result.reports().localPath().resolve(ID + ".html"));
     assertTrue(loaded.console().isEmpty(), "console messages: " + loaded.console());
     String card = element(page(), "<div class=\"card\" id=\"srm\">(.*?)</div>");
     assertTrue(text(card).contains("mismatch in 4 slices"), text(card));
@@ -273,13 +274,13 @@ class ReportHealthTest {
     // No p-value is shown bare: each one the page prints is labelled Holm-adjusted (or "p =").
     assertFalse(Pattern.compile("\\(p [<0-9]").matcher(text(page())).find(), text(card));
 
-    String index = Files.readString(result.reports().resolve("index.html"));
+    String index = Files.readString(result.reports().localPath().resolve("index.html"));
     String srm = text(element(index, "<td class=\"l\" data-field=\"srm\">(.*?)</td>"));
     assertTrue(srm.startsWith("mismatch in 4 slices"), srm);
     assertTrue(srm.contains("stratum platform=android"), srm);
     assertTrue(srm.contains("lowest Holm-adjusted p 0.0003"), srm);
 
-    String md = Files.readString(result.reports().resolve(ID + ".md"));
+    String md = Files.readString(result.reports().localPath().resolve(ID + ".md"));
     assertTrue(
         md.contains(
             "- Sample ratio: **mismatch in 4 slices** (overall: ok (Holm-adjusted p 0.0374))"),
@@ -287,12 +288,13 @@ class ReportHealthTest {
     for (String where : FLAGGED) {
       assertTrue(md.contains("  - " + where + ": "), where + " in\n" + md);
     }
-    JsonNode json = new ObjectMapper().readTree(result.reports().resolve(ID + ".json").toFile());
+    JsonNode json =
+        new ObjectMapper().readTree(result.reports().localPath().resolve(ID + ".json").toFile());
     List<String> slices = new ArrayList<>();
     json.at("/health/srm_flagged_slices").forEach(s -> slices.add(s.get("slice").asText()));
     assertEquals(Set.copyOf(FLAGGED), Set.copyOf(slices));
     JsonNode indexJson =
-        new ObjectMapper().readTree(result.reports().resolve("index.json").toFile());
+        new ObjectMapper().readTree(result.reports().localPath().resolve("index.json").toFile());
     assertEquals(4, indexJson.at("/experiments/0/srm_flagged_slices").size(), "" + indexJson);
   }
 
@@ -313,9 +315,10 @@ class ReportHealthTest {
             + " unknown_version 4)",
         text(element(card, "<li data-field=\"quarantined_unknown_version\">(.*?)</li>")));
     assertTrue(text(card).contains("version 1.0.0: 5 (bad_timestamp 2, unknown_arm 3)"), card);
-    String md = Files.readString(result.reports().resolve(ID + ".md"));
+    String md = Files.readString(result.reports().localPath().resolve(ID + ".md"));
     assertTrue(md.contains("- Quarantined rows naming this experiment: 10 (5 of them"), md);
-    JsonNode json = new ObjectMapper().readTree(result.reports().resolve(ID + ".json").toFile());
+    JsonNode json =
+        new ObjectMapper().readTree(result.reports().localPath().resolve(ID + ".json").toFile());
     assertEquals(10, json.at("/health/quarantined_rows").asLong());
     assertEquals(4, json.at("/health/quarantine_unknown_version/unknown_version").asLong());
   }
@@ -352,9 +355,10 @@ class ReportHealthTest {
     assertFalse(conversion.contains("CUPED-adj."), conversion);
     assertEquals("22,002", field(conversion, "required_n_per_arm"));
 
-    String md = Files.readString(result.reports().resolve(ID + ".md"));
+    String md = Files.readString(result.reports().localPath().resolve(ID + ".md"));
     assertTrue(md.contains("| 4 (CUPED-adjusted 4.921) | 7 (CUPED-adjusted 6.079) |"), md);
-    JsonNode json = new ObjectMapper().readTree(result.reports().resolve(ID + ".json").toFile());
+    JsonNode json =
+        new ObjectMapper().readTree(result.reports().localPath().resolve(ID + ".json").toFile());
     JsonNode r = json.get("metrics").get(1);
     assertEquals("revenue", r.get("metric").asText(), "" + json.get("metrics"));
     assertEquals(4.0, r.get("estimate_control").asDouble(), 0.0);
@@ -369,7 +373,7 @@ class ReportHealthTest {
    */
   @Test
   void theMetricsTableFitsA1300PixelWindowAndScrollsInsideItsBoxWhenNarrower() {
-    Path page = result.reports().resolve(ID + ".html");
+    Path page = result.reports().localPath().resolve(ID + ".html");
     Browser.screenshot(page, Path.of("target/screenshots/report-health-1300.png"), 1300, 1400);
     String measure =
         "JSON.stringify((() => { const t = document.querySelector('table.metrics');"

@@ -39,12 +39,18 @@ class ReportJobTest {
     world = SleepWorld.build(spark);
     result =
         ReportJob.run(
-            spark, RunContext.of(world.conf(), "report-test", world.out(), Optional.empty()), DATE);
+            spark,
+            RunContext.of(
+                world.conf(),
+                "report-test",
+                io.assay.config.Location.local(world.out()),
+                Optional.empty()),
+            DATE);
   }
 
   @Test
   void everyFormatIsWrittenAndExportsExist() throws Exception {
-    Path dir = result.reports();
+    Path dir = result.reports().localPath();
     for (String f :
         List.of(
             "index.html",
@@ -61,20 +67,21 @@ class ReportJobTest {
     assertEquals("dont_ship", json.get("decisions").get(0).get("decision").asText());
     String md = Files.readString(dir.resolve("sleep_test@1.0.0.md"));
     assertTrue(md.contains("| revenue | primary | group2 | 0.75 | 2.33 |"), md);
-    String csv = Files.readString(result.exports().resolve("metric_results.csv"));
+    String csv = Files.readString(result.exports().localPath().resolve("metric_results.csv"));
     assertTrue(csv.startsWith("date,experiment,version,metric,"), csv.substring(0, 80));
     assertFalse(Files.exists(dir.resolveSibling(DATE + ".old")));
   }
 
   @Test
   void thePageLoadsCleanlyAndShowsTheTableValues(SparkSession spark) {
-    Path page = result.reports().resolve("sleep_test@1.0.0.html");
+    Path page = result.reports().localPath().resolve("sleep_test@1.0.0.html");
     Browser.Page loaded = Browser.load(page);
     assertTrue(loaded.console().isEmpty(), "console messages: " + loaded.console());
     assertTrue(loaded.dom().contains("<svg"), "charts are inline SVG");
     Browser.screenshot(page, Path.of("target/screenshots/sleep_test-report.png"));
     Browser.screenshot(
-        result.reports().resolve("index.html"), Path.of("target/screenshots/index.png"));
+        result.reports().localPath().resolve("index.html"),
+        Path.of("target/screenshots/index.png"));
 
     List<Row> rows =
         spark
@@ -104,7 +111,7 @@ class ReportJobTest {
 
   @Test
   void theConsoleCheckCatchesAPageWithAnError() throws Exception {
-    Path bad = result.reports().resolveSibling("bad.html");
+    Path bad = result.reports().localPath().resolveSibling("bad.html");
     Files.writeString(bad, "<!DOCTYPE html><p>x</p><script>undefinedFunction();</script>");
     assertFalse(Browser.load(bad).console().isEmpty());
   }

@@ -61,8 +61,9 @@ class BadRowsTest {
     ReconcileJob.Result r =
         ReconcileJob.run(
             spark,
-            RunContext.of(conf, "bad-rows", out, Optional.of("bad-rows-key")),
-            logs,
+            RunContext.of(
+                conf, "bad-rows", io.assay.config.Location.local(out), Optional.of("bad-rows-key")),
+            io.assay.config.Location.local(logs),
             "json",
             DATE,
             DATE);
@@ -93,10 +94,17 @@ class BadRowsTest {
         event("x3", "2026-11-02T10:00:01Z", "big_button"),
         event("x3", "2026-11-02T10:00:00Z", "big_button"),
         event("x4", "2026-11-02T10:00:00Z", "control"));
-    RunContext ctx = RunContext.of(conf, "lookback", logs, Optional.of("bad-rows-key"));
+    RunContext ctx =
+        RunContext.of(
+            conf, "lookback", io.assay.config.Location.local(logs), Optional.of("bad-rows-key"));
     List<Row> rows =
         Ingest.classify(
-                ExposureLogs.read(spark, ctx, logs, "json", List.of(before, DATE)),
+                ExposureLogs.read(
+                    spark,
+                    ctx,
+                    io.assay.config.Location.local(logs),
+                    "json",
+                    List.of(before, DATE)),
                 conf.experiments(),
                 List.of(DATE),
                 List.of(before))
@@ -115,7 +123,7 @@ class BadRowsTest {
 
   /** Writes one JSON-lines log partition: each line as given, newline-terminated. */
   private static void writePartition(Path logs, LocalDate date, String... lines) throws Exception {
-    Path part = ExposureLogs.partition(logs, date);
+    Path part = ExposureLogs.partition(io.assay.config.Location.local(logs), date).localPath();
     Files.createDirectories(part);
     Files.writeString(part.resolve("part-0.json"), String.join("\n", lines) + "\n");
   }
@@ -140,10 +148,13 @@ class BadRowsTest {
     Fixtures.json(spark, ddl, cases.stream().map(BadRows.Case::text).toArray(String[]::new))
         .write()
         .parquet(logs.resolve("date=" + DATE).toString());
-    RunContext ctx = RunContext.of(conf, "bad-rows", logs, Optional.of("bad-rows-key"));
+    RunContext ctx =
+        RunContext.of(
+            conf, "bad-rows", io.assay.config.Location.local(logs), Optional.of("bad-rows-key"));
     List<Row> rows =
         Ingest.classify(
-                ExposureLogs.read(spark, ctx, logs, "parquet", List.of(DATE)),
+                ExposureLogs.read(
+                    spark, ctx, io.assay.config.Location.local(logs), "parquet", List.of(DATE)),
                 conf.experiments(),
                 List.of(DATE),
                 List.of())
@@ -180,7 +191,7 @@ class BadRowsTest {
     Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
     try (var s = Files.list(dir.resolve("experiments"))) {
       for (Path e : (Iterable<Path>) s::iterator) {
-        io.assay.io.LocalFiles.deleteTree(e);
+        io.assay.testing.Fixtures.deleteTree(e);
       }
     }
     Path site = dir.resolve("assay.yaml");
@@ -242,7 +253,11 @@ class BadRowsTest {
     Dataset<Row> values =
         UnitMetrics.compute(
             spark,
-            RunContext.of(c, "bad-rows", dir.getParent().resolve("out"), Optional.empty()),
+            RunContext.of(
+                c,
+                "bad-rows",
+                io.assay.config.Location.local(dir.getParent().resolve("out")),
+                Optional.empty()),
             c.experiments(),
             enrollments,
             Instant.parse("2026-11-06T00:00:00Z"),
@@ -358,7 +373,7 @@ class BadRowsTest {
   @Test
   void aLineEndsAtANewlineOnly(SparkSession spark) throws Exception {
     Path logs = Fixtures.tempDir("bad-rows-lines-");
-    Path part = ExposureLogs.partition(logs, DATE);
+    Path part = ExposureLogs.partition(io.assay.config.Location.local(logs), DATE).localPath();
     Files.createDirectories(part);
     String text =
         event("n1", "2026-11-02T10:00:00Z", "control")
@@ -372,10 +387,12 @@ class BadRowsTest {
             + event("n5", "2026-11-02T10:00:00Z", "control"); // the last line, no newline
     Files.writeString(part.resolve("part-0.json"), text);
     long newlines = text.chars().filter(c -> c == '\n').count();
-    RunContext ctx = RunContext.of(conf, "lines", logs, Optional.empty());
+    RunContext ctx =
+        RunContext.of(conf, "lines", io.assay.config.Location.local(logs), Optional.empty());
     List<Row> rows =
         Ingest.classify(
-                ExposureLogs.read(spark, ctx, logs, "json", List.of(DATE)),
+                ExposureLogs.read(
+                    spark, ctx, io.assay.config.Location.local(logs), "json", List.of(DATE)),
                 conf.experiments(),
                 List.of(DATE),
                 List.of())

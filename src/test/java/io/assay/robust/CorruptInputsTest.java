@@ -130,11 +130,14 @@ class CorruptInputsTest {
     Files.delete(part.resolve("part-3.json"));
     Files.move(part.resolve("part-1.json"), part.resolve("part-1.json.gz"));
     var c = io.assay.config.ConfigLoader.load(conf);
-    var ctx = io.assay.io.RunContext.of(c, "binary", out, java.util.Optional.empty());
+    var ctx =
+        io.assay.io.RunContext.of(
+            c, "binary", io.assay.config.Location.local(out), java.util.Optional.empty());
     LocalDate date = LocalDate.parse("2026-11-02");
     List<Row> read =
         io.assay.reconcile.Ingest.classify(
-                io.assay.io.ExposureLogs.read(spark, ctx, logs, "json", List.of(date)),
+                io.assay.io.ExposureLogs.read(
+                    spark, ctx, io.assay.config.Location.local(logs), "json", List.of(date)),
                 c.experiments(),
                 List.of(date),
                 List.of())
@@ -220,7 +223,7 @@ class CorruptInputsTest {
     assertTrue(noUnit.text().contains("fix sources.orders in metrics.yaml"), noUnit.text());
     assertTrue(!Files.exists(out.resolve("metric_results")), "nothing analysed, nothing written");
 
-    io.assay.io.LocalFiles.deleteTree(data.resolve("orders"));
+    io.assay.testing.Fixtures.deleteTree(data.resolve("orders"));
     Ran noPath = cli(analyze);
     assertEquals(1, noPath.code(), noPath.text());
     assertTrue(noPath.text().contains(data.resolve("orders").toString()), noPath.text());

@@ -141,7 +141,7 @@ class CrashAndConcurrencyTest {
   static List<Path> tables(Path root) throws Exception {
     try (Stream<Path> s = Files.list(root)) {
       // A table whose creation was killed before its first commit is not a table yet.
-      return s.filter(t -> Tables.isDelta(t.toString())).sorted().toList();
+      return s.filter(t -> Tables.isDelta(SparkSession.active(), t.toString())).sorted().toList();
     }
   }
 

@@ -46,7 +46,7 @@ class NumericEdgesTest {
     Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
     try (var s = Files.list(dir.resolve("experiments"))) {
       for (Path e : (Iterable<Path>) s::iterator) {
-        io.assay.io.LocalFiles.deleteTree(e);
+        io.assay.testing.Fixtures.deleteTree(e);
       }
     }
     Path site = dir.resolve("assay.yaml");
@@ -131,7 +131,8 @@ class NumericEdgesTest {
         .format("delta")
         .save(data.resolve("vals").toString());
 
-    RunContext ctx = RunContext.of(conf, "edges", out, Optional.empty());
+    RunContext ctx =
+        RunContext.of(conf, "edges", io.assay.config.Location.local(out), Optional.empty());
     List<AnalyzeJob.Summary> summaries = AnalyzeJob.run(spark, ctx, DATE);
     assertEquals(1, summaries.size());
     assertNull(summaries.get(0).error(), "the analysis must not fail: " + summaries);
@@ -159,7 +160,7 @@ class NumericEdgesTest {
 
     ReportJob.Result report = ReportJob.run(spark, ctx, DATE);
     List<Path> files;
-    try (Stream<Path> s = Files.walk(report.reports())) {
+    try (Stream<Path> s = Files.walk(report.reports().localPath())) {
       files = s.filter(Files::isRegularFile).toList();
     }
     assertTrue(files.size() >= 5, "" + files);
@@ -169,7 +170,7 @@ class NumericEdgesTest {
         assertFalse(text.contains(bad), f.getFileName() + " contains '" + bad + "'");
       }
     }
-    String html = Files.readString(report.reports().resolve("edges@1.0.0.html"));
+    String html = Files.readString(report.reports().localPath().resolve("edges@1.0.0.html"));
     assertTrue(html.contains("not computable: too few units"), "a readable reason");
     assertTrue(html.contains("not computable: empty arm"), "a readable reason");
   }

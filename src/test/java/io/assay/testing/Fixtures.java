@@ -38,4 +38,18 @@ public final class Fixtures {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /** Deletes a directory tree (nothing when absent). */
+  public static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + p, e);
+    }
+  }
 }
