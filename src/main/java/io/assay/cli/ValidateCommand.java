@@ -1,10 +1,15 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.Problem;
+import io.assay.io.LocationCheck;
+import io.assay.io.Storage;
 import io.assay.pipeline.Definitions;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +24,10 @@ import picocli.CommandLine.Spec;
       "Check every definition and the lock file; exit 2 on any problem.",
       "Checks assay.yaml, metrics.yaml, experiments/KEY/VERSION.yaml and experiments.lock.",
       "Reports every problem at once (file, field, fix); starts no Spark.",
+      "Then checks that every configured location (data.root, data.logs, data.population,",
+      "output.root, each metric source) can be reached through Hadoop's FileSystem with the",
+      "spark.hadoop.* settings: an unknown scheme, host or bucket or denied access is an error",
+      "naming the field and URI; a location that does not exist yet is a warning.",
       "Warnings (e.g. correlated GrowthBook v1 seeds) are printed but do not change the exit code."
     })
 public final class ValidateCommand implements Callable<Integer> {
@@ -29,7 +38,19 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
     PrintWriter out = spec.commandLine().getOut();
-    for (Problem w : c.warnings()) {
+    LocationCheck.Result reach =
+        LocationCheck.check(
+            Storage.beforeSpark(),
+            c.dir().resolve("assay.yaml").toString(),
+            c.assay(),
+            c.dir().resolve("metrics.yaml").toString(),
+            c.catalog().sources());
+    List<Problem> warnings = new ArrayList<>(c.warnings());
+    warnings.addAll(reach.warnings());
+    if (!reach.errors().isEmpty()) {
+      throw new ConfigException(reach.errors(), warnings);
+    }
+    for (Problem w : warnings) {
       spec.commandLine().getErr().println("warning: " + w.render());
     }
     out.printf(
