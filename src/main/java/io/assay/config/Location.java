@@ -108,9 +108,9 @@ public final class Location {
       throw new IllegalArgumentException(
           "'"
               + t
-              + "': a "
+              + "': "
               + scheme
-              + ": URI names its bucket or container. Fix: use "
+              + ": URIs must name their bucket or container. Fix: use "
               + scheme
               + "://BUCKET/PATH");
     }
