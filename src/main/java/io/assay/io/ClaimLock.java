@@ -50,7 +50,7 @@ import org.apache.hadoop.fs.Path;
  * <p>Writers that do not take the lock are not excluded. Delta's own commits on S3 are safe only
  * for one writing driver at a time (its {@code S3SingleDriverLogStore}); this lock is what makes
  * two assay runs on one {@code s3a://} root take turns. See
- * docs/decisions/0009-object-store-output-lock.md.
+ * docs/decisions/0010-object-store-output-lock.md.
  */
 public final class ClaimLock implements AutoCloseable {
   /** The directory of claims under an output root. */
