@@ -1,8 +1,8 @@
 package io.assay.robust;
 
+import io.assay.testing.Jvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code io.assay.cli.Main} in a child JVM on the test classpath, with the test JVM's {@code
- * --add-opens} flags and jobs/assay's log configuration (assay at INFO), output and errors to a log
- * file; and kills it with SIGKILL ({@link Process#destroyForcibly}) when a line appears.
+ * Runs {@code io.assay.cli.Main} in a child JVM on the test classpath ({@link Jvm}), with the test
+ * JVM's {@code --add-opens} flags and jobs/assay's log configuration (assay at INFO), output and
+ * errors to a log file; and kills it with SIGKILL ({@link Process#destroyForcibly}) when a line
+ * appears.
  */
 final class ChildJvm {
   private ChildJvm() {}
@@ -35,30 +36,15 @@ final class ChildJvm {
 
   /** The child's command line: java, its options, the test classpath, Main and {@code args}. */
   static List<String> command(List<String> jvmOptions, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens")
-          || a.startsWith("--add-exports")
-          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")
-          || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
-    cmd.add(
+    List<String> options = new ArrayList<>();
+    options.add("-Xmx1g");
+    options.add(
         "-Dlog4j2.configurationFile=" + Path.of("conf/spark/log4j2.properties").toAbsolutePath());
-    cmd.add("-Dspark.ui.enabled=false");
-    cmd.add("-Dspark.sql.shuffle.partitions=4");
-    cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    String cp = System.getProperty("surefire.test.class.path");
-    cmd.add(cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path"));
-    cmd.add("io.assay.cli.Main");
-    cmd.addAll(List.of(args));
-    return cmd;
+    options.add("-Dspark.ui.enabled=false");
+    options.add("-Dspark.sql.shuffle.partitions=4");
+    options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+    options.addAll(jvmOptions);
+    return Jvm.command(options, "io.assay.cli.Main", List.of(args));
   }
 
   /** Waits until the log contains {@code line}; false if the process ended or time ran out. */
