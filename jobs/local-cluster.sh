@@ -3,6 +3,8 @@
 # a master and two workers bound to 127.0.0.1, SPARK_HOME laid out under target/spark-home.
 #   jobs/local-cluster.sh start     # prints the SPARK_HOME and master URL to use
 #   jobs/local-cluster.sh stop
+# ASSAY_CLUSTER_JARS: extra jars (comma-separated) installed into the cluster's SPARK_HOME/jars, as a
+#   cluster's Spark has its file system connectors installed (e.g. hadoop-aws and the AWS SDK bundle).
 # Then: SPARK_HOME=target/spark-home ASSAY_SUBMIT_ARGS="--master spark://127.0.0.1:7077" \
 #         jobs/assay nightly --date 2026-11-14
 set -euo pipefail
@@ -21,6 +23,11 @@ layout() {
   fi
   mkdir -p "$SH/jars" "$SH/conf" "$RUN/work"
   for j in "$ROOT"/target/lib/*.jar; do ln -sf "$j" "$SH/jars/$(basename "$j")"; done
+  local extra
+  IFS=, read -ra extra <<< "${ASSAY_CLUSTER_JARS:-}"
+  for j in "${extra[@]}"; do
+    [ -n "$j" ] && ln -sf "$j" "$SH/jars/$(basename "$j")"
+  done
   # Spark at WARN, except the deploy messages this script waits for (worker registration).
   cat "$ROOT/conf/spark/log4j2.properties" > "$SH/conf/log4j2.properties"
   printf 'logger.deploy.name = org.apache.spark.deploy\nlogger.deploy.level = INFO\n' >> "$SH/conf/log4j2.properties"
