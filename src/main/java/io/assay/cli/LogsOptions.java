@@ -23,9 +23,21 @@ public final class LogsOptions {
       description = "Log format (default: data.logs_format).")
   String format;
 
-  /** The logs root: {@code --logs}, else {@code data.logs}. */
+  /**
+   * The logs root: {@code --logs}, else {@code data.logs}. One that is not a local path must be
+   * reachable (bucket, host, credentials), else a configuration error naming the field, before
+   * anything runs.
+   */
   public Location root(Conf c) {
-    return logs != null ? logs : c.assay().logs();
+    Location root = logs != null ? logs : c.assay().logs();
+    if (!root.isLocal()) {
+      io.assay.io.LocationCheck.requireReachable(
+          io.assay.io.Storage.beforeSpark(),
+          logs != null ? "command line" : c.dir().resolve("assay.yaml").toString(),
+          logs != null ? "--logs" : "data.logs",
+          root);
+    }
+    return root;
   }
 
   /** The format: {@code --format}, else {@code data.logs_format}; a usage problem if unknown. */
