@@ -167,7 +167,15 @@ public final class ReportJob {
               ? org.apache.spark.sql.functions.to_json(col(f.name())).as(f.name())
               : col(f.name()));
     }
-    Dataset<Row> flat = rows.select(cols.toArray(Column[]::new)).orderBy(rows.columns()[0]);
+    Dataset<Row> selected = rows.select(cols.toArray(Column[]::new));
+    // Every column, in schema order (keys first), orders the rows: the file is the same whatever
+    // the partitioning that produced the table (a cluster's, local Spark's), so a rerun elsewhere
+    // reproduces its fingerprint.
+    Dataset<Row> flat =
+        selected.orderBy(
+            java.util.Arrays.stream(selected.columns())
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(Column[]::new));
     StringBuilder b = new StringBuilder(String.join(",", flat.columns())).append('\n');
     for (Row r : flat.collectAsList()) { // aggregate tables: a few thousand rows at most
       List<String> cells = new ArrayList<>();
