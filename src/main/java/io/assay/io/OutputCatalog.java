@@ -31,24 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class OutputCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(OutputCatalog.class);
 
-  /** Every table a run may write under the output root. */
-  static final List<String> TABLES =
-      List.of(
-          OutputTables.QUARANTINE,
-          OutputTables.INGEST_SUMMARY,
-          OutputTables.RECONCILIATION_SUMMARY,
-          OutputTables.RECONCILIATION_MISMATCHES,
-          OutputTables.ENROLLMENT_DAYS,
-          OutputTables.ENROLLMENTS,
-          OutputTables.TRAFFIC_DAILY,
-          OutputTables.ALERTS,
-          OutputTables.BALANCE_CHECKS,
-          OutputTables.COVARIATE_BALANCE,
-          OutputTables.METRIC_STATS,
-          OutputTables.METRIC_RESULTS,
-          OutputTables.EXPERIMENT_DECISIONS,
-          OutputTables.RUNS);
-
   /** A table of the output database with an output table's name is at another location. */
   public static final class Conflict extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -79,7 +61,7 @@ public final class OutputCatalog {
     if (db.isEmpty()) {
       return out;
     }
-    for (String table : TABLES) {
+    for (String table : OutputTables.ALL) {
       conflict(spark, db.get(), table, root.resolve(table))
           .ifPresent(
               m ->

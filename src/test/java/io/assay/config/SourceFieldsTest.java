@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.assay.cli.Main;
+import io.assay.testing.Commands;
+import io.assay.testing.Commands.Ran;
 import io.assay.testing.TestConf;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Sources in assay.yaml and metrics.yaml: a path (with a format), a catalog table or a SQL query,
@@ -24,15 +21,11 @@ import picocli.CommandLine;
  */
 class SourceFieldsTest {
   /** A copy of conf/ with each {@code from} of {@code file} replaced by its {@code to}. */
-  private static Path confWith(String file, String... fromTo) throws IOException {
+  private static Path confWith(String file, String... fromTo) {
     Path conf = TestConf.copy();
-    Path f = conf.resolve(file);
-    String text = Files.readString(f);
     for (int i = 0; i < fromTo.length; i += 2) {
-      assertTrue(text.contains(fromTo[i]), fromTo[i] + " in " + f);
-      text = text.replace(fromTo[i], fromTo[i + 1]);
+      TestConf.edit(conf.resolve(file), fromTo[i], fromTo[i + 1]);
     }
-    Files.writeString(f, text);
     return conf;
   }
 
@@ -46,16 +39,6 @@ class SourceFieldsTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf));
     assertEquals(1, e.errors().size(), e.getMessage());
     return e.errors().get(0).render();
-  }
-
-  private record Run(int code, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setErr(new PrintWriter(err));
-    cl.setOut(new PrintWriter(new StringWriter()));
-    return new Run(cl.execute(args), err.toString());
   }
 
   @Test
@@ -196,10 +179,10 @@ class SourceFieldsTest {
               List.of("reconcile", "--date", "2026-11-02"))) {
         List<String> args = new java.util.ArrayList<>(command);
         args.addAll(List.of("--conf", conf.toString()));
-        Run r = run(args.toArray(String[]::new));
-        assertEquals(2, r.code(), command + ": " + r.err());
-        assertTrue(r.err().contains(expected), command + ": " + r.err());
-        assertTrue(r.err().contains("nothing was run"), r.err());
+        Ran r = Commands.run(args);
+        assertEquals(2, r.code(), command + ": " + r.text());
+        assertTrue(r.text().contains(expected), command + ": " + r.text());
+        assertTrue(r.text().contains("nothing was run"), r.text());
       }
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.assay.cli.Main;
 import io.assay.config.Conf;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
@@ -18,27 +17,25 @@ import io.assay.metrics.SleepWorld;
 import io.assay.pipeline.NightlyPlan;
 import io.assay.reconcile.ReconcileJob;
 import io.assay.reconcile.ReconcileJobTest;
+import io.assay.testing.Commands;
+import io.assay.testing.Commands.Ran;
 import io.assay.testing.Fixtures;
 import io.assay.testing.JobCounter;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * Sources given as {@code table:} or {@code sql:} instead of a path: the same rows give the same
@@ -48,16 +45,8 @@ import picocli.CommandLine;
  */
 @SparkTest
 class CatalogSourcesTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
   private static final LocalDate NOV2 = LocalDate.parse("2026-11-02");
   private static final LocalDate NOV3 = LocalDate.parse("2026-11-03");
-
-  /** A new database of the shared catalog, its files in a temporary directory. */
-  static String database(SparkSession spark) {
-    String name = "catalog_sources_" + DATABASES.incrementAndGet();
-    spark.sql("CREATE DATABASE " + name + " LOCATION '" + Fixtures.tempDir("db-").toUri() + "'");
-    return name;
-  }
 
   static void register(SparkSession spark, String table, Path delta) {
     spark.sql("CREATE TABLE " + table + " USING delta LOCATION '" + delta.toUri() + "'");
@@ -89,13 +78,6 @@ class CatalogSourcesTest {
     }
   }
 
-  private static String replaceIn(Path file, String from, String to) throws IOException {
-    String text = Files.readString(file);
-    assertTrue(text.contains(from), from + " in " + file);
-    Files.writeString(file, text.replace(from, to));
-    return to;
-  }
-
   @Test
   void metricSourcesGivenAsATableOrAQueryGiveTheSameResultsAsTheirPaths(SparkSession spark)
       throws Exception {
@@ -106,9 +88,10 @@ class CatalogSourcesTest {
 
     Path dir = TestConf.copyOf(paths.conf().dir());
     Path metrics = dir.resolve("metrics.yaml");
-    replaceIn(metrics, "    path: orders\n    format: delta\n", "    table: " + db + ".orders\n");
+    TestConf.edit(
+        metrics, "    path: orders\n    format: delta\n", "    table: " + db + ".orders\n");
     String query = "SELECT unit_id, ts FROM " + db + ".crashes_raw WHERE unit_id IS NOT NULL";
-    replaceIn(metrics, "    path: crashes\n    format: delta\n", "    sql: " + query + "\n");
+    TestConf.edit(metrics, "    path: crashes\n    format: delta\n", "    sql: " + query + "\n");
     Conf tables = ConfigLoader.load(dir);
     assertEquals(
         new Source.Table(db + ".orders"), tables.catalog().sources().get("orders").source());
@@ -172,7 +155,7 @@ class CatalogSourcesTest {
         .format("delta")
         .partitionBy("date")
         .save(delta.toString());
-    db = database(spark);
+    db = Fixtures.database(spark, "catalog_sources");
     register(spark, db + ".exposures", delta);
     Path dir = TestConf.copy();
     Files.delete(dir.resolve(DefinitionLock.FILE_NAME));
@@ -289,35 +272,25 @@ class CatalogSourcesTest {
     }
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
   @Test
   void aMissingTableAQueryThatDoesNotAnalyzeOrAMissingColumnIsNamedBeforeAnyRun(SparkSession spark)
       throws Exception {
     spark.sql("CREATE TABLE " + db + ".users (user STRING, ts TIMESTAMP) USING parquet");
     Path dir = TestConf.withKeyFile(TestConf.copy(), "k");
     Path site = dir.resolve("assay.yaml");
-    replaceIn(
+    TestConf.edit(
         site,
         "  logs: logs                  # raw exposure logs, partitioned by date=YYYY-MM-DD\n"
             + "  logs_format: json           # json | parquet | delta\n",
         "  logs:\n    table: " + db + ".exposures\n    date_column: event_date\n");
     Path metrics = dir.resolve("metrics.yaml");
-    replaceIn(metrics, "    path: orders\n    format: delta\n", "    table: nodb.orders\n");
-    replaceIn(
+    TestConf.edit(metrics, "    path: orders\n    format: delta\n", "    table: nodb.orders\n");
+    TestConf.edit(
         metrics,
         "    path: sessions\n    format: parquet\n",
         "    sql: SELECT unit_id, ts FROM " + db + ".no_such_table\n");
-    replaceIn(metrics, "    path: crashes\n    format: delta\n", "    table: " + db + ".users\n");
+    TestConf.edit(
+        metrics, "    path: crashes\n    format: delta\n", "    table: " + db + ".users\n");
     String a = site.toString();
     String m = metrics.toString();
     List<String> problems =
@@ -347,45 +320,48 @@ class CatalogSourcesTest {
                 + ".users has no column 'unit_id' (columns: [user, ts]). Fix: name one of its"
                 + " columns, or add the column to the table");
 
-    Run validate = run("validate", "--conf", dir.toString());
-    assertEquals(2, validate.code(), validate.err());
+    Ran validate = Commands.run("validate", "--conf", dir.toString());
+    assertEquals(2, validate.code(), validate.text());
     for (String p : problems) {
-      assertTrue(validate.err().contains(p), p + "\n---\n" + validate.err());
+      assertTrue(validate.text().contains(p), p + "\n---\n" + validate.text());
     }
-    assertTrue(validate.err().contains("4 error(s); nothing was run."), validate.err());
+    assertTrue(validate.text().contains("4 error(s); nothing was run."), validate.text());
 
     // A stage command stops on the sources it reads, before its run starts (no runs row).
     Path out = Fixtures.tempDir("out-");
-    Run analyze =
-        run("analyze", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
-    assertEquals(2, analyze.code(), analyze.err());
-    assertTrue(analyze.err().contains(problems.get(1)), analyze.err());
-    assertTrue(analyze.err().contains("3 error(s); nothing was run."), analyze.err());
-    Run reconcile =
-        run("reconcile", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
-    assertEquals(2, reconcile.code(), reconcile.err());
-    assertTrue(reconcile.err().contains(problems.get(0)), reconcile.err());
-    assertTrue(reconcile.err().contains("1 error(s); nothing was run."), reconcile.err());
+    Ran analyze =
+        Commands.run(
+            "analyze", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
+    assertEquals(2, analyze.code(), analyze.text());
+    assertTrue(analyze.text().contains(problems.get(1)), analyze.text());
+    assertTrue(analyze.text().contains("3 error(s); nothing was run."), analyze.text());
+    Ran reconcile =
+        Commands.run(
+            "reconcile", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
+    assertEquals(2, reconcile.code(), reconcile.text());
+    assertTrue(reconcile.text().contains(problems.get(0)), reconcile.text());
+    assertTrue(reconcile.text().contains("1 error(s); nothing was run."), reconcile.text());
     assertFalse(Files.exists(out.resolve(OutputTables.RUNS)), "no run was recorded");
 
     // A date column of another type.
     String sql = "SELECT *, CAST(date AS TIMESTAMP) AS event_ts FROM " + db + ".exposures";
-    replaceIn(
+    TestConf.edit(
         site,
         "    table: " + db + ".exposures\n    date_column: event_date\n",
         "    sql: " + sql + "\n    date_column: event_ts\n");
-    Run typed =
-        run("reconcile", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
-    assertEquals(2, typed.code(), typed.err());
+    Ran typed =
+        Commands.run(
+            "reconcile", "--conf", dir.toString(), "--date", "2026-11-02", "--out", "" + out);
+    assertEquals(2, typed.code(), typed.text());
     assertTrue(
         typed
-            .err()
+            .text()
             .contains(
                 a
                     + ": data.logs.date_column: column 'event_ts' of "
                     + new Source.Query(sql).describe()
                     + " is TIMESTAMP; expected DATE, or STRING holding YYYY-MM-DD. Fix: name a DATE"
                     + " column, or derive one in a query"),
-        typed.err());
+        typed.text());
   }
 }

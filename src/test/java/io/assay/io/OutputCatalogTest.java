@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,14 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 @SparkTest
 class OutputCatalogTest {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-
-  /** A new database, its files in a temporary directory (not the working directory's warehouse). */
-  static String database(SparkSession spark) {
-    String name = "outputs_" + DATABASES.incrementAndGet();
-    spark.sql("CREATE DATABASE " + name + " LOCATION '" + Fixtures.tempDir("db-").toUri() + "'");
-    return name;
-  }
 
   /** Points {@code output.root} of the conf at {@code root} and sets {@code output.database}. */
   static void outputs(Path conf, String root, String db) throws Exception {
@@ -76,25 +67,22 @@ class OutputCatalogTest {
     SleepWorld w = SleepWorld.build(spark);
     Path conf = w.conf().dir();
     Path out = w.out();
-    String db = database(spark);
+    String db = Fixtures.database(spark, "outputs");
     outputs(conf, "../out", db);
     Path site = conf.resolve("assay.yaml");
     // The world's enrollments hold raw unit ids.
-    Files.writeString(
-        site, Files.readString(site).replace("pseudonymize: true", "pseudonymize: false"));
+    TestConf.edit(site, "pseudonymize: true", "pseudonymize: false");
     assertEquals(Location.local(out), ConfigLoader.load(conf).assay().outputRoot());
     // Its metric sources from the catalog: orders a Delta table, crashes a query.
     Path orders = conf.resolveSibling("data/orders");
-    String lake = database(spark);
+    String lake = Fixtures.database(spark, "outputs");
     spark.sql("CREATE TABLE " + lake + ".orders USING delta LOCATION '" + orders.toUri() + "'");
     Path metrics = conf.resolve("metrics.yaml");
     String crashes =
         "SELECT unit_id, ts FROM delta.`" + conf.resolveSibling("data/crashes").toUri() + "`";
-    Files.writeString(
-        metrics,
-        Files.readString(metrics)
-            .replace("    path: orders\n    format: delta\n", "    table: " + lake + ".orders\n")
-            .replace("    path: crashes\n    format: delta\n", "    sql: " + crashes + "\n"));
+    TestConf.edit(
+        metrics, "    path: orders\n    format: delta\n", "    table: " + lake + ".orders\n");
+    TestConf.edit(metrics, "    path: crashes\n    format: delta\n", "    sql: " + crashes + "\n");
 
     List<String> analyze = List.of("analyze", "--conf", conf.toString(), "--date", "2026-11-14");
     Ran first = Commands.run(analyze);
@@ -201,7 +189,7 @@ class OutputCatalogTest {
 
   @Test
   void aNameTakenAtAnotherLocationStopsTheRunBeforeItStarts(SparkSession spark) throws Exception {
-    String db = database(spark);
+    String db = Fixtures.database(spark, "outputs");
     Path elsewhere = Fixtures.tempDir("elsewhere-").resolve("metric_results");
     Fixtures.rows(spark, "metric STRING", new Object[] {"x"})
         .write()

@@ -39,6 +39,19 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * A new database of the session's catalog named {@code prefix_N}, its files in a temporary
+   * directory (not in the working directory's {@code spark-warehouse}).
+   */
+  public static String database(SparkSession spark, String prefix) {
+    String name = prefix + "_" + DATABASES.incrementAndGet();
+    spark.sql("CREATE DATABASE " + name + " LOCATION '" + tempDir("db-").toUri() + "'");
+    return name;
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger DATABASES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Copies a directory tree (a Delta table, say) to {@code to}, which must not exist. */
   public static void copyTree(Path from, Path to) {
     try (var walk = Files.walk(from)) {

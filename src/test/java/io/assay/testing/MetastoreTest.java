@@ -30,12 +30,6 @@ import org.junit.jupiter.api.Test;
 @SparkTest
 @Tag("servers")
 class MetastoreTest {
-  private static void replace(Path file, String from, String to) throws Exception {
-    String text = Files.readString(file);
-    assertTrue(text.contains(from), from + " in " + file);
-    Files.writeString(file, text.replace(from, to));
-  }
-
   /** The rows a {@link SqlMain} printed for the statement {@code statement}. */
   private static List<String> rows(String stdout, String statement) {
     List<String> lines = stdout.lines().toList();
@@ -73,14 +67,16 @@ class MetastoreTest {
     // The same world, its sources named by the metastore, its outputs registered in assay_out.
     Path conf = TestConf.copyOf(paths.conf().dir());
     Path metrics = conf.resolve("metrics.yaml");
-    replace(metrics, "    path: orders\n    format: delta\n", "    table: lake.orders\n");
-    replace(
+    TestConf.edit(metrics, "    path: orders\n    format: delta\n", "    table: lake.orders\n");
+    TestConf.edit(
         metrics,
         "    path: crashes\n    format: delta\n",
         "    sql: SELECT unit_id, ts FROM lake.crashes\n");
     Path site = conf.resolve("assay.yaml");
-    replace(site, "  root: ../data/demo/out      #", "  root: ../out\n  database: assay_out   #");
-    replace(site, "pseudonymize: true", "pseudonymize: false"); // the world's unit ids are raw
+    TestConf.edit(
+        site, "  root: ../data/demo/out      #", "  root: ../out\n  database: assay_out   #");
+    TestConf.edit(
+        site, "pseudonymize: true", "pseudonymize: false"); // the world's unit ids are raw
     Path out = conf.resolveSibling("out");
     Fixtures.copyTree(paths.out().resolve("enrollments"), out.resolve("enrollments"));
     Launcher.Result analyze =
