@@ -164,6 +164,12 @@ class CatalogSourcesTest {
     table = new ExposureSource(new Source.Table(db + ".exposures"), "date");
   }
 
+  static List<String> concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
+  }
+
   static RunContext ctx(Conf conf, Path out) {
     return RunContext.of(conf, "test-run", Location.local(out), Optional.of(ReconcileJobTest.KEY));
   }
@@ -262,6 +268,36 @@ class CatalogSourcesTest {
         JobCounter.count(
             spark, () -> NightlyPlan.of(conf, table, NOV2.minusDays(20), nov4.plusDays(20), spark));
     assertEquals(jobs, longer, "no job per date");
+    // nightly --dry-run prints that plan; --format is for log files only.
+    Path dir = TestConf.withKeyFile(TestConf.copyOf(conf.dir()), "k");
+    TestConf.edit(
+        dir.resolve("assay.yaml"),
+        "  logs: logs                  # raw exposure logs, partitioned by date=YYYY-MM-DD\n"
+            + "  logs_format: json           # json | parquet | delta\n",
+        "  logs: {table: " + db + ".exposures, date_column: date}\n");
+    List<String> nightly =
+        List.of("nightly", "--conf", dir.toString(), "--from", "2026-11-03", "--to", "2026-11-04");
+    Ran dryRun = Commands.run(concat(nightly, "--dry-run"));
+    assertEquals(0, dryRun.code(), dryRun.text());
+    assertTrue(
+        dryRun
+            .text()
+            .contains(
+                "2026-11-04  reconcile  skip       not ready: table "
+                    + db
+                    + ".exposures has no rows with date = 2026-11-04 (not landed)"),
+        dryRun.text());
+    assertTrue(dryRun.text().contains("2026-11-03  reconcile  run "), dryRun.text());
+    Ran format = Commands.run(concat(nightly, "--dry-run", "--format", "json"));
+    assertEquals(2, format.code(), format.text());
+    assertTrue(
+        format
+            .text()
+            .contains(
+                "--format applies to log files, and data.logs is table "
+                    + db
+                    + ".exposures; leave --format out, or give the files with --logs PATH"),
+        format.text());
     for (NightlyPlan.Item i : plan[0].items()) {
       assertEquals(i.date().equals(NOV3), i.ready(), i.toString());
       if (!i.ready()) {
