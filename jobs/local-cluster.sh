@@ -3,6 +3,12 @@
 # a master and two workers bound to 127.0.0.1, SPARK_HOME laid out under target/spark-home.
 #   jobs/local-cluster.sh start     # prints the SPARK_HOME and master URL to use
 #   jobs/local-cluster.sh stop
+# ASSAY_CLUSTER_JARS: extra jars (comma-separated) the cluster's JVMs load after Spark's own, as a
+#   cluster's Spark has its file system connectors installed (e.g. hadoop-aws and the AWS SDK
+#   bundle): they go on SPARK_DIST_CLASSPATH, which Spark appends to the classpath of the master,
+#   the workers and every executor (appended, not prepended: the AWS SDK bundle carries an old
+#   SLF4J API that, first on the classpath, silences Spark's logging). Give the driver the same
+#   SPARK_DIST_CLASSPATH (jobs/assay adds it to spark-submit's classpath).
 # Then: SPARK_HOME=target/spark-home ASSAY_SUBMIT_ARGS="--master spark://127.0.0.1:7077" \
 #         jobs/assay nightly --date 2026-11-14
 set -euo pipefail
@@ -13,6 +19,10 @@ PORT="${ASSAY_CLUSTER_PORT:-7077}"
 MASTER="spark://127.0.0.1:$PORT"
 export SPARK_HOME="$SH" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 export SPARK_MASTER_HOST=127.0.0.1 SPARK_WORKER_DIR="$RUN/work"
+if [ -n "${ASSAY_CLUSTER_JARS:-}" ]; then
+  export SPARK_DIST_CLASSPATH="${ASSAY_CLUSTER_JARS//,/:}${SPARK_DIST_CLASSPATH:+:$SPARK_DIST_CLASSPATH}"
+fi
+CP="$SH/jars/*${SPARK_DIST_CLASSPATH:+:$SPARK_DIST_CLASSPATH}"
 OPENS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
 
 layout() {
@@ -36,13 +46,13 @@ wait_for() { # host port
 
 start() {
   layout
-  java $OPENS -Xmx512m -cp "$SH/jars/*" -Dlog4j2.configurationFile="$SH/conf/log4j2.properties" \
+  java $OPENS -Xmx512m -cp "$CP" -Dlog4j2.configurationFile="$SH/conf/log4j2.properties" \
     org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port 0 \
     > "$RUN/master.log" 2>&1 &
   echo $! > "$RUN/master.pid"
   wait_for 127.0.0.1 "$PORT"
   for i in 1 2; do
-    java $OPENS -Xmx512m -cp "$SH/jars/*" -Dlog4j2.configurationFile="$SH/conf/log4j2.properties" \
+    java $OPENS -Xmx512m -cp "$CP" -Dlog4j2.configurationFile="$SH/conf/log4j2.properties" \
       org.apache.spark.deploy.worker.Worker "$MASTER" --host 127.0.0.1 --cores 1 --memory 2g \
       --webui-port 0 --work-dir "$RUN/work/$i" > "$RUN/worker$i.log" 2>&1 &
     echo $! > "$RUN/worker$i.pid"
@@ -51,6 +61,7 @@ start() {
     if [ "$(grep -c "Registering worker" "$RUN/master.log" 2>/dev/null || true)" -ge 2 ]; then
       echo "SPARK_HOME=$SH"
       echo "MASTER=$MASTER"
+      [ -n "${SPARK_DIST_CLASSPATH:-}" ] && echo "SPARK_DIST_CLASSPATH=$SPARK_DIST_CLASSPATH"
       return 0
     fi
     sleep 1

@@ -3,6 +3,8 @@ package io.assay.cli;
 import io.assay.config.Conf;
 import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.io.LocationCheck;
+import io.assay.io.Storage;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -30,7 +32,9 @@ public final class LogsOptions {
   /**
    * The logs: {@code --logs} (in {@code --format}, else the configured format, else JSON), else
    * {@code data.logs} (in {@code --format} when it is files). Usage problems: an unknown format, or
-   * {@code --format} for logs that are a catalog table or a query.
+   * {@code --format} for logs that are a catalog table or a query. Log files that are not a local
+   * path must be reachable (bucket, host, credentials), else a configuration error naming the
+   * field, before anything runs.
    */
   public ExposureSource source(Conf c) {
     ExposureSource configured = c.assay().logs();
@@ -39,10 +43,7 @@ public final class LogsOptions {
     }
     String fmt =
         format != null ? format : configured.format() != null ? configured.format() : "json";
-    if (logs != null) {
-      return ExposureSource.files(logs, fmt);
-    }
-    if (configured.source().isCatalog()) {
+    if (logs == null && configured.source().isCatalog()) {
       if (format != null) {
         throw new UsageProblem(
             "--format applies to log files, and data.logs is "
@@ -51,6 +52,14 @@ public final class LogsOptions {
       }
       return configured;
     }
-    return ExposureSource.files(configured.source().fileLocation().orElseThrow(), fmt);
+    Location root = logs != null ? logs : configured.source().fileLocation().orElseThrow();
+    if (!root.isLocal()) {
+      LocationCheck.requireReachable(
+          Storage.beforeSpark(),
+          logs != null ? "command line" : c.dir().resolve("assay.yaml").toString(),
+          logs != null ? "--logs" : "data.logs",
+          root);
+    }
+    return ExposureSource.files(root, fmt);
   }
 }

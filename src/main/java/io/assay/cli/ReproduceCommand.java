@@ -7,6 +7,7 @@ import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.Location;
 import io.assay.config.Source;
+import io.assay.io.ClaimLock;
 import io.assay.io.DeltaTables;
 import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
@@ -151,7 +152,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     OutputLock.acquire(scratch, "assay reproduce --run-id " + runId);
     if (storage.isDirectory(scratch)) { // an earlier reproduction
       for (Storage.Entry e : storage.list(scratch)) {
-        if (!e.name().equals(OutputLock.FILE_NAME)) {
+        if (!e.name().equals(OutputLock.FILE_NAME) && !e.name().equals(ClaimLock.DIR)) {
           storage.delete(scratch.resolve(e.name()));
         }
       }

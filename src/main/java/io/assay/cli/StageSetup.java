@@ -5,11 +5,13 @@ import io.assay.config.ConfigException;
 import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.config.Problem;
+import io.assay.io.LocationCheck;
 import io.assay.io.OutputCatalog;
 import io.assay.io.OutputLock;
 import io.assay.io.RunContext;
 import io.assay.io.SourceCheck;
 import io.assay.io.SparkSessions;
+import io.assay.io.Storage;
 import io.assay.pipeline.PseudonymKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,14 @@ final class StageSetup {
     var args = spec.root().commandLine().getParseResult().originalArgs();
     Reproduction r = REPRODUCTION.get();
     Location root = r != null ? r.scratchRoot : out != null ? out : conf.assay().outputRoot();
+    if (r == null && !root.isLocal()) {
+      // A missing bucket, refused credentials or an unknown scheme: exit 2 naming the field.
+      LocationCheck.requireReachable(
+          Storage.beforeSpark(),
+          out != null ? "command line" : conf.dir().resolve("assay.yaml").toString(),
+          out != null ? "--out" : "output.root",
+          root);
+    }
     // One writer per output root, held until the command ends (Main releases it).
     OutputLock.acquire(root, "assay " + String.join(" ", args));
     RunContext ctx = RunContext.start(conf, root, key, spec.name(), args);

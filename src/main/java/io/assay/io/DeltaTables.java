@@ -28,6 +28,7 @@ public final class DeltaTables {
    */
   public static void replaceDates(
       Dataset<Row> rows, Location path, LocalDate from, LocalDate to, String extraPredicate) {
+    OutputLock.assertHeld();
     String predicate =
         "date >= DATE'"
             + from
@@ -53,6 +54,7 @@ public final class DeltaTables {
    * writer 7), which Delta Lake 2.3+ and Spark-based readers support.
    */
   public static void enableDeletionVectors(SparkSession spark, Location path) {
+    OutputLock.assertHeld();
     spark.sql(
         "ALTER TABLE delta.`"
             + path.uri().replace("`", "``")
@@ -66,6 +68,7 @@ public final class DeltaTables {
    */
   public static void shallowClone(
       SparkSession spark, Location source, long version, Location target) {
+    OutputLock.assertHeld();
     spark.sql(
         "CREATE TABLE delta.`"
             + target.uri().replace("`", "``")
@@ -77,6 +80,7 @@ public final class DeltaTables {
 
   /** Replaces the whole table in one commit. */
   public static void overwrite(Dataset<Row> rows, Location path, List<String> partitionBy) {
+    OutputLock.assertHeld();
     var w = rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true");
     if (!partitionBy.isEmpty()) {
       w = w.partitionBy(partitionBy.toArray(String[]::new));

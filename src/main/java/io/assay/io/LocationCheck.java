@@ -1,6 +1,7 @@
 package io.assay.io;
 
 import io.assay.config.AssayConfig;
+import io.assay.config.ConfigException;
 import io.assay.config.Location;
 import io.assay.config.MetricSource;
 import io.assay.config.Problem;
@@ -56,6 +57,18 @@ public final class LocationCheck {
       List<Problem> errors,
       List<Problem> warnings) {
     source.fileLocation().ifPresent(loc -> check(storage, file, field, loc, errors, warnings));
+  }
+
+  /**
+   * Stops a command before it takes the output lock or starts Spark when {@code loc} cannot be
+   * reached (a {@link ConfigException}, exit 2, naming the file, field, URI and reason).
+   */
+  public static void requireReachable(Storage storage, String file, String field, Location loc) {
+    List<Problem> errors = new ArrayList<>();
+    check(storage, file, field, loc, errors, new ArrayList<>());
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors, List.of());
+    }
   }
 
   static void check(

@@ -24,20 +24,19 @@ import java.util.List;
  * description, and is simply locked again). Within one JVM the lock is re-entrant: {@code nightly}
  * runs every stage under one lock. See docs/decisions/0005-output-root-lock.md.
  *
- * <p>Works on local and POSIX shared file systems. An output root on another file system (HDFS, an
- * object store) has no OS file locks: there runs are serialized by a marker file, {@code <output
- * root>/_assay.lock} created only if absent (through {@link Storage#createNew}) and deleted when
- * the command ends. The marker is exclusive where creating a file that must not exist is atomic
- * (HDFS); on object stores it is a check then a write, and a run killed with {@code kill -9} leaves
- * it behind (the message says which run holds it; delete it when that run is gone). The
- * object-store lock of issue 20 replaces the marker and supersedes
- * docs/decisions/0005-output-root-lock.md.
+ * <p>An OS file lock exists only on a local (or POSIX shared) file system. Every other output root
+ * (HDFS, S3 through S3A, ABFS, GCS) is locked by a {@link ClaimLock} under {@code <output
+ * root>/_assay.lock.d/}: made of plain create, list and delete calls, exclusive on any strongly
+ * consistent store, renewed while the run lasts, taken over once a dead holder's claim has not been
+ * renewed for its time to live, and self-fencing: a holder that cannot renew stops before its next
+ * write ({@link #assertHeld}, called by every writer of the root). See
+ * docs/decisions/0010-object-store-output-lock.md.
  */
 public final class OutputLock {
   public static final String FILE_NAME = "_assay.lock";
 
-  /** A held lock: an OS lock on a local root's file, or (channel and lock null) a marker file. */
-  private record Held(Location root, FileChannel channel, FileLock lock, Storage storage) {}
+  /** A held lock: an OS lock on a local root's file, or (channel and lock null) a claim. */
+  private record Held(Location root, FileChannel channel, FileLock lock, ClaimLock claim) {}
 
   /** Every acquisition in order; null entries are re-entrant acquisitions of a held root. */
   private static final List<Held> HELD = new ArrayList<>();
@@ -47,6 +46,10 @@ public final class OutputLock {
   /** Another process holds the lock: the run stops before writing anything. */
   public static final class Locked extends RuntimeException {
     private static final long serialVersionUID = 1L;
+
+    Locked(String message) {
+      super(message);
+    }
 
     Locked(Object file, String holder) {
       super(
@@ -84,17 +87,17 @@ public final class OutputLock {
             + "\n";
     if (!root.isLocal()) {
       Storage storage = Storage.beforeSpark();
-      Location marker = root.resolve(FILE_NAME);
-      if (!storage.createNew(marker, holder)) {
-        String other;
-        try {
-          other = storage.readText(marker);
-        } catch (RuntimeException e) {
-          other = ""; // released meanwhile
-        }
-        throw new Locked(marker, other);
+      try {
+        ClaimLock claim =
+            ClaimLock.acquire(
+                storage.fileSystem(root),
+                new org.apache.hadoop.fs.Path(root.uri()),
+                description,
+                ClaimLock.Timing.DEFAULT);
+        HELD.add(new Held(root, null, null, claim));
+      } catch (ClaimLock.Locked e) {
+        throw new Locked(e.getMessage());
       }
-      HELD.add(new Held(root, null, null, storage));
       return;
     }
     Path abs = root.localPath();
@@ -124,16 +127,25 @@ public final class OutputLock {
     }
   }
 
+  /**
+   * Fails with {@link ClaimLock.Lost} when a claim this process holds could not be renewed for half
+   * its time to live (another run may take the root over): every writer of an output root calls it
+   * before it writes. OS file locks cannot be lost while the process lives.
+   */
+  public static synchronized void assertHeld() {
+    for (Held h : HELD) {
+      if (h != null && h.claim() != null) {
+        h.claim().assertHeld();
+      }
+    }
+  }
+
   /** Releases every lock taken since {@code mark}. */
   public static synchronized void releaseTo(int mark) {
     while (HELD.size() > mark) {
       Held h = HELD.remove(HELD.size() - 1);
-      if (h != null && h.storage() != null) {
-        try {
-          h.storage().delete(h.root().resolve(FILE_NAME));
-        } catch (RuntimeException e) {
-          // The marker stays; the next run's message names it and its holder.
-        }
+      if (h != null && h.claim() != null) {
+        h.claim().close();
       } else if (h != null) {
         try {
           h.lock().release();

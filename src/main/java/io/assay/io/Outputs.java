@@ -40,6 +40,7 @@ public final class Outputs {
    * vectors, so a merge that touches a few rows of every file writes those rows, not every file).
    */
   public static void merge(RunContext ctx, String table, Dataset<Row> rows, List<String> keys) {
+    OutputLock.assertHeld();
     Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
     String path = ctx.table(table).uri();
     if (!Tables.isDelta(rows.sparkSession(), path)) {

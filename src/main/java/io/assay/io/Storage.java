@@ -88,6 +88,14 @@ public final class Storage {
    * {@code .crc} checksum files beside reports and exports, and no checksum errors when someone
    * edits a file by hand.
    */
+  FileSystem fileSystem(Location loc) {
+    try {
+      return fs(loc);
+    } catch (IOException e) {
+      throw translate(e, loc, "reach");
+    }
+  }
+
   private FileSystem fs(Location loc) throws IOException {
     FileSystem fs = new Path(loc.uri()).getFileSystem(conf);
     return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;

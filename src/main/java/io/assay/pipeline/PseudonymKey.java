@@ -79,6 +79,7 @@ public final class PseudonymKey {
     o.put("unit_ids", key.isPresent() ? "pseudonymized" : "raw");
     o.put("key_fingerprint", fingerprint(key));
     o.put("recorded_by_run", runId);
+    io.assay.io.OutputLock.assertHeld();
     storage.writeText(root.resolve(ROOT_FILE), o.toPrettyString() + "\n");
   }
 

@@ -2,6 +2,7 @@ package io.assay.pipeline;
 
 import io.assay.io.Inputs;
 import io.assay.io.OutputCatalog;
+import io.assay.io.OutputLock;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
@@ -67,6 +68,7 @@ public final class Runs {
   }
 
   private static void write(SparkSession spark, RunContext ctx, String status, String error) {
+    OutputLock.assertHeld(); // a run that lost its lock must not write, not even its record
     var row =
         ctx.log()
             .toRow(

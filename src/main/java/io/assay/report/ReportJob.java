@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import io.assay.config.Location;
 import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
+import io.assay.io.OutputLock;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
@@ -116,6 +117,7 @@ public final class ReportJob {
    * killed run is repaired by rerunning it.
    */
   static void publish(Storage storage, Location dir, String runId, Map<String, String> files) {
+    OutputLock.assertHeld();
     if (!storage.atomicRename(dir)) {
       for (Map.Entry<String, String> f : files.entrySet()) {
         storage.writeText(dir.resolve(f.getKey()), f.getValue());

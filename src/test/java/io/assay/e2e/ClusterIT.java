@@ -3,22 +3,21 @@ package io.assay.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.assay.io.TableComparison;
-import io.assay.testing.Fixtures;
+import io.assay.io.ClaimLock;
 import io.assay.testing.GeneratedWorld;
 import io.assay.testing.Launcher;
+import io.assay.testing.S3;
+import io.assay.testing.SameOutputs;
 import io.assay.testing.SparkTest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +27,17 @@ import org.junit.jupiter.api.Test;
  * A real Spark standalone cluster on 127.0.0.1 — a master and two workers started by {@code
  * jobs/local-cluster.sh} from the project's own Maven jars — runs the scheduler's sequence through
  * {@code jobs/assay} with {@code SPARK_HOME} set (so {@code org.apache.spark.deploy.SparkSubmit}
- * submits the thin jar), and every output table must equal the embedded {@code local[*]} run's.
+ * submits the thin jar), with the world's data and the output root on S3 (S3Proxy): the driver and
+ * the executors read and write through Hadoop's S3A connector, whose jars the cluster's JVMs load
+ * from {@code SPARK_DIST_CLASSPATH} as a cluster's Spark has them, and whose settings come from the
+ * spark-defaults file the launcher passes to spark-submit. Every output table, JSON report and CSV
+ * export must equal the embedded {@code local[*]} run's on local files.
+ *
+ * <p>Then two embedded nightlies (the S3A jars through {@code ASSAY_JARS}, the same spark-defaults
+ * file through {@code ASSAY_SPARK_DEFAULTS}) are started together on that {@code s3a://} root: one
+ * refuses with exit 1 naming the other, the other rewrites the last night, and every output is
+ * still exactly the local run's, so no row was duplicated or lost. (One S3 world serves both
+ * checks: the CI's time budget has no room for a second.)
  */
 @SparkTest
 class ClusterIT {
@@ -44,7 +53,11 @@ class ClusterIT {
     Launcher.Result r =
         Launcher.run(
             List.of(SCRIPT.toString(), "start"),
-            Map.of("ASSAY_CLUSTER_PORT", port),
+            Map.of(
+                "ASSAY_CLUSTER_PORT",
+                port,
+                "ASSAY_CLUSTER_JARS",
+                S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(","))),
             Duration.ofMinutes(3));
     assertEquals(0, r.exit(), r.output());
   }
@@ -58,36 +71,59 @@ class ClusterIT {
   }
 
   @Test
-  void theClusterWritesExactlyWhatLocalSparkWrites(SparkSession spark) throws IOException {
+  void onS3TheClusterWritesWhatLocalFilesGetAndTwoEmbeddedNightliesTakeTurns(SparkSession spark)
+      throws Exception {
     GeneratedWorld world = GeneratedWorld.get();
-    Path root = Fixtures.tempDir("cluster-out-");
+    S3 s3 = S3.get().apply(spark);
+    String data = s3.dir("cluster-data");
+    String out = s3.dir("cluster-out");
+    world.copyData(data, s3::copyFromLocal);
+    Path conf = world.confAt(data, out);
+    String defaults = GeneratedWorld.sparkDefaults(s3.sparkProperties()).toString();
     world.runPipeline(
-        root,
+        conf,
+        out,
         Map.of(
             "SPARK_HOME",
             Launcher.ROOT.resolve("target/spark-home").toString(),
+            "SPARK_DIST_CLASSPATH",
+            S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(":")),
+            "ASSAY_SPARK_DEFAULTS",
+            defaults,
             "ASSAY_SUBMIT_ARGS",
             "--master spark://127.0.0.1:" + port + " --conf spark.sql.shuffle.partitions=4"));
     assertTrue(
         Files.readString(Launcher.ROOT.resolve("target/spark-home/run/master.log"))
             .contains("Registering app"),
         "the run was submitted to the standalone master");
+    String localData = "file:" + world.data.toAbsolutePath();
+    SameOutputs.tables(spark, world.out, out, localData, data);
+    SameOutputs.files(world.out, s3.fileSystem(), out, world.last().toString());
 
-    List<String> tables = new ArrayList<>();
-    try (Stream<Path> dirs = Files.list(world.out)) {
-      dirs.filter(d -> Files.isDirectory(d.resolve("_delta_log")))
-          .map(d -> d.getFileName().toString())
-          .filter(n -> !n.equals("runs"))
-          .sorted()
-          .forEach(tables::add);
-    }
+    Map<String, String> embedded =
+        Map.of(
+            "ASSAY_SPARK_DEFAULTS",
+            defaults,
+            "ASSAY_JARS",
+            S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(",")));
+    CompletableFuture<Launcher.Result> a =
+        CompletableFuture.supplyAsync(() -> world.nightly(conf, out, embedded));
+    CompletableFuture<Launcher.Result> b =
+        CompletableFuture.supplyAsync(() -> world.nightly(conf, out, embedded));
+    List<Launcher.Result> both = List.of(a.get(), b.get());
+    String outputs = both.get(0).output() + "\n=====\n" + both.get(1).output();
+    assertEquals(
+        List.of(0, 1), both.stream().map(Launcher.Result::exit).sorted().toList(), outputs);
+    Launcher.Result refused = both.stream().filter(r -> r.exit() == 1).findFirst().orElseThrow();
     assertTrue(
-        tables.contains("metric_results") && tables.contains("enrollments"), tables.toString());
-    for (String t : tables) {
-      Dataset<Row> local = spark.read().format("delta").load(world.out.resolve(t).toString());
-      Dataset<Row> cluster = spark.read().format("delta").load(root.resolve(t).toString());
-      assertEquals(local.count(), cluster.count(), t + " row count");
-      assertEquals(0, TableComparison.differences(local, cluster), t + " differs");
-    }
+        refused.stderr().contains("another assay run is writing to this output root")
+            && refused.stderr().contains("assay nightly")
+            && refused.stderr().contains("nothing was written"),
+        refused.output());
+    SameOutputs.tables(spark, world.out, out, localData, data);
+    SameOutputs.files(world.out, s3.fileSystem(), out, world.last().toString());
+    var claims = new org.apache.hadoop.fs.Path(out + "/" + ClaimLock.DIR);
+    var fs = s3.fileSystem();
+    assertTrue(!fs.exists(claims) || fs.listStatus(claims).length == 0, "claims left behind");
   }
 }

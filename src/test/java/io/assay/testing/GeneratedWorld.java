@@ -69,32 +69,110 @@ public final class GeneratedWorld {
 
   /** Runs the scheduler's sequence into {@code root} with extra environment (e.g. a cluster). */
   public void runPipeline(Path root, Map<String, String> extraEnv) {
+    runPipeline(conf, root.toString(), extraEnv);
+  }
+
+  /**
+   * Runs the scheduler's sequence through the launcher: {@code reconcile} over every date, then
+   * {@code nightly} on the last, with configuration {@code conf} (the world's, or one from {@link
+   * #confAt}) into the output root {@code out} (a path or a Hadoop URI).
+   */
+  public void runPipeline(Path conf, String out, Map<String, String> extraEnv) {
+    check(reconcile(conf, out, extraEnv));
+    check(nightly(conf, out, extraEnv));
+  }
+
+  /** {@code reconcile} over every date of the world. */
+  public Launcher.Result reconcile(Path conf, String out, Map<String, String> extraEnv) {
+    return Launcher.assay(
+        env(extraEnv),
+        Duration.ofMinutes(15),
+        "reconcile",
+        "--conf",
+        conf.toString(),
+        "--out",
+        out,
+        "--from",
+        first().toString(),
+        "--to",
+        last().toString());
+  }
+
+  /** {@code nightly} on the world's last date. */
+  public Launcher.Result nightly(Path conf, String out, Map<String, String> extraEnv) {
+    return Launcher.assay(
+        env(extraEnv),
+        Duration.ofMinutes(15),
+        "nightly",
+        "--conf",
+        conf.toString(),
+        "--out",
+        out,
+        "--date",
+        last().toString());
+  }
+
+  private static Map<String, String> env(Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(ENV);
-    env.putAll(extraEnv);
-    check(
-        Launcher.assay(
-            env,
-            Duration.ofMinutes(15),
-            "reconcile",
-            "--conf",
-            conf.toString(),
-            "--out",
-            root.toString(),
-            "--from",
-            first().toString(),
-            "--to",
-            last().toString()));
-    check(
-        Launcher.assay(
-            env,
-            Duration.ofMinutes(15),
-            "nightly",
-            "--conf",
-            conf.toString(),
-            "--out",
-            root.toString(),
-            "--date",
-            last().toString()));
+    env.putAll(extra);
+    return env;
+  }
+
+  /**
+   * A copy of the world's configuration whose {@code data.root} and {@code output.root} are {@code
+   * dataRoot} and {@code outputRoot} (Hadoop URIs), for a run whose data lives elsewhere.
+   */
+  public Path confAt(String dataRoot, String outputRoot) {
+    Path copy = TestConf.copyOf(conf);
+    try {
+      Path yaml = copy.resolve("assay.yaml");
+      String text = Files.readString(yaml);
+      String replaced =
+          text.replaceFirst("(?m)^  root: \\S+", "  root: " + dataRoot)
+              .replaceFirst("(?m)^(output:\\n  root: )\\S+", "$1" + outputRoot);
+      if (!replaced.contains("root: " + dataRoot) || !replaced.contains("root: " + outputRoot)) {
+        throw new IllegalStateException("cannot set the roots in " + yaml + ":\n" + text);
+      }
+      Files.writeString(yaml, replaced);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return copy;
+  }
+
+  /**
+   * Copies the world's data (everything under {@code data.root} except the local run's output root)
+   * with {@code copier(localDir, targetUri)} to {@code target}.
+   */
+  public void copyData(String target, java.util.function.BiConsumer<Path, String> copier) {
+    try (Stream<Path> s = Files.list(data)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (!p.equals(out)) {
+          copier.accept(p, target + "/" + p.getFileName());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A spark-defaults file for child runs ({@code ASSAY_SPARK_DEFAULTS}): the project's {@code
+   * conf/spark/spark-defaults.conf} plus {@code extra} (e.g. a server's {@code spark.hadoop.*}
+   * client settings).
+   */
+  public static Path sparkDefaults(Map<String, String> extra) {
+    try {
+      StringBuilder b =
+          new StringBuilder(
+              Files.readString(TestConf.PROJECT_CONF.resolve("spark/spark-defaults.conf")));
+      extra.forEach((k, v) -> b.append(k).append(' ').append(v).append('\n'));
+      Path f = Fixtures.tempDir("spark-defaults-").resolve("spark-defaults.conf");
+      Files.writeString(f, b.toString());
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static GeneratedWorld create() {

@@ -125,16 +125,7 @@ public final class Hdfs {
    * there; returns {@code target}.
    */
   public String copyFromLocal(java.nio.file.Path local, String target) {
-    try {
-      FileSystem fs = fileSystem();
-      Path dst = new Path(target);
-      fs.delete(dst, true);
-      fs.mkdirs(dst.getParent());
-      fs.copyFromLocalFile(false, true, new Path(local.toAbsolutePath().toUri()), dst);
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Servers.copyFromLocal(fileSystem(), local, target);
   }
 
   private static Hdfs start() {

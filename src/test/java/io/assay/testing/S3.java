@@ -156,6 +156,33 @@ public final class S3 {
     }
   }
 
+  /**
+   * Copies a local directory tree (or file) to {@code target} in the bucket, replacing what is
+   * there; returns {@code target}.
+   */
+  public String copyFromLocal(java.nio.file.Path local, String target) {
+    return Servers.copyFromLocal(fileSystem(), local, target);
+  }
+
+  /**
+   * The S3A connector's jars on this JVM's classpath ({@code hadoop-aws} and the AWS SDK v2 {@code
+   * bundle}): what a child JVM or a cluster needs beside assay's own jars for {@code s3a://}.
+   */
+  public static List<java.nio.file.Path> connectorJars() {
+    List<java.nio.file.Path> jars = new java.util.ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      String name = java.nio.file.Path.of(entry).getFileName().toString();
+      if (name.matches("hadoop-aws-[0-9.]+\\.jar") || name.matches("bundle-2\\.[0-9.]+\\.jar")) {
+        jars.add(java.nio.file.Path.of(entry).toAbsolutePath());
+      }
+    }
+    if (jars.size() != 2) {
+      throw new IllegalStateException(
+          "hadoop-aws and the AWS SDK bundle are not on the test classpath: " + jars);
+    }
+    return jars;
+  }
+
   private static S3 start() {
     long t0 = System.nanoTime();
     // The AWS SDK in this JVM never asks the EC2 instance metadata service (credentials, region).

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /** What {@link Hdfs} and {@link S3} share: putting client settings on a Hadoop configuration. */
 final class Servers {
@@ -39,6 +40,23 @@ final class Servers {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+  }
+
+  /** Copies a local tree (or file) to {@code target} on {@code fs}, replacing what is there. */
+  static String copyFromLocal(FileSystem fs, java.nio.file.Path local, String target) {
+    try {
+      Path dst = new Path(target);
+      fs.delete(dst, true);
+      fs.mkdirs(dst.getParent());
+      // Through the store's output streams, as Spark writes (S3A's own copyFromLocalFile uploads
+      // with a payload checksum that S3Proxy 2.6.0 rejects).
+      FileSystem localFs = FileSystem.getLocal(fs.getConf()).getRawFileSystem();
+      org.apache.hadoop.fs.FileUtil.copy(
+          localFs, new Path(local.toAbsolutePath().toUri()), fs, dst, false, true, fs.getConf());
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }
