@@ -14,7 +14,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.balance.BalanceJob;
 import io.assay.config.ExperimentDefinition;
-import io.assay.config.Location;
+import io.assay.config.ExposureSource;
 import io.assay.config.MetricRefs;
 import io.assay.config.MetricSource;
 import io.assay.io.ExposureLogs;
@@ -90,8 +90,7 @@ public final class PipelineBench {
   public static Report run(
       SparkSession spark,
       RunContext ctx,
-      Location logs,
-      String format,
+      ExposureSource logs,
       LocalDate from,
       LocalDate to,
       int warmup,
@@ -102,7 +101,7 @@ public final class PipelineBench {
     List<ExperimentDefinition> defs = ctx.conf().experiments();
 
     // Warm the JVM and the file listing cache once, untimed.
-    ExposureLogs.read(spark, ctx, logs, format, dates).limit(1).count();
+    ExposureLogs.read(spark, ctx, logs, dates).limit(1).count();
 
     // The goal's ratio: a bare scan; the assignment recomputation alone over every parsed row;
     // ingest alone (checks and the exact duplicate detection, a shuffle); and ingest + recompute.
@@ -114,7 +113,7 @@ public final class PipelineBench {
         "scan",
         () -> {
           Row r =
-              ExposureLogs.read(spark, ctx, logs, format, dates)
+              ExposureLogs.read(spark, ctx, logs, dates)
                   .agg(
                       count(lit(1)),
                       // bit_xor: a sum of 64-bit hashes overflows under ANSI mode
@@ -136,8 +135,7 @@ public final class PipelineBench {
         "ingest",
         () -> {
           List<Row> dispositions =
-              Ingest.classify(
-                      ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates, List.of())
+              Ingest.classify(ExposureLogs.read(spark, ctx, logs, dates), defs, dates, List.of())
                   .groupBy(col(Ingest.DISPOSITION))
                   .count()
                   .collectAsList();
@@ -149,7 +147,7 @@ public final class PipelineBench {
         "recompute_no_dedup",
         () -> {
           Dataset<Row> parsed =
-              ExposureLogs.read(spark, ctx, logs, format, dates)
+              ExposureLogs.read(spark, ctx, logs, dates)
                   .withColumn(Ingest.EVENT_TS, Ingest.eventTs());
           return "every parsed row recomputed, no ingest checks; "
               + categories(parsed, ctx)
@@ -159,8 +157,7 @@ public final class PipelineBench {
         "recompute",
         () -> {
           Dataset<Row> accepted =
-              Ingest.classify(
-                      ExposureLogs.read(spark, ctx, logs, format, dates), defs, dates, List.of())
+              Ingest.classify(ExposureLogs.read(spark, ctx, logs, dates), defs, dates, List.of())
                   .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED));
           return "ingest (with duplicate detection) + recompute, "
               + categories(accepted, ctx)
@@ -178,7 +175,7 @@ public final class PipelineBench {
           out,
           "reconcile",
           () -> {
-            ReconcileJob.run(spark, ctx, logs, format, from, to);
+            ReconcileJob.run(spark, ctx, logs, from, to);
             return "the whole stage with its Delta writes";
           });
       time(
@@ -349,10 +346,7 @@ public final class PipelineBench {
     String hand() {
       MetricSource orders = ctx.conf().catalog().sources().get("orders");
       Dataset<Row> events =
-          spark
-              .read()
-              .format(orders.format())
-              .load(orders.path().uri())
+          io.assay.io.Inputs.source(spark, ctx, orders.name(), orders.source())
               .select(
                   io.assay.io.Pseudonyms.unitKey(col(orders.unitColumn()), ctx.pseudonymKey())
                       .as("unit_key"),

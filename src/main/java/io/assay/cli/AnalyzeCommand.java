@@ -46,6 +46,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     LocalDate d = asOf.value();
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("analyze", "date=" + d);
+    StageSetup.checkCatalog(spark, ctx, null, true);
     var summaries =
         Runs.record(
             spark,

@@ -2,8 +2,13 @@ package io.assay.cli;
 
 import io.assay.batch.StratifiedAssignment;
 import io.assay.config.Conf;
+import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.Location;
+import io.assay.config.Problem;
+import io.assay.config.Source;
+import io.assay.io.Inputs;
+import io.assay.io.SourceCheck;
 import io.assay.io.SparkSessions;
 import io.assay.io.Storage;
 import io.assay.io.Tables;
@@ -82,14 +87,18 @@ public final class AssignCommand implements Callable<Integer> {
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
     ExperimentDefinition d = c.resolve(experiment);
-    Location pop = population != null ? population : c.assay().population();
-    checkFormat(pop);
+    Source pop = population(c);
     SparkSession spark = SparkSessions.getOrCreate("assay-assign", "local[*]", Map.of());
+    if (population == null) {
+      List<Problem> problems = SourceCheck.population(spark, c, pop);
+      if (!problems.isEmpty()) {
+        throw new ConfigException(problems, List.of());
+      }
+    }
     spark.sparkContext().setJobGroup("assign exp=" + d.id(), "stratified batch assignment", false);
-    LOG.info("assign {}: reading population {}", d.id(), pop);
+    LOG.info("assign {}: reading population {}", d.id(), pop.describe());
     Dataset<Row> result =
-        StratifiedAssignment.assign(
-            Tables.read(spark, pop.uri(), format), d, unitColumn, pop.toString());
+        StratifiedAssignment.assign(Inputs.source(spark, pop), d, unitColumn, pop.describe());
     boolean exists = Tables.isDelta(spark, out.uri());
     var writer = result.write().format("delta");
     if (exists) {
@@ -113,7 +122,7 @@ public final class AssignCommand implements Callable<Integer> {
                     .filter("experiment = '" + d.key() + "' AND version = '" + d.version() + "'"))
             .collectAsList();
     PrintWriter o = spec.commandLine().getOut();
-    o.printf("%s assigned from %s into %s%n", d.id(), pop, out);
+    o.printf("%s assigned from %s into %s%n", d.id(), pop.describe(), out);
     o.printf("%-40s %-14s %-16s %10s%n", "stratum", "status", "arm", "units");
     int shown = 0;
     for (Row r : summary) {
@@ -130,10 +139,34 @@ public final class AssignCommand implements Callable<Integer> {
   }
 
   /**
+   * The population: {@code --population} (in {@code --format}, else detected), else {@code
+   * data.population} (files in {@code --format} or their configured format, a table or a query).
+   */
+  private Source population(Conf c) {
+    Source configured = c.assay().population();
+    if (population == null && configured.isCatalog()) {
+      if (format != null) {
+        throw new UsageProblem(
+            "--format applies to population files, and data.population is "
+                + configured.describe()
+                + "; leave --format out, or give the files with --population PATH");
+      }
+      return configured;
+    }
+    Location pop = population != null ? population : configured.fileLocation().orElseThrow();
+    String fmt = format;
+    if (fmt == null && population == null && configured instanceof Source.Files f) {
+      fmt = f.format();
+    }
+    checkFormat(pop, format);
+    return new Source.Files(pop, fmt);
+  }
+
+  /**
    * {@code --format} must name a format assign reads, and agree with the table: Spark would read a
    * Delta table's files as plain Parquet (old and removed rows included) or Parquet as CSV.
    */
-  private void checkFormat(Location pop) {
+  private static void checkFormat(Location pop, String format) {
     if (format == null) {
       return;
     }

@@ -52,6 +52,7 @@ public final class BalanceCommand implements Callable<Integer> {
     // Balance outputs are aggregates only: no unit id is read or written, so no pseudonym key.
     RunContext ctx = StageSetup.context(spec, c, out, false);
     SparkSession spark = StageSetup.spark("balance", from + ".." + to);
+    StageSetup.checkCatalog(spark, ctx, null, false);
     PrintWriter o = spec.commandLine().getOut();
     List<BalanceJob.Result> results =
         Runs.record(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.bench.PipelineBench;
 import io.assay.config.Conf;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
@@ -82,13 +83,12 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageProblem("--warmup must be 0 or more, got " + warmup);
     }
     Conf c = Definitions.load(conf.dir());
-    String fmt = logsOptions.format(c);
+    ExposureSource logs = logsOptions.source(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
-    Location logRoot = logsOptions.root(c);
+    StageSetup.checkCatalog(spark, ctx, logs, true);
     PipelineBench.Report r =
-        PipelineBench.run(
-            spark, ctx, logRoot, fmt, range.from(), range.to(), warmup, repeat, quick);
+        PipelineBench.run(spark, ctx, logs, range.from(), range.to(), warmup, repeat, quick);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
         "bench %s..%s: %d log rows, cores %d, peak heap %.0f MiB%n",

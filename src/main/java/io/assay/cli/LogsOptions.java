@@ -1,12 +1,16 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.io.LocationCheck;
+import io.assay.io.Storage;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --logs PATH} and {@code --format FMT}: where the exposure logs are, and in what format.
+ * Without {@code --logs}, {@code data.logs} of assay.yaml: files, a catalog table or a query.
  */
 public final class LogsOptions {
   static final List<String> FORMATS = List.of("json", "parquet", "delta");
@@ -14,7 +18,9 @@ public final class LogsOptions {
   @Option(
       names = "--logs",
       paramLabel = "PATH",
-      description = "Exposure logs root, a path or a Hadoop URI (default: data.logs).")
+      description =
+          "Exposure logs root, a path or a Hadoop URI (default: data.logs, which may also be a"
+              + " catalog table or a query).")
   Location logs;
 
   @Option(
@@ -24,28 +30,36 @@ public final class LogsOptions {
   String format;
 
   /**
-   * The logs root: {@code --logs}, else {@code data.logs}. One that is not a local path must be
-   * reachable (bucket, host, credentials), else a configuration error naming the field, before
-   * anything runs.
+   * The logs: {@code --logs} (in {@code --format}, else the configured format, else JSON), else
+   * {@code data.logs} (in {@code --format} when it is files). Usage problems: an unknown format, or
+   * {@code --format} for logs that are a catalog table or a query. Log files that are not a local
+   * path must be reachable (bucket, host, credentials), else a configuration error naming the
+   * field, before anything runs.
    */
-  public Location root(Conf c) {
-    Location root = logs != null ? logs : c.assay().logs();
+  public ExposureSource source(Conf c) {
+    ExposureSource configured = c.assay().logs();
+    if (format != null && !FORMATS.contains(format)) {
+      throw new UsageProblem("--format '" + format + "' is not one of json, parquet, delta");
+    }
+    String fmt =
+        format != null ? format : configured.format() != null ? configured.format() : "json";
+    if (logs == null && configured.source().isCatalog()) {
+      if (format != null) {
+        throw new UsageProblem(
+            "--format applies to log files, and data.logs is "
+                + configured.source().describe()
+                + "; leave --format out, or give the files with --logs PATH");
+      }
+      return configured;
+    }
+    Location root = logs != null ? logs : configured.source().fileLocation().orElseThrow();
     if (!root.isLocal()) {
-      io.assay.io.LocationCheck.requireReachable(
-          io.assay.io.Storage.beforeSpark(),
+      LocationCheck.requireReachable(
+          Storage.beforeSpark(),
           logs != null ? "command line" : c.dir().resolve("assay.yaml").toString(),
           logs != null ? "--logs" : "data.logs",
           root);
     }
-    return root;
-  }
-
-  /** The format: {@code --format}, else {@code data.logs_format}; a usage problem if unknown. */
-  public String format(Conf c) {
-    String fmt = format != null ? format : c.assay().logsFormat();
-    if (!FORMATS.contains(fmt)) {
-      throw new UsageProblem("--format '" + fmt + "' is not one of json, parquet, delta");
-    }
-    return fmt;
+    return ExposureSource.files(root, fmt);
   }
 }

@@ -166,6 +166,7 @@ public final class Main implements Runnable {
       return ExitCodes.CONFIG;
     }
     if (e instanceof io.assay.io.InputProblem
+        || e instanceof io.assay.io.OutputCatalog.Conflict
         || e instanceof io.assay.io.OutputLock.Locked
         || e instanceof io.assay.io.ClaimLock.Lost
         || e instanceof io.assay.reconcile.ReconcileJob.ConservationFailure) {

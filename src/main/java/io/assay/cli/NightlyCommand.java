@@ -1,6 +1,7 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
@@ -48,9 +49,17 @@ public final class NightlyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Conf c = Definitions.load(conf.dir());
-    Location logRoot = logsOptions.root(c);
-    String fmt = logsOptions.format(c);
-    NightlyPlan plan = NightlyPlan.of(c, logRoot, fmt, range.from(), range.to());
+    ExposureSource logs = logsOptions.source(c);
+    // Log files are planned before Spark starts; a catalog source needs the session to tell
+    // which dates have rows.
+    SparkSession early =
+        logs.source().isCatalog()
+            ? StageSetup.spark("nightly", range.from() + ".." + range.to())
+            : null;
+    if (early != null) {
+      StageSetup.checkSources(early, c, logs, false);
+    }
+    NightlyPlan plan = NightlyPlan.of(c, logs, range.from(), range.to(), early);
     PrintWriter o = spec.commandLine().getOut();
     if (dryRun) {
       o.print(plan.render());
@@ -59,11 +68,13 @@ public final class NightlyCommand implements Callable<Integer> {
     }
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("nightly", range.from() + ".." + range.to());
+    // Catalog logs were checked before planning; log files need no check.
+    StageSetup.checkCatalog(spark, ctx, null, true);
     NightlyRunner.Outcome r =
         Runs.record(
             spark,
             ctx,
-            () -> NightlyRunner.run(spark, ctx, plan, logRoot, fmt),
+            () -> NightlyRunner.run(spark, ctx, plan, logs),
             NightlyRunner.Outcome::failureReason);
     o.printf(
         "nightly %s..%s  run %s  → %s%n", range.from(), range.to(), ctx.runId(), ctx.outputRoot());

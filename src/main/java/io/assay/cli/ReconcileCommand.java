@@ -1,6 +1,7 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
@@ -49,12 +50,12 @@ public final class ReconcileCommand implements Callable<Integer> {
     Conf c = Definitions.load(conf.dir());
     var from = range.from();
     var to = range.to();
-    String fmt = logsOptions.format(c);
-    Location logRoot = logsOptions.root(c);
+    ExposureSource logs = logsOptions.source(c);
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
+    StageSetup.checkCatalog(spark, ctx, logs, false);
     ReconcileJob.Result r =
-        Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logRoot, fmt, from, to));
+        Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logs, from, to));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("reconcile %s..%s  run %s  → %s%n", from, to, ctx.runId(), ctx.outputRoot());
     for (var d : r.dates()) {

@@ -42,6 +42,7 @@ public final class ReportCommand implements Callable<Integer> {
     LocalDate d = asOf.value();
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("report", "date=" + d);
+    StageSetup.checkCatalog(spark, ctx, null, false);
     ReportJob.Result r = Runs.record(spark, ctx, () -> ReportJob.run(spark, ctx, d));
     PrintWriter o = spec.commandLine().getOut();
     o.printf("report as of %s: %d experiment(s)%n", d, r.experiments().size());

@@ -6,6 +6,7 @@ import io.assay.config.Conf;
 import io.assay.config.ConfigException;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.Location;
+import io.assay.config.Source;
 import io.assay.io.ClaimLock;
 import io.assay.io.DeltaTables;
 import io.assay.io.FileComparison;
@@ -118,9 +119,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     // exactly as the run did (also when it wrote a table and read it back in a later stage).
     Map<String, Long> pins = new LinkedHashMap<>();
     List<String> changed = new ArrayList<>();
+    List<String> unpinned = new ArrayList<>();
     for (Row in : run.<Row>getList(run.fieldIndex("inputs"))) {
+      String recorded = in.getAs("path");
+      if (recorded.startsWith(Inputs.TABLE_PREFIX) || recorded.startsWith(Inputs.SQL_PREFIX)) {
+        catalogInput(in, pins, unpinned);
+        continue;
+      }
       // Runs recorded before locations were URIs hold plain local paths: the same inputs.
-      String path = Tables.location(in.getAs("path")).uri();
+      String path = Tables.location(recorded).uri();
       if (under(root, path)) {
         continue;
       }
@@ -161,6 +168,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     o.printf("reproducing %s: %s%n", runId, String.join(" ", args));
     for (String ch : changed) {
       o.printf("  WARNING input changed since the run: %s%n", ch);
+    }
+    for (String u : unpinned) {
+      o.printf("  WARNING input not pinned: %s%n", u);
     }
     StringWriter rerunOut = new StringWriter();
     CommandLine rerun = Main.commandLine();
@@ -310,6 +320,30 @@ public final class ReproduceCommand implements Callable<Integer> {
     o.printf("  %-" + width + "s DIFFERENT:%n", name);
     diffs.forEach(d -> o.printf("      %s%n", d));
     return false;
+  }
+
+  /**
+   * A catalog input of the run: a Delta table is pinned by name ({@code table:NAME}) at the version
+   * the run read; a query, or a table that is not Delta, cannot be pinned and is read as it is now,
+   * with a warning.
+   */
+  private static void catalogInput(Row in, Map<String, Long> pins, List<String> unpinned) {
+    String recorded = in.getAs("path");
+    if (!in.isNullAt(in.fieldIndex("delta_version"))) {
+      pins.merge(recorded, in.<Long>getAs("delta_version"), Math::min);
+      return;
+    }
+    String what =
+        recorded.startsWith(Inputs.SQL_PREFIX)
+            ? new Source.Query(recorded.substring(Inputs.SQL_PREFIX.length())).describe()
+                + " cannot be pinned"
+            : "table "
+                + recorded.substring(Inputs.TABLE_PREFIX.length())
+                + " ("
+                + in.getAs("format")
+                + ") is not a Delta table, so it cannot be pinned";
+    unpinned.add(
+        in.getAs("name") + ": " + what + "; the re-run reads it as it is now, which may differ");
   }
 
   /** Whether {@code uri} lies in the output root. */

@@ -1,13 +1,20 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ConfigException;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Problem;
 import io.assay.io.LocationCheck;
+import io.assay.io.OutputCatalog;
 import io.assay.io.OutputLock;
 import io.assay.io.RunContext;
+import io.assay.io.SourceCheck;
 import io.assay.io.SparkSessions;
 import io.assay.io.Storage;
 import io.assay.pipeline.PseudonymKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,6 +89,45 @@ final class StageSetup {
       return ctx.reproducing(root, r.pins);
     }
     return ctx;
+  }
+
+  /**
+   * Checks, on the command's session, the catalog sources the command reads ({@code logs}, null for
+   * none; every source of metrics.yaml when {@code metrics}): a missing table, a query that does
+   * not analyze or a missing column is a {@link ConfigException} naming the file and field (exit
+   * 2), before the run starts. Sources given as paths cost nothing here.
+   */
+  static void checkSources(SparkSession spark, Conf conf, ExposureSource logs, boolean metrics) {
+    fail(sourceProblems(spark, conf, logs, metrics));
+  }
+
+  /**
+   * As {@link #checkSources}, and the names the run would register its tables under ({@code
+   * output.database}) are free or its own: every problem at once, before the run starts (exit 2).
+   */
+  static void checkCatalog(
+      SparkSession spark, RunContext ctx, ExposureSource logs, boolean metrics) {
+    List<Problem> problems = sourceProblems(spark, ctx.conf(), logs, metrics);
+    problems.addAll(OutputCatalog.conflicts(spark, ctx.conf(), ctx.outputRoot()));
+    fail(problems);
+  }
+
+  private static List<Problem> sourceProblems(
+      SparkSession spark, Conf conf, ExposureSource logs, boolean metrics) {
+    List<Problem> problems = new ArrayList<>();
+    if (logs != null) {
+      problems.addAll(SourceCheck.logs(spark, conf, logs));
+    }
+    if (metrics) {
+      problems.addAll(SourceCheck.metricSources(spark, conf));
+    }
+    return problems;
+  }
+
+  private static void fail(List<Problem> problems) {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems, List.of());
+    }
   }
 
   /** The session, with this command's job group so the Spark UI names the stage. */

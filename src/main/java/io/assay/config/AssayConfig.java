@@ -8,14 +8,18 @@ import java.util.Optional;
  * The site configuration ({@code conf/assay.yaml}): where data lives, alert thresholds, privacy
  * settings, and the namespaces and holdouts that experiments may refer to. Locations are Hadoop
  * URIs or paths; relative paths resolve against the directory holding {@code assay.yaml} ({@code
- * data.logs} and {@code data.population} against the data root).
+ * data.logs} and {@code data.population} against the data root). The logs and the population may
+ * instead be a catalog table or a SQL query ({@link Source}).
+ *
+ * @param outputDatabase the database of the session catalog in which every output table is also
+ *     registered by name ({@code output.database}), if any
  */
 public record AssayConfig(
     Location dataRoot,
-    Location logs,
-    String logsFormat,
-    Location population,
+    ExposureSource logs,
+    Source population,
     Location outputRoot,
+    Optional<String> outputDatabase,
     Reconcile reconcile,
     Alerts alerts,
     Balance balance,

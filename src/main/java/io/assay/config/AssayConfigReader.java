@@ -8,10 +8,66 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads {@code conf/assay.yaml}. */
 final class AssayConfigReader {
+  /** A database name: an identifier, optionally qualified by a catalog (Unity Catalog). */
+  private static final Pattern DATABASE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+  private static final Map<String, String> LOG_FORMATS = formats("json", "parquet", "delta");
+
   private AssayConfigReader() {}
+
+  /**
+   * {@code data.logs}: text is a path (with {@code data.logs_format}); a mapping is one of {@code
+   * {path, format}}, {@code {table, date_column}} and {@code {sql, date_column}}.
+   */
+  private static ExposureSource logs(SpecNode data, Location dataRoot) {
+    String format = data.choice("logs_format", LOG_FORMATS, "json");
+    ExposureSource dflt = ExposureSource.files(dataRoot.resolve("logs"), format);
+    if (!data.isObject("logs")) {
+      String text = data.optionalString("logs").orElse("logs");
+      return ExposureSource.files(location(data, "logs", text, dataRoot), format);
+    }
+    if (data.has("logs_format")) {
+      data.error(
+          "logs_format",
+          "logs_format applies to data.logs given as a path, and data.logs is a mapping",
+          "write format: inside data.logs (path), or remove logs_format (table, sql)");
+    }
+    SpecNode l = data.object("logs", false, "{table: DB.NAME, date_column: COLUMN}");
+    Source source = SourceReader.read(l, dataRoot, LOG_FORMATS, "json");
+    String dateColumn = ExposureSource.PARTITION_COLUMN;
+    if (source instanceof Source.Files) {
+      if (l.has("date_column")) {
+        l.error(
+            "date_column",
+            "log files are partitioned in date=YYYY-MM-DD directories, so their date column is"
+                + " date",
+            "remove date_column (it is for table and sql logs)");
+      }
+    } else {
+      dateColumn =
+          MetricCatalogReader.column(
+              l, "date_column", "the column holding each row's date (DATE, or text YYYY-MM-DD)");
+    }
+    l.finish();
+    return source == null || dateColumn == null ? dflt : new ExposureSource(source, dateColumn);
+  }
+
+  /** {@code data.population}: text is a path; a mapping is one of path, table and sql. */
+  private static Source population(SpecNode data, Location dataRoot) {
+    if (!data.isObject("population")) {
+      String text = data.optionalString("population").orElse("population");
+      return new Source.Files(location(data, "population", text, dataRoot), null);
+    }
+    SpecNode p = data.object("population", false, "{table: DB.NAME}");
+    Source source = SourceReader.read(p, dataRoot, formats("delta", "parquet"), null);
+    p.finish();
+    return source == null ? new Source.Files(dataRoot.resolve("population"), null) : source;
+  }
 
   static AssayConfig read(YamlNode.Mapping tree, String file, Path baseDir, Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
@@ -19,25 +75,30 @@ final class AssayConfigReader {
     SpecNode data = n.object("data", true, "{root: DIR, logs: DIR, logs_format: json}");
     Location confDir = Location.local(baseDir);
     Location dataRoot = confDir;
-    Location logs = confDir.resolve("logs");
-    Location population = confDir.resolve("population");
-    String logsFormat = "json";
+    ExposureSource logs = ExposureSource.files(confDir.resolve("logs"), "json");
+    Source population = new Source.Files(confDir.resolve("population"), null);
     if (data != null) {
       String root = data.requiredString("root", "the data directory");
       dataRoot = root == null ? confDir : location(data, "root", root, confDir);
-      logs = location(data, "logs", data.optionalString("logs").orElse("logs"), dataRoot);
-      population =
-          location(
-              data, "population", data.optionalString("population").orElse("population"), dataRoot);
-      logsFormat = data.choice("logs_format", formats("json", "parquet", "delta"), "json");
+      logs = logs(data, dataRoot);
+      population = population(data, dataRoot);
       data.finish();
     }
 
     SpecNode output = n.object("output", true, "{root: DIR}");
     Location outputRoot = confDir.resolve("out");
+    Optional<String> database = Optional.empty();
     if (output != null) {
       String root = output.requiredString("root", "the output directory");
       outputRoot = root == null ? outputRoot : location(output, "root", root, confDir);
+      database = output.optionalString("database");
+      if (database.isPresent() && !DATABASE.matcher(database.get()).matches()) {
+        output.error(
+            "database",
+            "'" + database.get() + "' is not a database name",
+            "use letters, digits and _ (e.g. assay), or CATALOG.DATABASE");
+        database = Optional.empty();
+      }
       output.finish();
     }
 
@@ -150,9 +211,9 @@ final class AssayConfigReader {
     return new AssayConfig(
         dataRoot,
         logs,
-        logsFormat,
         population,
         outputRoot,
+        database,
         reconcile,
         alerts,
         balance,

@@ -2,9 +2,11 @@ package io.assay.config;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,22 +24,23 @@ final class MetricCatalogReader {
       YamlNode.Mapping tree, String file, Location dataRoot, Problems problems) {
     SpecNode n = new SpecNode(tree, file, "", problems);
     Map<String, MetricSource> sources = new LinkedHashMap<>();
+    // Every name declared, usable or not: a metric reading a source with a mistake of its own is
+    // not also an unknown source (one mistake, one error).
+    Set<String> declared = new LinkedHashSet<>();
     for (Map.Entry<String, SpecNode> e : n.entries("sources", true, "named source tables")) {
+      declared.add(e.getKey());
       SpecNode s = e.getValue().requireObject("{path, format, unit_column, time_column}");
       if (s == null) {
         continue;
       }
-      String path = s.requiredString("path", "the table's location, relative to data.root");
-      String format = s.choice("format", AssayConfigReader.formats("delta", "parquet"), "delta");
+      Source source =
+          SourceReader.read(s, dataRoot, AssayConfigReader.formats("delta", "parquet"), "delta");
       String unitColumn = column(s, "unit_column", "the column holding the unit id");
       String timeColumn = column(s, "time_column", "the timestamp or date column");
       s.optionalString("description");
       s.finish();
-      Location location =
-          path == null ? null : AssayConfigReader.location(s, "path", path, dataRoot);
-      if (location != null && unitColumn != null && timeColumn != null) {
-        sources.put(
-            e.getKey(), new MetricSource(e.getKey(), location, format, unitColumn, timeColumn));
+      if (source != null && unitColumn != null && timeColumn != null) {
+        sources.put(e.getKey(), new MetricSource(e.getKey(), source, unitColumn, timeColumn));
       }
     }
 
@@ -47,7 +50,7 @@ final class MetricCatalogReader {
       if (!ExperimentReader.NAME.matcher(name).matches()) {
         e.getValue().error(null, "'" + name + "' is not a valid metric name", "use [A-Za-z0-9_.-]");
       }
-      MetricDefinition m = readMetric(name, e.getValue(), sources);
+      MetricDefinition m = readMetric(name, e.getValue(), declared);
       if (m != null) {
         metrics.put(name, m);
       }
@@ -56,7 +59,7 @@ final class MetricCatalogReader {
     return new MetricCatalog(sources, metrics);
   }
 
-  private static String column(SpecNode s, String field, String what) {
+  static String column(SpecNode s, String field, String what) {
     String c = s.requiredString(field, what);
     if (c != null && !COLUMN.matcher(c).matches()) {
       s.error(field, "'" + c + "' is not a plain column name", "name a top-level column");
@@ -65,8 +68,7 @@ final class MetricCatalogReader {
     return c;
   }
 
-  private static MetricDefinition readMetric(
-      String name, SpecNode node, Map<String, MetricSource> sources) {
+  private static MetricDefinition readMetric(String name, SpecNode node, Set<String> sources) {
     SpecNode m = node.requireObject("a metric definition");
     if (m == null) {
       return null;
@@ -150,13 +152,11 @@ final class MetricCatalogReader {
         margin);
   }
 
-  private static Measure measure(SpecNode m, Map<String, MetricSource> sources, boolean needValue) {
+  private static Measure measure(SpecNode m, Set<String> sources, boolean needValue) {
     String source = m.requiredString("source", "the name of a source under 'sources'");
-    if (source != null && !sources.containsKey(source)) {
+    if (source != null && !sources.contains(source)) {
       m.error(
-          "source",
-          "unknown source '" + source + "'",
-          "use one of " + String.join(", ", sources.keySet()));
+          "source", "unknown source '" + source + "'", "use one of " + String.join(", ", sources));
     }
     String value =
         needValue

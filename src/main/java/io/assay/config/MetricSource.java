@@ -1,13 +1,12 @@
 package io.assay.config;
 
 /**
- * A table that metrics read: Parquet or Delta, event-level or unit-day-level.
+ * A table that metrics read, event-level or unit-day-level: files (Parquet or Delta) at a location,
+ * a table of the session catalog, or a SQL query.
  *
- * @param path resolved location, a Hadoop URI or a local path (relative paths in {@code
- *     metrics.yaml} resolve against the data root)
- * @param format {@code delta} or {@code parquet}
+ * @param source where the rows come from; relative paths in {@code metrics.yaml} resolve against
+ *     the data root
  * @param unitColumn column holding the randomization unit id
  * @param timeColumn timestamp or date column used for windows relative to first exposure
  */
-public record MetricSource(
-    String name, Location path, String format, String unitColumn, String timeColumn) {}
+public record MetricSource(String name, Source source, String unitColumn, String timeColumn) {}

@@ -87,6 +87,11 @@ public final class SpecNode {
     return node instanceof YamlNode.Mapping m && m.fields().containsKey(field);
   }
 
+  /** The field holds a mapping. */
+  public boolean isObject(String field) {
+    return value(field) instanceof YamlNode.Mapping;
+  }
+
   /** The field holds a list. */
   public boolean isList(String field) {
     return value(field) instanceof YamlNode.Sequence;

@@ -79,9 +79,16 @@ public final class WorldGenerator {
             : FaultPlan.defaults(online, conf.experiments(), spec.format());
   }
 
-  /** The population table's path: {@code data.population} relative to {@code data.root}. */
+  /**
+   * The population table's path: {@code data.population} relative to {@code data.root} ({@code
+   * population} when it is a catalog table or a query, which the generator cannot write).
+   */
   private String population() {
-    return SourceTable.underDataRoot(conf, conf.assay().population());
+    return conf.assay()
+        .population()
+        .fileLocation()
+        .map(l -> SourceTable.underDataRoot(conf, l))
+        .orElse("population");
   }
 
   /** Every path the generator writes, relative to the world's directory. */

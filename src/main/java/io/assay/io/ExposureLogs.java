@@ -14,7 +14,9 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Source;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,16 +29,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads raw exposure logs (DESIGN §4.1), partitioned {@code date=YYYY-MM-DD}, into one normalized
- * shape whatever the format, so that ingest classifies every row the same way:
+ * Reads raw exposure logs (DESIGN §4.1), partitioned {@code date=YYYY-MM-DD} — or a catalog table
+ * or query with a date column ({@link ExposureSource}) — into one normalized shape whatever the
+ * source, so that ingest classifies every row the same way:
  *
  * <pre>
- * date DATE         the partition the row was read from
- * file STRING       the file the row was read from (a Hadoop URI)
+ * date DATE         the partition the row was read from (a catalog source: its date column)
+ * file STRING       the file the row was read from (a Hadoop URI; null for a query whose rows
+ *                   come from no one file, such as a join)
  * raw STRING        the record as read (JSON line, or the row rendered as JSON)
  * corrupt BOOLEAN   the record is not a JSON object or a field has the wrong type
  * binary STRING     JSON only: the kind of binary file whose bytes the line starts with (e.g.
@@ -54,8 +59,9 @@ import org.apache.spark.sql.types.StructType;
  * that is not valid UTF-8 is corrupt (JSON text is UTF-8; Spark would silently replace the bytes).
  * Files are decompressed by Spark by their name ({@code .gz}, {@code .bz2}); a compressed or other
  * binary file under a text name is flagged in {@link #BINARY} so the job can fail naming it.
- * Parquet and Delta are read with their own schema; a missing required column is an {@link
- * InputProblem}. Cost: one scan of the requested partitions, no shuffle.
+ * Parquet, Delta and catalog sources are read with their own schema; a missing required column is
+ * an {@link InputProblem}. Cost: one scan of the requested partitions (of a catalog source: of the
+ * rows its date filter selects, pushed into the scan), no shuffle.
  */
 public final class ExposureLogs {
   public static final String DATE = "date";
@@ -116,6 +122,15 @@ public final class ExposureLogs {
           new Magic("a Parquet file", "50415231"),
           new Magic("an Avro file", "4f626a01"));
 
+  /** What the run log calls the logs. */
+  static final String NAME = "exposure_logs";
+
+  /** The types a catalog source's date column may have. */
+  private static final List<DataType> DATE_TYPES =
+      List.of(DataTypes.DateType, DataTypes.StringType);
+
+  static final String DATE_TYPE_NAMES = "DATE, or STRING holding YYYY-MM-DD";
+
   private ExposureLogs() {}
 
   /** The partition directory of a date under the logs root. */
@@ -135,6 +150,112 @@ public final class ExposureLogs {
   }
 
   /**
+   * Reads the dates {@code dates} of the logs in the normalized shape. Files: every date's
+   * partition must exist. A catalog table or a query: the rows whose date column holds one of the
+   * dates, in one read with the filter on that column (pushed into the scan: partition pruning or a
+   * Parquet filter where the table allows it); a date without rows reads nothing.
+   */
+  public static Dataset<Row> read(
+      SparkSession spark, RunContext ctx, ExposureSource logs, List<LocalDate> dates) {
+    if (logs.source() instanceof Source.Files f) {
+      return read(spark, ctx, f.location(), f.format(), dates);
+    }
+    Dataset<Row> t = Inputs.source(spark, ctx, NAME, logs.source());
+    String where = logs.source().describe();
+    String dateColumn = logs.dateColumn();
+    Column date = date(t, logs).as(DATE);
+    Dataset<Row> rows = t.filter(inDates(t, logs, dates));
+    requireColumns(rows, where);
+    Column file =
+        readsFiles(rows)
+            ? col("_metadata.file_path")
+            : lit(null).cast(DataTypes.StringType); // a query over a join: no one file
+    return normalizeTyped(rows, date, file, dateColumn);
+  }
+
+  /**
+   * The dates among {@code dates} for which a catalog table or query holds rows: one Spark job that
+   * reads only the date column, with the filter pushed into the scan.
+   */
+  public static java.util.Set<LocalDate> landed(
+      SparkSession spark, ExposureSource logs, List<LocalDate> dates) {
+    Dataset<Row> t = Inputs.source(spark, logs.source());
+    java.util.Set<LocalDate> out = new java.util.TreeSet<>();
+    for (Row r :
+        t.filter(inDates(t, logs, dates)).select(date(t, logs)).distinct().collectAsList()) {
+      out.add(r.getDate(0).toLocalDate());
+    }
+    return out;
+  }
+
+  /**
+   * The condition selecting {@code dates} on the date column: equality with DATE values, or with
+   * their {@code YYYY-MM-DD} text for a text column (so the filter stays a plain comparison on the
+   * column, which Spark pushes into the scan).
+   */
+  private static Column inDates(Dataset<Row> t, ExposureSource logs, List<LocalDate> dates) {
+    DataType type = dateType(t, logs);
+    Object[] values =
+        type instanceof StringType
+            ? dates.stream().map(LocalDate::toString).toArray()
+            : dates.stream().map(java.sql.Date::valueOf).toArray();
+    return col(logs.dateColumn()).isin(values);
+  }
+
+  /** The date column as a DATE. */
+  private static Column date(Dataset<Row> t, ExposureSource logs) {
+    Column c = col(logs.dateColumn());
+    return dateType(t, logs) instanceof StringType ? c.cast(DataTypes.DateType) : c;
+  }
+
+  /**
+   * The type of the date column of a catalog source: {@code DATE}, or {@code STRING} holding {@code
+   * YYYY-MM-DD}; anything else is an {@link InputProblem} naming the column and the fix.
+   */
+  static DataType dateType(Dataset<Row> t, ExposureSource logs) {
+    String c = logs.dateColumn();
+    List<String> have = Arrays.asList(t.columns());
+    if (!have.contains(c)) {
+      throw new InputProblem(
+          logs.source().describe(),
+          "the exposure log has no column '"
+              + c
+              + "' (data.logs.date_column; columns: "
+              + have
+              + "): name its date column in data.logs.date_column");
+    }
+    DataType type = t.schema().apply(c).dataType();
+    if (!isDateType(type)) {
+      throw new InputProblem(
+          logs.source().describe(),
+          "the date column '"
+              + c
+              + "' (data.logs.date_column) is "
+              + type.sql()
+              + "; expected "
+              + DATE_TYPE_NAMES
+              + ": name a DATE column, or derive one in a query (sql: SELECT *, to_date(ts) AS"
+              + " event_date FROM …)");
+    }
+    return type;
+  }
+
+  /** Whether a catalog source's date column may have this type. */
+  public static boolean isDateType(DataType type) {
+    return DATE_TYPES.contains(type);
+  }
+
+  /** Whether the rows come straight from files, so that each row can name its file. */
+  private static boolean readsFiles(Dataset<Row> t) {
+    try {
+      t.select(col("_metadata.file_path")).schema();
+      return true;
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+      return false;
+    }
+  }
+
+  /**
    * Reads the partitions of {@code dates} (all of which must exist) in the normalized shape.
    *
    * @param format {@code json}, {@code parquet} or {@code delta}
@@ -142,16 +263,18 @@ public final class ExposureLogs {
   public static Dataset<Row> read(
       SparkSession spark, RunContext ctx, Location root, String format, List<LocalDate> dates) {
     if (format.equals("delta")) {
-      Dataset<Row> t = Inputs.delta(spark, ctx, "exposure_logs", root);
+      Dataset<Row> t = Inputs.delta(spark, ctx, NAME, root);
       requireColumns(t, root.toString());
+      requirePartitioned(t, root.toString());
       Column inDates = col(DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray());
       return normalizeTyped(t.filter(inDates));
     }
     String[] paths = dates.stream().map(d -> partition(root, d).uri()).toArray(String[]::new);
-    Inputs.files(spark, ctx, "exposure_logs", format, List.of(paths));
+    Inputs.files(spark, ctx, NAME, format, List.of(paths));
     if (format.equals("parquet")) {
       Dataset<Row> t = spark.read().option("basePath", root.uri()).parquet(paths);
       requireColumns(t, root.toString());
+      requirePartitioned(t, root.toString());
       return normalizeTyped(t);
     }
     // Lines end at \n only (Spark's default also splits at a lone \r, inside a record).
@@ -224,23 +347,39 @@ public final class ExposureLogs {
                 + "); it must follow the schema in docs/schema.md");
       }
     }
-    if (!have.contains(DATE)) {
+  }
+
+  private static void requirePartitioned(Dataset<Row> t, String path) {
+    if (!Arrays.asList(t.columns()).contains(DATE)) {
       throw new InputProblem(path, "the exposure log is not partitioned by 'date'");
     }
   }
 
-  /** Parquet/Delta: typed columns rendered as text, missing optional columns as null. */
+  /** Parquet/Delta files partitioned by {@code date}. */
   private static Dataset<Row> normalizeTyped(Dataset<Row> t) {
+    return normalizeTyped(
+        t, col(DATE).cast(DataTypes.DateType).as(DATE), col("_metadata.file_path"), DATE);
+  }
+
+  /**
+   * Typed columns rendered as text, missing optional columns as null.
+   *
+   * @param date the row's date partition, as a DATE
+   * @param file the file the row was read from (null when unknown)
+   * @param dateColumn the column the date comes from, which {@link #RAW} leaves out
+   */
+  private static Dataset<Row> normalizeTyped(
+      Dataset<Row> t, Column date, Column file, String dateColumn) {
     List<String> have = Arrays.asList(t.columns());
     List<Column> dataCols = new ArrayList<>();
     for (String c : have) {
-      if (!c.equals(DATE)) {
+      if (!c.equals(dateColumn)) {
         dataCols.add(col(c));
       }
     }
     List<Column> cols = new ArrayList<>();
-    cols.add(col(DATE).cast(DataTypes.DateType).as(DATE));
-    cols.add(col("_metadata.file_path").as(FILE));
+    cols.add(date.as(DATE));
+    cols.add(file.as(FILE));
     cols.add(
         to_json(org.apache.spark.sql.functions.struct(dataCols.toArray(Column[]::new))).as(RAW));
     cols.add(lit(false).as(CORRUPT));

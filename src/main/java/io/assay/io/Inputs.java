@@ -1,6 +1,7 @@
 package io.assay.io;
 
 import io.assay.config.Location;
+import io.assay.config.Source;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -20,9 +24,95 @@ import org.apache.spark.sql.SparkSession;
  * Every input a stage reads goes through here, so the run log knows it: Delta tables are read at
  * one version — the pinned one when reproducing, else the latest — and that version is recorded;
  * Parquet and JSON files are recorded with a fingerprint of their file list (names and sizes).
+ *
+ * <p>Catalog sources are recorded under a path of {@code table:NAME} or {@code sql:QUERY}. A Delta
+ * table of the catalog is pinned like a Delta path (its version, read from the log at the location
+ * the catalog gives, keyed by {@code table:NAME}); another table is recorded with its provider and,
+ * when it has a location, a fingerprint of its files; a query is recorded with its text only. A
+ * reproduction can pin neither of the last two: it reads them as they are then, and says so.
  */
 public final class Inputs {
+  /** The recorded path of a catalog table: this prefix and the name as configured. */
+  public static final String TABLE_PREFIX = "table:";
+
+  /** The recorded path of a query: this prefix and the query text. */
+  public static final String SQL_PREFIX = "sql:";
+
   private Inputs() {}
+
+  /**
+   * Reads a source of any kind (files, a catalog table, a query), recording it in the run log;
+   * Delta tables, by path or in the catalog, at the pinned or latest version.
+   *
+   * @param name what the run log calls the input (the source's name in the configuration)
+   */
+  public static Dataset<Row> source(
+      SparkSession spark, RunContext ctx, String name, Source source) {
+    if (source instanceof Source.Files f) {
+      return table(spark, ctx, name, f.location(), f.format());
+    }
+    return catalog(spark, name, source, ctx.pins(), ctx.log()::input);
+  }
+
+  /**
+   * Reads a source without a run to record it in (commands that keep no run log, and checks that
+   * read before the run starts): Delta tables at their latest version.
+   */
+  public static Dataset<Row> source(SparkSession spark, Source source) {
+    if (source instanceof Source.Files f) {
+      return Tables.read(spark, f.location().uri(), f.format());
+    }
+    return catalog(spark, source.describe(), source, Map.of(), input -> {});
+  }
+
+  /** A catalog table or a query, with what the run log records of it. */
+  private static Dataset<Row> catalog(
+      SparkSession spark,
+      String name,
+      Source source,
+      Map<String, Long> pins,
+      Consumer<RunLog.Input> record) {
+    if (source instanceof Source.Query q) {
+      try {
+        CatalogTables.requireQuery(q.sql());
+      } catch (IllegalArgumentException e) {
+        throw new InputProblem(q.describe(), e.getMessage());
+      }
+      Dataset<Row> rows = analyzed(q, () -> spark.sql(q.sql()));
+      record.accept(new RunLog.Input(name, SQL_PREFIX + q.sql(), "sql", null, null));
+      return rows;
+    }
+    Source.Table t = (Source.Table) source;
+    CatalogTables.Described d =
+        CatalogTables.describe(spark, t.name())
+            .orElseThrow(
+                () ->
+                    new InputProblem(
+                        t.describe(), "no such table in the session catalog (" + name + ")"));
+    String key = TABLE_PREFIX + t.name();
+    if (d.isDelta()) {
+      String path = d.location().orElseThrow().uri();
+      long version = pins.containsKey(key) ? pins.get(key) : latestVersion(spark, path);
+      record.accept(new RunLog.Input(name, key, "delta", version, null));
+      return analyzed(
+          t,
+          () -> spark.read().option("versionAsOf", version).table(CatalogTables.quoted(t.name())));
+    }
+    String fingerprint = d.location().map(l -> fingerprint(spark, l.uri())).orElse(null);
+    String format =
+        d.provider().isEmpty() ? d.type().toLowerCase(java.util.Locale.ROOT) : d.provider();
+    record.accept(new RunLog.Input(name, key, format, null, fingerprint));
+    return analyzed(t, () -> spark.table(CatalogTables.quoted(t.name())));
+  }
+
+  /** The frame of a catalog source; a failure to analyze it is an {@link InputProblem}. */
+  private static Dataset<Row> analyzed(Source source, Supplier<Dataset<Row>> frame) {
+    try {
+      return frame.get();
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+      throw new InputProblem(source.describe(), "cannot be read: " + CatalogTables.firstLine(e));
+    }
+  }
 
   /**
    * Reads a Delta table at the pinned or latest version, recording the version. {@code path} is a

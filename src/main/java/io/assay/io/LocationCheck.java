@@ -5,6 +5,7 @@ import io.assay.config.ConfigException;
 import io.assay.config.Location;
 import io.assay.config.MetricSource;
 import io.assay.config.Problem;
+import io.assay.config.Source;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,10 @@ public final class LocationCheck {
   /** The result: errors stop {@code validate} (exit 2), warnings are shown. */
   public record Result(List<Problem> errors, List<Problem> warnings) {}
 
-  /** Checks {@code data.*}, {@code output.root} and every metric source's path. */
+  /**
+   * Checks {@code data.*}, {@code output.root} and every metric source's path (catalog sources are
+   * for {@link SourceCheck}).
+   */
   public static Result check(
       Storage storage,
       String assayFile,
@@ -36,13 +40,23 @@ public final class LocationCheck {
     List<Problem> errors = new ArrayList<>();
     List<Problem> warnings = new ArrayList<>();
     check(storage, assayFile, "data.root", assay.dataRoot(), errors, warnings);
-    check(storage, assayFile, "data.logs", assay.logs(), errors, warnings);
+    check(storage, assayFile, "data.logs", assay.logs().source(), errors, warnings);
     check(storage, assayFile, "data.population", assay.population(), errors, warnings);
     check(storage, assayFile, "output.root", assay.outputRoot(), errors, warnings);
     for (MetricSource s : sources.values()) {
-      check(storage, metricsFile, "sources." + s.name() + ".path", s.path(), errors, warnings);
+      check(storage, metricsFile, "sources." + s.name() + ".path", s.source(), errors, warnings);
     }
     return new Result(errors, warnings);
+  }
+
+  private static void check(
+      Storage storage,
+      String file,
+      String field,
+      Source source,
+      List<Problem> errors,
+      List<Problem> warnings) {
+    source.fileLocation().ifPresent(loc -> check(storage, file, field, loc, errors, warnings));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.assay.io;
 
 import static org.apache.spark.sql.functions.lit;
 
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -25,6 +26,24 @@ public final class OutputTables {
   public static final String METRIC_RESULTS = "metric_results";
   public static final String EXPERIMENT_DECISIONS = "experiment_decisions";
   public static final String RUNS = "runs";
+
+  /** Every table above: what a run may write under the output root. */
+  public static final List<String> ALL =
+      List.of(
+          QUARANTINE,
+          INGEST_SUMMARY,
+          RECONCILIATION_SUMMARY,
+          RECONCILIATION_MISMATCHES,
+          ENROLLMENT_DAYS,
+          ENROLLMENTS,
+          TRAFFIC_DAILY,
+          ALERTS,
+          BALANCE_CHECKS,
+          COVARIATE_BALANCE,
+          METRIC_STATS,
+          METRIC_RESULTS,
+          EXPERIMENT_DECISIONS,
+          RUNS);
 
   /** The schema version written by this code for every table above. */
   public static final int SCHEMA_VERSION = 1;

@@ -8,8 +8,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Every output table a stage writes goes through here: rows are stamped with the run id and schema
- * version, written idempotently ({@link DeltaTables}), and the Delta version written is recorded in
- * the run log.
+ * version, written idempotently ({@link DeltaTables}), the Delta version written is recorded in the
+ * run log, and the table is registered by name when {@code output.database} is set ({@link
+ * OutputCatalog}).
  */
 public final class Outputs {
   private Outputs() {}
@@ -79,8 +80,10 @@ public final class Outputs {
     DeltaTables.enableDeletionVectors(stamped.sparkSession(), ctx.table(table));
   }
 
+  /** Records the write in the run log, and registers the table by name ({@link OutputCatalog}). */
   private static void record(SparkSession spark, RunContext ctx, String table) {
     String path = ctx.table(table).uri();
     ctx.log().output(RunLog.Output.table(table, path, Inputs.latestVersion(spark, path)));
+    OutputCatalog.register(spark, ctx, table);
   }
 }

@@ -38,9 +38,10 @@ import org.apache.spark.sql.types.TimestampType;
  * ratio metrics) evaluates to a number, text or a boolean, and every filter to a boolean. Checking
  * needs the tables' schemas only (Spark's analyzer; no data is scanned).
  *
- * <p>A source that cannot be used gets one problem message naming its path, the source, each column
- * or expression at fault, the type found and the types expected. The analysis fails the experiments
- * that read it (exit 1) and goes on with the others (docs/bad-data.md).
+ * <p>A source that cannot be used gets one problem message naming its path (or table, or query),
+ * the source, each column or expression at fault, the type found and the types expected. The
+ * analysis fails the experiments that read it (exit 1) and goes on with the others
+ * (docs/bad-data.md).
  */
 final class MetricSources {
   /** The types a unit column may have: ids as text, or whole numbers (read as their text). */
@@ -90,7 +91,7 @@ final class MetricSources {
       MetricSource source = catalog.sources().get(e.getKey());
       Dataset<Row> table;
       try {
-        table = Inputs.table(spark, ctx, source.name(), source.path(), source.format());
+        table = Inputs.source(spark, ctx, source.name(), source.source());
       } catch (InputProblem p) {
         problems.put(source.name(), p.getMessage());
         continue;
@@ -101,7 +102,11 @@ final class MetricSources {
       } else {
         problems.put(
             source.name(),
-            source.path() + ": source '" + source.name() + "' " + String.join("; ", found));
+            source.source().describe()
+                + ": source '"
+                + source.name()
+                + "' "
+                + String.join("; ", found));
       }
     }
     return new Opened(tables, problems);

@@ -2,18 +2,25 @@ package io.assay.pipeline;
 
 import io.assay.config.Conf;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Source;
+import io.assay.io.ExposureLogs;
 import io.assay.io.Storage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The worklist of a nightly run, built before anything executes (and printed by {@code --dry-run}):
  * for each date, the stages reconcile → balance → analyze → report, each with the experiment
- * versions active that day. A date whose log partition has not landed is "not ready": its stages
- * are planned as skips, not failures. A value: tests assert on it without Spark.
+ * versions active that day. A date whose log partition has not landed (a catalog source: whose date
+ * has no rows) is "not ready": its stages are planned as skips, not failures. A value: tests assert
+ * on it without Spark (for log files, the plan is built without Spark too).
  */
 public record NightlyPlan(List<Item> items) {
   /** The stages, in the order they run for a date. */
@@ -42,7 +49,7 @@ public record NightlyPlan(List<Item> items) {
   }
 
   /**
-   * Plans {@code [from, to]}.
+   * Plans {@code [from, to]} of log files.
    *
    * @param logs the exposure logs root (checked for each date's partition before Spark starts, with
    *     the {@code spark.hadoop.*} settings the session will get)
@@ -51,13 +58,53 @@ public record NightlyPlan(List<Item> items) {
   public static NightlyPlan of(
       Conf conf, Location logs, String format, LocalDate from, LocalDate to) {
     Storage storage = format.equals("delta") ? null : Storage.beforeSpark();
+    return of(
+        conf,
+        from,
+        to,
+        d ->
+            storage == null || storage.isDirectory(logs.resolve("date=" + d))
+                ? null
+                : "not ready: " + logs.resolve("date=" + d) + " has not landed");
+  }
+
+  /**
+   * Plans {@code [from, to]} of any logs. Files are checked as above, before Spark starts; a
+   * catalog table or query is asked in one Spark job (on {@code spark}) which dates of the range
+   * have rows: a date without rows has not landed.
+   */
+  public static NightlyPlan of(
+      Conf conf, ExposureSource logs, LocalDate from, LocalDate to, SparkSession spark) {
+    if (logs.source() instanceof Source.Files f) {
+      return of(conf, f.location(), f.format(), from, to);
+    }
+    List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
+    Set<LocalDate> landed = ExposureLogs.landed(spark, logs, dates);
+    return of(
+        conf,
+        from,
+        to,
+        d ->
+            landed.contains(d)
+                ? null
+                : "not ready: "
+                    + logs.source().describe()
+                    + " has no rows with "
+                    + logs.dateColumn()
+                    + " = "
+                    + d
+                    + " (not landed)");
+  }
+
+  /** Plans {@code [from, to]}; {@code notReady} says why a date cannot run yet, or null. */
+  static NightlyPlan of(
+      Conf conf, LocalDate from, LocalDate to, Function<LocalDate, String> notReady) {
     List<Item> items = new ArrayList<>();
     for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
       List<String> active = active(conf, d);
-      boolean landed = storage == null || storage.isDirectory(logs.resolve("date=" + d));
-      String reason = landed ? null : "not ready: " + logs.resolve("date=" + d) + " has not landed";
+      String reason = notReady.apply(d);
       for (Stage s : Stage.values()) {
-        items.add(new Item(d, s, active, landed, reason));
+        items.add(new Item(d, s, active, reason == null, reason));
       }
     }
     return new NightlyPlan(items);

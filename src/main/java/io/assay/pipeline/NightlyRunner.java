@@ -1,6 +1,7 @@
 package io.assay.pipeline;
 
 import io.assay.balance.BalanceJob;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
@@ -41,8 +42,14 @@ public final class NightlyRunner {
 
   private NightlyRunner() {}
 
+  /** Runs the plan over log files at {@code logs} in {@code format}. */
   public static Outcome run(
       SparkSession spark, RunContext ctx, NightlyPlan plan, Location logs, String format) {
+    return run(spark, ctx, plan, ExposureSource.files(logs, format));
+  }
+
+  public static Outcome run(
+      SparkSession spark, RunContext ctx, NightlyPlan plan, ExposureSource logs) {
     List<String> lines = new ArrayList<>();
     Set<LocalDate> broken = new HashSet<>();
     List<String> failures = new ArrayList<>();
@@ -69,7 +76,7 @@ public final class NightlyRunner {
       try {
         switch (item.stage()) {
           case RECONCILE -> {
-            ReconcileJob.Result r = ReconcileJob.run(spark, ctx, logs, format, d, d);
+            ReconcileJob.Result r = ReconcileJob.run(spark, ctx, logs, d, d);
             for (var c : r.dates()) {
               line(
                   lines,

@@ -1,6 +1,7 @@
 package io.assay.pipeline;
 
 import io.assay.io.Inputs;
+import io.assay.io.OutputCatalog;
 import io.assay.io.OutputLock;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
@@ -88,6 +89,7 @@ public final class Runs {
         // fingerprint): they read as null.
         .option("mergeSchema", "true")
         .save(ctx.table(OutputTables.RUNS).uri());
+    OutputCatalog.register(spark, ctx, OutputTables.RUNS);
     LOG.info("run {} {}: recorded in {}", ctx.runId(), status, ctx.table(OutputTables.RUNS));
   }
 }

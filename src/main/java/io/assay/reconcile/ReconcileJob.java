@@ -30,7 +30,9 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.AssayConfig;
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Source;
 import io.assay.io.Concurrently;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;
@@ -110,6 +112,10 @@ public final class ReconcileJob {
 
   private ReconcileJob() {}
 
+  /**
+   * Reconciles log files at {@code logs} in {@code format} ({@code json}, {@code parquet}, {@code
+   * delta}).
+   */
   public static Result run(
       SparkSession spark,
       RunContext ctx,
@@ -117,14 +123,31 @@ public final class ReconcileJob {
       String format,
       LocalDate from,
       LocalDate to) {
+    return run(spark, ctx, ExposureSource.files(logs, format), from, to);
+  }
+
+  /**
+   * Reconciles {@code [from, to]} of the logs. Log files must have a partition for every date of
+   * the range (checked before reading); a catalog table or query must have rows for every date of
+   * the range (counted by the same pass that checks the row accounting, before anything is
+   * written). Either way a missing date is an {@link InputProblem} and nothing is written.
+   */
+  public static Result run(
+      SparkSession spark, RunContext ctx, ExposureSource logs, LocalDate from, LocalDate to) {
     AssayConfig site = ctx.conf().assay();
     List<ExperimentDefinition> defs = ctx.conf().experiments();
     List<LocalDate> scope = dates(from, to);
+    // Partition directories are listed only for JSON and Parquet files; Delta logs and catalog
+    // sources are read with a filter on the date, and an absent date reads nothing.
+    Location dirs =
+        logs.source() instanceof Source.Files f && !f.format().equals("delta")
+            ? f.location()
+            : null;
     List<LocalDate> missing =
-        format.equals("delta") ? List.of() : ExposureLogs.missing(Storage.of(spark), logs, scope);
+        dirs == null ? List.of() : ExposureLogs.missing(Storage.of(spark), dirs, scope);
     if (!missing.isEmpty()) {
       throw new InputProblem(
-          ExposureLogs.partition(logs, missing.get(0)).toString(),
+          ExposureLogs.partition(dirs, missing.get(0)).toString(),
           "log partition not found ("
               + missing.size()
               + " of "
@@ -134,22 +157,25 @@ public final class ReconcileJob {
     List<LocalDate> lookback = new ArrayList<>();
     for (LocalDate d :
         dates(from.minusDays(site.reconcile().lateLookbackDays()), from.minusDays(1))) {
-      if (format.equals("delta")
-          || ExposureLogs.missing(Storage.of(spark), logs, List.of(d)).isEmpty()) {
+      if (dirs == null || ExposureLogs.missing(Storage.of(spark), dirs, List.of(d)).isEmpty()) {
         lookback.add(d);
       }
     }
     List<LocalDate> read = new ArrayList<>(lookback);
     read.addAll(scope);
 
-    LOG.info("reconcile {}..{}: reading {} log partition(s) from {}", from, to, read.size(), logs);
+    LOG.info(
+        "reconcile {}..{}: reading {} log partition(s) from {}",
+        from,
+        to,
+        read.size(),
+        logs.source().describe());
     // One cached frame for every later pass: every row with its disposition, and the recomputed
     // decision (used for accepted rows only; a duplicate or quarantined row's is ignored). Caching
     // the accepted rows a second time would hold nearly all rows twice.
     Dataset<Row> classified =
         Recompute.classify(
-                Ingest.classify(
-                        ExposureLogs.read(spark, ctx, logs, format, read), defs, scope, lookback)
+                Ingest.classify(ExposureLogs.read(spark, ctx, logs, read), defs, scope, lookback)
                     // Only quarantined rows keep their raw text and file (the quarantine table
                     // shows them).
                     .withColumn(
@@ -164,7 +190,7 @@ public final class ReconcileJob {
           classified
               .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED))
               .drop(RAW, FILE, ExposureLogs.BINARY);
-      return write(spark, ctx, classified, recomputed, scope, from, to);
+      return write(spark, ctx, logs, classified, recomputed, scope, from, to);
     } finally {
       classified.unpersist();
     }
@@ -173,6 +199,7 @@ public final class ReconcileJob {
   private static Result write(
       SparkSession spark,
       RunContext ctx,
+      ExposureSource logs,
       Dataset<Row> classified,
       Dataset<Row> recomputed,
       List<LocalDate> scope,
@@ -180,6 +207,9 @@ public final class ReconcileJob {
       LocalDate to) {
     Dataset<Row> quarantine = quarantine(classified, ctx);
     List<DateCounts> dateCounts = conserve(classified, recomputed, quarantine, scope);
+    if (logs.source().isCatalog()) {
+      requireLanded(logs, dateCounts);
+    }
     // Small (a row per date, experiment and category) and read three times: counted once.
     Dataset<Row> summary = summary(recomputed).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -246,6 +276,29 @@ public final class ReconcileJob {
       }
     }
     return dateCounts;
+  }
+
+  /**
+   * A date of the range for which a catalog source holds no rows is what a missing partition is for
+   * files: the logs have not landed, and the run stops before it writes anything.
+   */
+  private static void requireLanded(ExposureSource logs, List<DateCounts> dateCounts) {
+    List<LocalDate> missing =
+        dateCounts.stream().filter(c -> c.input() == 0).map(DateCounts::date).toList();
+    if (!missing.isEmpty()) {
+      throw new InputProblem(
+          logs.source().describe(),
+          "log partition not found: no rows with "
+              + logs.dateColumn()
+              + " = "
+              + missing.get(0)
+              + " ("
+              + missing.size()
+              + " of "
+              + dateCounts.size()
+              + " requested dates missing); if the logs are late, rerun when they have landed."
+              + " Nothing was written");
+    }
   }
 
   /** The failure for log files that are not text: each named with what its bytes say it is. */

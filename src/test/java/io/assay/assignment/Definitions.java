@@ -111,6 +111,6 @@ final class Definitions {
   /** A site configuration with only namespaces and holdouts set (the rest is not read here). */
   static AssayConfig site(List<Namespace> namespaces, List<Holdout> holdouts) {
     return new AssayConfig(
-        null, null, null, null, null, null, null, null, null, namespaces, holdouts);
+        null, null, null, null, Optional.empty(), null, null, null, null, namespaces, holdouts);
   }
 }

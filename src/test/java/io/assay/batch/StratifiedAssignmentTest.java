@@ -12,6 +12,7 @@ import io.assay.config.Conf;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
 import io.assay.config.ExperimentDefinition;
+import io.assay.testing.Commands;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
@@ -176,5 +177,38 @@ class StratifiedAssignmentTest {
     Dataset<Row> written = spark.read().format("delta").load(out);
     assertEquals(20_150, written.count());
     assertEquals(20_150, written.filter(col("experiment").equalTo(lit("email_campaign"))).count());
+  }
+
+  @Test
+  void aPopulationGivenAsACatalogTableIsAssignedAsItsFilesAre(SparkSession spark) {
+    Path dir = Fixtures.tempDir("assign-");
+    String popPath = dir.resolve("population").toString();
+    population(spark).write().parquet(popPath);
+    String db = Fixtures.database(spark, "assign");
+    population(spark).write().saveAsTable(db + ".population");
+    Path conf = TestConf.copyOf(confDir);
+    TestConf.edit(
+        conf.resolve("assay.yaml"),
+        "  population: population      #",
+        "  population: {table: " + db + ".population}   #");
+    Path fromFiles = dir.resolve("from-files");
+    Path fromTable = dir.resolve("from-table");
+    List<String> assign =
+        List.of("assign", "--conf", conf.toString(), "--experiment", "email_campaign");
+    List<String> files = new ArrayList<>(assign);
+    files.addAll(List.of("--population", popPath, "--out", fromFiles.toString()));
+    Commands.Ran a = Commands.run(files);
+    assertEquals(0, a.code(), a.text());
+    List<String> table = new ArrayList<>(assign);
+    table.addAll(List.of("--out", fromTable.toString()));
+    Commands.Ran b = Commands.run(table);
+    assertEquals(0, b.code(), b.text());
+    assertTrue(b.text().contains("assigned from table " + db + ".population"), b.text());
+    Dataset<Row> expected = spark.read().format("delta").load(fromFiles.toString());
+    assertEquals(20_150, expected.count());
+    assertEquals(
+        0,
+        io.assay.io.TableComparison.differences(
+            expected, spark.read().format("delta").load(fromTable.toString())));
   }
 }

@@ -45,10 +45,20 @@ class LocationFieldsTest {
             "root: hdfs://namenode:8020/lake/assay   #");
     Conf c = ConfigLoader.load(conf);
     assertEquals("hdfs://namenode:8020/lake/assay", c.assay().dataRoot().uri());
-    assertEquals("hdfs://namenode:8020/lake/assay/logs", c.assay().logs().uri());
-    assertEquals("hdfs://namenode:8020/lake/assay/population", c.assay().population().uri());
+    assertEquals(
+        "hdfs://namenode:8020/lake/assay/logs",
+        c.assay().logs().source().fileLocation().orElseThrow().uri());
+    assertEquals(
+        "hdfs://namenode:8020/lake/assay/population",
+        c.assay().population().fileLocation().orElseThrow().uri());
     for (MetricSource s : c.catalog().sources().values()) {
-      assertTrue(s.path().uri().startsWith("hdfs://namenode:8020/lake/assay/"), s.toString());
+      assertTrue(
+          s.source()
+              .fileLocation()
+              .orElseThrow()
+              .uri()
+              .startsWith("hdfs://namenode:8020/lake/assay/"),
+          s.toString());
     }
     // the output root stays a local path, resolved against the conf directory
     assertTrue(c.assay().outputRoot().isLocal());

@@ -39,6 +39,35 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * A new database of the session's catalog named {@code prefix_N}, its files in a temporary
+   * directory (not in the working directory's {@code spark-warehouse}).
+   */
+  public static String database(SparkSession spark, String prefix) {
+    String name = prefix + "_" + DATABASES.incrementAndGet();
+    spark.sql("CREATE DATABASE " + name + " LOCATION '" + tempDir("db-").toUri() + "'");
+    return name;
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger DATABASES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Copies a directory tree (a Delta table, say) to {@code to}, which must not exist. */
+  public static void copyTree(Path from, Path to) {
+    try (var walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot copy " + from + " to " + to, e);
+    }
+  }
+
   /** Deletes a directory tree (nothing when absent). */
   public static void deleteTree(Path p) {
     if (!Files.exists(p)) {

@@ -60,14 +60,20 @@ public final class Metastore {
    * statement} line, then its rows tab-separated).
    */
   public Launcher.Result sql(String... statements) {
+    return run(SqlMain.class.getName(), List.of(statements));
+  }
+
+  /**
+   * Runs {@code mainClass} with {@code args} in a fresh child JVM on this metastore (assay's own
+   * {@code io.assay.cli.Main}, or {@link SqlMain}), with a small heap, no UI and few shuffle
+   * partitions.
+   */
+  public Launcher.Result run(String mainClass, List<String> args) {
     List<String> options = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
     options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     options.add("-Dspark.ui.enabled=false");
-    options.add("-Dspark.sql.shuffle.partitions=1");
+    options.add("-Dspark.sql.shuffle.partitions=2");
     options.addAll(jvmOptions());
-    return Launcher.run(
-        Jvm.command(options, SqlMain.class.getName(), List.of(statements)),
-        Map.of(),
-        Duration.ofMinutes(5));
+    return Launcher.run(Jvm.command(options, mainClass, args), Map.of(), Duration.ofMinutes(5));
   }
 }

@@ -14,6 +14,19 @@ public final class TestConf {
 
   private TestConf() {}
 
+  /** Replaces {@code from} (which must be there) by {@code to} in a file of a conf copy. */
+  public static void edit(Path file, String from, String to) {
+    try {
+      String text = Files.readString(file);
+      if (!text.contains(from)) {
+        throw new AssertionError("'" + from + "' is not in " + file);
+      }
+      Files.writeString(file, text.replace(from, to));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A fresh copy of {@code conf/} in a temporary directory; returns the copy's conf dir. */
   public static Path copy() {
     Path root = Fixtures.tempDir("conf-");

@@ -1,0 +1,25 @@
+package io.assay.config;
+
+/**
+ * Where the exposure logs come from ({@code data.logs}), and the column that holds each row's date
+ * partition. Files are partitioned in {@code date=YYYY-MM-DD} directories, so their date column is
+ * {@code date}; a catalog table or a query names its own ({@code date_column}, a {@code DATE}
+ * column or text {@code YYYY-MM-DD}).
+ */
+public record ExposureSource(Source source, String dateColumn) {
+  /** The partition column of date-partitioned log files. */
+  public static final String PARTITION_COLUMN = "date";
+
+  /**
+   * Log files at {@code location}, in {@code format} ({@code json}, {@code parquet} or {@code
+   * delta}).
+   */
+  public static ExposureSource files(Location location, String format) {
+    return new ExposureSource(new Source.Files(location, format), PARTITION_COLUMN);
+  }
+
+  /** The log format of a files source, else null. */
+  public String format() {
+    return source instanceof Source.Files f ? f.format() : null;
+  }
+}
