@@ -64,7 +64,11 @@ class TablesTest {
     Path root = Fixtures.tempDir("tables-merge-");
     Path t = killedCreation(spark, root, "enrollments");
     RunContext ctx =
-        RunContext.of(null, "r1", io.assay.config.Location.local(root), Optional.empty());
+        RunContext.of(
+            io.assay.pipeline.Definitions.load(io.assay.testing.TestConf.PROJECT_CONF),
+            "r1",
+            io.assay.config.Location.local(root),
+            Optional.empty());
     Outputs.merge(
         ctx,
         "enrollments",
