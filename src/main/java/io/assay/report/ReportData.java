@@ -36,7 +36,7 @@ public final class ReportData {
     if (decisions == null) {
       return List.of();
     }
-    List<Row> decisionRows = decisions.filter(col("date").equalTo(lit(d))).collectAsList();
+    List<Row> decisionRows = ordered(decisions.filter(col("date").equalTo(lit(d)))).collectAsList();
     List<Row> results = rows(spark, ctx, OutputTables.METRIC_RESULTS, col("date").equalTo(lit(d)));
     List<Row> checks = rows(spark, ctx, OutputTables.BALANCE_CHECKS, col("date").equalTo(lit(d)));
     List<Row> covariates =
@@ -189,7 +189,24 @@ public final class ReportData {
   private static List<Row> rows(
       SparkSession spark, RunContext ctx, String name, org.apache.spark.sql.Column filter) {
     Dataset<Row> t = table(spark, ctx, name);
-    return t == null ? List.of() : t.filter(filter).collectAsList();
+    return t == null ? List.of() : ordered(t.filter(filter)).collectAsList();
+  }
+
+  /**
+   * {@code t} ordered by every column that is not a map, array or struct, keys first as the tables
+   * declare them: a report lists rows in the same order whatever partitioning wrote the table (a
+   * cluster's or local Spark's), so its JSON reproduces.
+   */
+  private static Dataset<Row> ordered(Dataset<Row> t) {
+    List<org.apache.spark.sql.Column> by = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : t.schema().fields()) {
+      if (!(f.dataType() instanceof org.apache.spark.sql.types.MapType
+          || f.dataType() instanceof org.apache.spark.sql.types.ArrayType
+          || f.dataType() instanceof org.apache.spark.sql.types.StructType)) {
+        by.add(col(f.name()));
+      }
+    }
+    return t.orderBy(by.toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /** Accepted exposures per category (units for {@code multiple_arms}) over dates ≤ the date. */

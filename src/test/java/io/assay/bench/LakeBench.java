@@ -107,7 +107,7 @@ class LakeBench {
           fs = FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()).getRawFileSystem();
         }
       }
-      Path c = rooted(conf, dataRoot, out);
+      Path c = TestConf.withRoots(TestConf.copyOf(conf), dataRoot, out);
       long t0 = System.nanoTime();
       Launcher.Result r =
           Launcher.assay(
@@ -177,17 +177,6 @@ class LakeBench {
         copier.apply(p, target + "/" + p.getFileName());
       }
     }
-  }
-
-  private static Path rooted(Path conf, String dataRoot, String out) throws IOException {
-    Path c = TestConf.copyOf(conf);
-    Path yaml = c.resolve("assay.yaml");
-    String text = Files.readString(yaml);
-    Files.writeString(
-        yaml,
-        text.replaceFirst("(?m)^  root: \\S+", "  root: " + dataRoot)
-            .replaceFirst("(?m)^(output:\\n  root: )\\S+", "$1" + out));
-    return c;
   }
 
   /** Files under the output root: all, Parquet data files, Delta log files, and bytes. */

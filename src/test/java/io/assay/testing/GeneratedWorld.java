@@ -123,21 +123,7 @@ public final class GeneratedWorld {
    * dataRoot} and {@code outputRoot} (Hadoop URIs), for a run whose data lives elsewhere.
    */
   public Path confAt(String dataRoot, String outputRoot) {
-    Path copy = TestConf.copyOf(conf);
-    try {
-      Path yaml = copy.resolve("assay.yaml");
-      String text = Files.readString(yaml);
-      String replaced =
-          text.replaceFirst("(?m)^  root: \\S+", "  root: " + dataRoot)
-              .replaceFirst("(?m)^(output:\\n  root: )\\S+", "$1" + outputRoot);
-      if (!replaced.contains("root: " + dataRoot) || !replaced.contains("root: " + outputRoot)) {
-        throw new IllegalStateException("cannot set the roots in " + yaml + ":\n" + text);
-      }
-      Files.writeString(yaml, replaced);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return copy;
+    return TestConf.withRoots(TestConf.copyOf(conf), dataRoot, outputRoot);
   }
 
   /**

@@ -14,6 +14,27 @@ public final class TestConf {
 
   private TestConf() {}
 
+  /**
+   * Sets {@code data.root} and {@code output.root} of {@code conf}'s assay.yaml (laid out as the
+   * project's) to {@code dataRoot} and {@code outputRoot}; returns {@code conf}.
+   */
+  public static Path withRoots(Path conf, String dataRoot, String outputRoot) {
+    try {
+      Path yaml = conf.resolve("assay.yaml");
+      String text = Files.readString(yaml);
+      String replaced =
+          text.replaceFirst("(?m)^  root: \\S+", "  root: " + dataRoot)
+              .replaceFirst("(?m)^(output:\\n  root: )\\S+", "$1" + outputRoot);
+      if (!replaced.contains("root: " + dataRoot) || !replaced.contains("root: " + outputRoot)) {
+        throw new IllegalStateException("cannot set the roots in " + yaml + ":\n" + text);
+      }
+      Files.writeString(yaml, replaced);
+      return conf;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Replaces {@code from} (which must be there) by {@code to} in a file of a conf copy. */
   public static void edit(Path file, String from, String to) {
     try {
