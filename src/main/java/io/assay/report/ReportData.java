@@ -36,11 +36,10 @@ public final class ReportData {
     if (decisions == null) {
       return List.of();
     }
-    List<Row> decisionRows = ordered(decisions.filter(col("date").equalTo(lit(d)))).collectAsList();
+    List<Row> decisionRows = decisions.filter(col("date").equalTo(lit(d))).collectAsList();
     List<Row> results = rows(spark, ctx, OutputTables.METRIC_RESULTS, col("date").equalTo(lit(d)));
     List<Row> checks = rows(spark, ctx, OutputTables.BALANCE_CHECKS, col("date").equalTo(lit(d)));
-    List<Row> covariates =
-        rows(spark, ctx, OutputTables.COVARIATE_BALANCE, col("date").equalTo(lit(d)));
+    List<Row> covariates = ordered(table(spark, ctx, OutputTables.COVARIATE_BALANCE), d);
     Map<String, Map<String, Long>> categories = categories(spark, ctx, d);
     List<Row> quarantine = quarantine(spark, ctx, d);
     Map<String, ExperimentReport.RunInfo> runs = runs(spark, ctx, results);
@@ -189,15 +188,19 @@ public final class ReportData {
   private static List<Row> rows(
       SparkSession spark, RunContext ctx, String name, org.apache.spark.sql.Column filter) {
     Dataset<Row> t = table(spark, ctx, name);
-    return t == null ? List.of() : ordered(t.filter(filter)).collectAsList();
+    return t == null ? List.of() : t.filter(filter).collectAsList();
   }
 
   /**
-   * {@code t} ordered by every column that is not a map, array or struct, keys first as the tables
-   * declare them: a report lists rows in the same order whatever partitioning wrote the table (a
-   * cluster's or local Spark's), so its JSON reproduces.
+   * The rows of {@code t} (null: none) on date {@code d}, ordered by every column that is not a
+   * map, array or struct (keys first, as the table declares them): the report lists them in the
+   * same order whatever partitioning wrote the table (a cluster's or local Spark's), so its JSON
+   * reproduces.
    */
-  private static Dataset<Row> ordered(Dataset<Row> t) {
+  private static List<Row> ordered(Dataset<Row> t, Date d) {
+    if (t == null) {
+      return List.of();
+    }
     List<org.apache.spark.sql.Column> by = new ArrayList<>();
     for (org.apache.spark.sql.types.StructField f : t.schema().fields()) {
       if (!(f.dataType() instanceof org.apache.spark.sql.types.MapType
@@ -206,7 +209,9 @@ public final class ReportData {
         by.add(col(f.name()));
       }
     }
-    return t.orderBy(by.toArray(org.apache.spark.sql.Column[]::new));
+    return t.filter(col("date").equalTo(lit(d)))
+        .orderBy(by.toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
   }
 
   /** Accepted exposures per category (units for {@code multiple_arms}) over dates ≤ the date. */
