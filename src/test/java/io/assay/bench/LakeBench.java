@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -74,7 +73,7 @@ class LakeBench {
 
     Hdfs hdfs = Hdfs.get();
     S3 s3 = S3.get();
-    String jars = S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(","));
+    String jars = S3.connectorJars(",");
     Map<String, Map<String, Object>> results = new LinkedHashMap<>();
     for (String where : List.of("local", "hdfs", "s3")) {
       String dataRoot;

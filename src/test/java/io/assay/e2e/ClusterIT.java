@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,11 +52,7 @@ class ClusterIT {
     Launcher.Result r =
         Launcher.run(
             List.of(SCRIPT.toString(), "start"),
-            Map.of(
-                "ASSAY_CLUSTER_PORT",
-                port,
-                "ASSAY_CLUSTER_JARS",
-                S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(","))),
+            Map.of("ASSAY_CLUSTER_PORT", port, "ASSAY_CLUSTER_JARS", S3.connectorJars(",")),
             Duration.ofMinutes(3));
     assertEquals(0, r.exit(), r.output());
   }
@@ -87,7 +82,7 @@ class ClusterIT {
             "SPARK_HOME",
             Launcher.ROOT.resolve("target/spark-home").toString(),
             "SPARK_DIST_CLASSPATH",
-            S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(":")),
+            S3.connectorJars(":"),
             "ASSAY_SPARK_DEFAULTS",
             defaults,
             "ASSAY_SUBMIT_ARGS",
@@ -101,11 +96,7 @@ class ClusterIT {
     SameOutputs.files(world.out, s3.fileSystem(), out, world.last().toString());
 
     Map<String, String> embedded =
-        Map.of(
-            "ASSAY_SPARK_DEFAULTS",
-            defaults,
-            "ASSAY_JARS",
-            S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(",")));
+        Map.of("ASSAY_SPARK_DEFAULTS", defaults, "ASSAY_JARS", S3.connectorJars(","));
     CompletableFuture<Launcher.Result> a =
         CompletableFuture.supplyAsync(() -> world.nightly(conf, out, embedded));
     CompletableFuture<Launcher.Result> b =

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class LakeIT {
   void aMissingBucketOrRefusedCredentialsStopBeforeSparkNamingTheFieldAndUri() throws Exception {
     GeneratedWorld world = GeneratedWorld.get();
     S3 s3 = S3.get();
-    String jars = S3.connectorJars().stream().map(Path::toString).collect(Collectors.joining(","));
+    String jars = S3.connectorJars(",");
     Map<String, String> good =
         Map.of(
             "ASSAY_SPARK_DEFAULTS",

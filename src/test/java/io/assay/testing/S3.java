@@ -183,6 +183,15 @@ public final class S3 {
     return jars;
   }
 
+  /**
+   * {@link #connectorJars()} joined by {@code separator}: "," for {@code ASSAY_JARS} and {@code
+   * ASSAY_CLUSTER_JARS}, ":" for {@code SPARK_DIST_CLASSPATH}.
+   */
+  public static String connectorJars(String separator) {
+    return String.join(
+        separator, connectorJars().stream().map(java.nio.file.Path::toString).toList());
+  }
+
   private static S3 start() {
     long t0 = System.nanoTime();
     // The AWS SDK in this JVM never asks the EC2 instance metadata service (credentials, region).
