@@ -112,6 +112,20 @@ public final class GeneratedWorld {
         last().toString());
   }
 
+  /** {@code balance} as of the world's last date (a cheap stage that takes the output lock). */
+  public Launcher.Result balance(Path conf, String out, Map<String, String> extraEnv) {
+    return Launcher.assay(
+        env(extraEnv),
+        Duration.ofMinutes(10),
+        "balance",
+        "--conf",
+        conf.toString(),
+        "--out",
+        out,
+        "--date",
+        last().toString());
+  }
+
   private static Map<String, String> env(Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(ENV);
     env.putAll(extra);
