@@ -62,6 +62,12 @@ final class StageSetup {
    * As {@link #context(CommandSpec, Conf, Location)}; stages that never see unit ids (balance,
    * report) pass {@code needsKey = false} and run without a pseudonymization key.
    */
+  /**
+   * The context of a run on a root with no key record yet, whose record {@link #checkCatalog}
+   * writes (per thread: tests run commands in-process).
+   */
+  private static final ThreadLocal<RunContext> PENDING_KEY_RECORD = new ThreadLocal<>();
+
   static RunContext context(CommandSpec spec, Conf conf, Location out, boolean needsKey) {
     var key =
         needsKey
@@ -81,8 +87,11 @@ final class StageSetup {
     // One writer per output root, held until the command ends (Main releases it).
     OutputLock.acquire(root, "assay " + String.join(" ", args));
     RunContext ctx = RunContext.start(conf, root, key, spec.name(), args);
-    if (needsKey) {
-      PseudonymKey.guard(root, key, ctx.runId());
+    PENDING_KEY_RECORD.remove();
+    // Another key than the root's stops the run here, before Spark; a first run's record is
+    // written by checkCatalog, once the run is known to start, so a refused run writes nothing.
+    if (needsKey && !PseudonymKey.verify(root, key)) {
+      PENDING_KEY_RECORD.set(ctx);
     }
     if (r != null) {
       r.runId = ctx.runId();
@@ -104,12 +113,19 @@ final class StageSetup {
   /**
    * As {@link #checkSources}, and the names the run would register its tables under ({@code
    * output.database}) are free or its own: every problem at once, before the run starts (exit 2).
+   * Then, on a root that has none yet, records the run's pseudonymization key ({@link
+   * PseudonymKey#guard}): the first thing a run that starts writes.
    */
   static void checkCatalog(
       SparkSession spark, RunContext ctx, ExposureSource logs, boolean metrics) {
     List<Problem> problems = sourceProblems(spark, ctx.conf(), logs, metrics);
     problems.addAll(OutputCatalog.conflicts(spark, ctx.conf(), ctx.outputRoot()));
     fail(problems);
+    RunContext first = PENDING_KEY_RECORD.get();
+    PENDING_KEY_RECORD.remove();
+    if (first != null) {
+      PseudonymKey.guard(first.outputRoot(), first.pseudonymKey(), first.runId());
+    }
   }
 
   private static List<Problem> sourceProblems(

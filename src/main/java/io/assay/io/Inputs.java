@@ -32,6 +32,8 @@ import org.apache.spark.sql.SparkSession;
  * reproduction can pin neither of the last two: it reads them as they are then, and says so.
  */
 public final class Inputs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Inputs.class);
+
   /** The recorded path of a catalog table: this prefix and the name as configured. */
   public static final String TABLE_PREFIX = "table:";
 
@@ -91,8 +93,7 @@ public final class Inputs {
                         t.describe(), "no such table in the session catalog (" + name + ")"));
     String key = TABLE_PREFIX + t.name();
     if (d.isDelta()) {
-      String path = d.location().orElseThrow().uri();
-      long version = pins.containsKey(key) ? pins.get(key) : latestVersion(spark, path);
+      long version = pins.containsKey(key) ? pins.get(key) : latestVersion(spark, t, d);
       record.accept(new RunLog.Input(name, key, "delta", version, null));
       return analyzed(
           t,
@@ -179,13 +180,39 @@ public final class Inputs {
   }
 
   /**
+   * The latest version of a catalog Delta table: a listing of its log at the location the catalog
+   * gives (no Spark job); where that listing is refused or there is no location (a catalog such as
+   * Unity Catalog may grant reads of a table but not listings of its directory), its history by
+   * name, through the catalog (a small job over the Delta log, not over the table's rows).
+   */
+  static long latestVersion(SparkSession spark, Source.Table t, CatalogTables.Described d) {
+    if (d.location().isPresent()) {
+      try {
+        return latestVersion(spark, d.location().get().uri());
+      } catch (RuntimeException e) {
+        LOG.info(
+            "{}: cannot list the Delta log at {} ({}); reading its version from its history",
+            t.describe(),
+            d.location().get(),
+            CatalogTables.firstLine(e));
+      }
+    }
+    return analyzed(
+            t, () -> spark.sql("DESCRIBE HISTORY " + CatalogTables.quoted(t.name()) + " LIMIT 1"))
+        .select("version")
+        .first()
+        .getLong(0);
+  }
+
+  /**
    * The latest version of a Delta table: the highest commit file in {@code _delta_log} (every
    * version has one; log cleanup only removes old ones). A listing, not a Spark job.
    */
   public static long latestVersion(SparkSession spark, String path) {
     try {
-      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
-      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Location table = Tables.location(path);
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(table.uri(), "_delta_log");
+      FileSystem fs = Storage.of(spark).fileSystem(table);
       long latest = latestCommit(fs, log);
       if (latest < 0) {
         throw new InputProblem(path, "no Delta commit in _delta_log");
@@ -204,8 +231,9 @@ public final class Inputs {
   public static java.util.Map<String, Long> versionsUnder(SparkSession spark, String root) {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
     try {
-      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root);
-      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Location at = Tables.location(root);
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(at.uri());
+      FileSystem fs = Storage.of(spark).fileSystem(at);
       if (!fs.exists(dir)) {
         return out;
       }
@@ -244,8 +272,9 @@ public final class Inputs {
   /** {@code files=N;bytes=B;sha256=…} over the sorted (relative path, size) list. */
   public static String fingerprint(SparkSession spark, String path) {
     try {
-      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Location at = Tables.location(path);
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(at.uri());
+      FileSystem fs = Storage.of(spark).fileSystem(at);
       if (!fs.exists(root)) {
         return "missing";
       }

@@ -400,4 +400,31 @@ class CatalogSourcesTest {
                     + " column, or derive one in a query"),
         typed.text());
   }
+
+  /**
+   * Where the catalog gives a table but its directory cannot be listed (Unity Catalog grants reads
+   * by name, not listings), the version a run pins comes from the table's history by name.
+   */
+  @Test
+  void aCatalogDeltaTableWhoseDirectoryCannotBeListedIsPinnedFromItsHistory(SparkSession spark) {
+    String name = db + ".versions";
+    Path dir = Fixtures.tempDir("versions-").resolve("t");
+    for (int i = 0; i < 3; i++) {
+      Fixtures.rows(spark, "x INT", new Object[] {i})
+          .write()
+          .format("delta")
+          .mode("append")
+          .save(dir.toString());
+    }
+    register(spark, name, dir);
+    Source.Table t = new Source.Table(name);
+    CatalogTables.Described listed = CatalogTables.describe(spark, name).orElseThrow();
+    assertEquals(2, Inputs.latestVersion(spark, t, listed));
+    CatalogTables.Described unlistable =
+        new CatalogTables.Described(
+            listed.provider(),
+            listed.type(),
+            Optional.of(Location.parse("unlistable://bucket/t", Path.of(""))));
+    assertEquals(2, Inputs.latestVersion(spark, t, unlistable));
+  }
 }

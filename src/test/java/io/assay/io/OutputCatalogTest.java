@@ -231,6 +231,9 @@ class OutputCatalogTest {
       assertTrue(r.text().contains("1 error(s); nothing was run."), r.text());
     }
     assertFalse(Files.exists(out.resolve(OutputTables.RUNS)), "no run was recorded");
+    // Not even the key's record: the root is as it was (a first run here).
+    assertFalse(
+        Files.exists(out.resolve(io.assay.pipeline.PseudonymKey.ROOT_FILE)), "key recorded");
     assertEquals(Set.of("metric_results"), tables(spark, db));
 
     // A registration that meets the name taken anyway (another run registered it meanwhile)
