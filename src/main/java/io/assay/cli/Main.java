@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       LockCommand.class,
+      ImportCommand.class,
       ExplainCommand.class,
       AssignCommand.class,
       GenerateCommand.class,

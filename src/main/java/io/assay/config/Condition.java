@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
  *   <li>numeric comparisons ({@code lt, lte, gt, gte}): the attribute is present, its text is a
  *       plain decimal number (matches {@link #NUMBER}), and the comparison holds on its double
  *       value. Anything else (absent, {@code "abc"}, {@code "NaN"}, {@code "0x10"}) is false.
+ *   <li>text comparisons ({@code lt_text, lte_text, gt_text, gte_text}): the attribute is present
+ *       and its text compares with the value by UTF-16 code units, as JavaScript (and Java's {@code
+ *       String.compareTo}) order strings. Absent is false.
+ *   <li>{@code in_numbers}: the attribute is present, its text is a plain decimal number, and its
+ *       double value equals one of the numbers ({@code -0} equals {@code 0}).
+ *   <li>{@code exists}: the attribute is present (any text, the empty text included).
  *   <li>{@code all} of an empty list is true; {@code any} of an empty list is false.
  * </ul>
  */
@@ -53,6 +59,15 @@ public sealed interface Condition {
     }
     if (this instanceof NotIn i) {
       return i.attribute() + " not in " + i.values();
+    }
+    if (this instanceof NumberIn n) {
+      return n.attribute() + " in numbers " + n.values();
+    }
+    if (this instanceof Exists e) {
+      return e.attribute() + " exists";
+    }
+    if (this instanceof TextCompare t) {
+      return t.attribute() + " " + t.op().symbol + " \"" + t.value() + "\" (text)";
     }
     Compare c = (Compare) this;
     return c.attribute() + " " + c.op().symbol + " " + c.value();
@@ -190,6 +205,71 @@ public sealed interface Condition {
         return false;
       }
       return op.holds(Double.parseDouble(v), value);
+    }
+
+    @Override
+    public void collectAttributes(java.util.Set<String> out) {
+      out.add(attribute);
+    }
+  }
+
+  /**
+   * The attribute is present. GrowthBook's {@code $exists}; with {@link Not}, an absent attribute
+   * (which GrowthBook reads as {@code null}).
+   */
+  record Exists(String attribute) implements Condition {
+    @Override
+    public boolean test(Map<String, String> a) {
+      return a != null && a.get(attribute) != null;
+    }
+
+    @Override
+    public void collectAttributes(java.util.Set<String> out) {
+      out.add(attribute);
+    }
+  }
+
+  /**
+   * The attribute is present and its text compares with {@code value} by UTF-16 code units ({@link
+   * String#compareTo}), the order JavaScript's {@code <} gives two strings: GrowthBook's {@code
+   * $lt}, {@code $gt} … on text.
+   */
+  record TextCompare(String attribute, Op op, String value) implements Condition {
+    @Override
+    public boolean test(Map<String, String> a) {
+      String v = a == null ? null : a.get(attribute);
+      return v != null && op.holds(v.compareTo(value), 0);
+    }
+
+    @Override
+    public void collectAttributes(java.util.Set<String> out) {
+      out.add(attribute);
+    }
+  }
+
+  /**
+   * The attribute is present, its text is a plain decimal number ({@link #NUMBER}) and its value
+   * equals one of {@code values}: GrowthBook's equality with a number ({@code $eq: 5}, {@code $in:
+   * [1, 2]}) on an attribute logged as text.
+   */
+  record NumberIn(String attribute, List<Double> values) implements Condition {
+    public NumberIn {
+      values = List.copyOf(values);
+    }
+
+    @Override
+    public boolean test(Map<String, String> a) {
+      String v = a == null ? null : a.get(attribute);
+      if (v == null || !NUMBER_PATTERN.matcher(v).matches()) {
+        return false;
+      }
+      double x = Double.parseDouble(v);
+      for (double d : values) {
+        if (x == d) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

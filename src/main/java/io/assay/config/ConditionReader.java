@@ -11,11 +11,28 @@ import java.util.List;
  * {attribute: NAME, in: [v, ...]}      {attribute: NAME, not_in: [v, ...]}
  * {attribute: NAME, eq: v}             {attribute: NAME, ne: v}
  * {attribute: NAME, lt|lte|gt|gte: number}
+ * {attribute: NAME, lt_text|lte_text|gt_text|gte_text: text}
+ * {attribute: NAME, in_numbers: [number, ...]}
+ * {attribute: NAME, exists: true|false}
  * </pre>
  */
 final class ConditionReader {
   private static final List<String> OPERATORS =
-      List.of("in", "not_in", "eq", "ne", "lt", "lte", "gt", "gte");
+      List.of(
+          "in",
+          "not_in",
+          "eq",
+          "ne",
+          "lt",
+          "lte",
+          "gt",
+          "gte",
+          "lt_text",
+          "lte_text",
+          "gt_text",
+          "gte_text",
+          "in_numbers",
+          "exists");
   private static final String FIX =
       "write one of all/any/not, or {attribute: NAME, OP: VALUE} with OP one of "
           + String.join(", ", OPERATORS);
@@ -80,20 +97,56 @@ final class ConditionReader {
             ? new Condition.In(attr, List.of(v))
             : new Condition.NotIn(attr, List.of(v));
       }
+      case "in_numbers" -> {
+        List<SpecNode> items = n.list(op, true, "a list of numbers");
+        if (!n.isList(op)) {
+          return null;
+        }
+        List<Double> values = new ArrayList<>();
+        for (SpecNode item : items) {
+          Double v = item.asDouble("a number");
+          if (v == null) {
+            return null;
+          }
+          values.add(v);
+        }
+        return new Condition.NumberIn(attr, values);
+      }
+      case "exists" -> {
+        if (!n.has(op)) {
+          n.error(op, "exists has no value", "write exists: true or exists: false");
+          return null;
+        }
+        Boolean present = n.optionalBoolean(op).orElse(null);
+        if (present == null) {
+          return null;
+        }
+        Condition.Exists e = new Condition.Exists(attr);
+        return present ? e : new Condition.Not(e);
+      }
+      case "lt_text", "lte_text", "gt_text", "gte_text" -> {
+        String v = n.requiredString(op, "the text to compare with");
+        if (v == null) {
+          return null;
+        }
+        return new Condition.TextCompare(attr, op(op.substring(0, op.length() - 5)), v);
+      }
       default -> {
         Double v = n.requiredDouble(op, "the number to compare with");
         if (v == null) {
           return null;
         }
-        Condition.Op o =
-            switch (op) {
-              case "lt" -> Condition.Op.LT;
-              case "lte" -> Condition.Op.LTE;
-              case "gt" -> Condition.Op.GT;
-              default -> Condition.Op.GTE;
-            };
-        return new Condition.Compare(attr, o, v);
+        return new Condition.Compare(attr, op(op), v);
       }
     }
+  }
+
+  private static Condition.Op op(String yaml) {
+    return switch (yaml) {
+      case "lt" -> Condition.Op.LT;
+      case "lte" -> Condition.Op.LTE;
+      case "gt" -> Condition.Op.GT;
+      default -> Condition.Op.GTE;
+    };
   }
 }

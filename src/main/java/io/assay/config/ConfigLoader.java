@@ -28,6 +28,14 @@ public final class ConfigLoader {
     ALLOW_NEW
   }
 
+  /**
+   * A definition file about to be written (by an import): validated with the files on disk as if it
+   * were among them, so that a write that would leave the directory invalid never happens.
+   *
+   * @param file where it would be written, {@code DIR/experiments/KEY/VERSION.yaml}
+   */
+  public record PendingDefinition(Path file, String key, String version, String text) {}
+
   private ConfigLoader() {}
 
   public static Conf load(Path confDir) {
@@ -35,6 +43,35 @@ public final class ConfigLoader {
   }
 
   public static Conf load(Path confDir, LockMode lockMode) {
+    return load(confDir, lockMode, List.of(), false);
+  }
+
+  /**
+   * Loads a directory together with definitions that are not written yet ({@code pending}), with
+   * {@link LockMode#ALLOW_NEW}. With {@code allowNoDefinitions}, a directory without {@code
+   * experiments/} or without any definition is not an error: an import may be about to write the
+   * first ones.
+   */
+  public static Conf loadWith(
+      Path confDir, List<PendingDefinition> pending, boolean allowNoDefinitions) {
+    return load(confDir, LockMode.ALLOW_NEW, pending, allowNoDefinitions);
+  }
+
+  /**
+   * Reads one definition from its text, checking what a single file can show (not the metric
+   * catalog, namespaces or the lock); null with the problems recorded when it is invalid.
+   */
+  public static ExperimentDefinition parseDefinition(
+      String text, String shownFile, String key, String version, Problems problems) {
+    YamlNode.Mapping tree = Yaml.parse(text, shownFile, problems);
+    return tree == null ? null : ExperimentReader.read(tree, shownFile, key, version, problems);
+  }
+
+  private static Conf load(
+      Path confDir,
+      LockMode lockMode,
+      List<PendingDefinition> pending,
+      boolean allowNoDefinitions) {
     Problems problems = new Problems();
     if (ConfPaths.probe(confDir).kind() == ConfPaths.Kind.MISSING) {
       throw ConfigException.single(
@@ -61,7 +98,18 @@ public final class ConfigLoader {
             ? null
             : MetricCatalogReader.read(metricsTree, metricsFile.toString(), dataRoot, problems);
 
-    List<ExperimentDefinition> experiments = readExperiments(confDir, problems);
+    List<ExperimentDefinition> experiments =
+        readExperiments(confDir, problems, !pending.isEmpty() || allowNoDefinitions);
+    for (PendingDefinition p : pending) {
+      ExperimentDefinition d =
+          parseDefinition(p.text(), p.file().toString(), p.key(), p.version(), problems);
+      if (d != null) {
+        experiments.add(d);
+      }
+    }
+    experiments.sort(
+        Comparator.comparing(ExperimentDefinition::key)
+            .thenComparing(ExperimentDefinition::version));
 
     if (assay != null && catalog != null) {
       crossCheck(assay, catalog, experiments, problems);
@@ -78,11 +126,15 @@ public final class ConfigLoader {
    * experiment. A directory that cannot be read (a symbolic link loop, permission denied) is an
    * error naming the reason, never an empty directory.
    */
-  private static List<ExperimentDefinition> readExperiments(Path confDir, Problems problems) {
+  private static List<ExperimentDefinition> readExperiments(
+      Path confDir, Problems problems, boolean mayBeEmpty) {
     Path dir = confDir.resolve("experiments");
     String shown = dir.toString();
     List<ExperimentDefinition> out = new ArrayList<>();
     if (ConfPaths.probe(dir).kind() == ConfPaths.Kind.MISSING) {
+      if (mayBeEmpty) {
+        return out;
+      }
       problems.error(
           shown,
           "",
@@ -148,7 +200,7 @@ public final class ConfigLoader {
         }
       }
     }
-    if (definitionFiles == 0 && problems.errors().size() == errorsBefore) {
+    if (definitionFiles == 0 && !mayBeEmpty && problems.errors().size() == errorsBefore) {
       problems.error(
           shown,
           "",
@@ -184,7 +236,11 @@ public final class ConfigLoader {
                         "guardrail '" + g + "' has no non_inferiority_margin in metrics.yaml",
                         "set one, or its verdict is only 'no significant harm'"));
       }
+      // A GrowthBook namespace needs no declaration: its position is GrowthBook's hash of "__" +
+      // the name, which uses no salt (decision 0012).
       d.namespace()
+          .filter(
+              ns -> d.hash() != HashScheme.GROWTHBOOK_V1 && d.hash() != HashScheme.GROWTHBOOK_V2)
           .ifPresent(
               ns -> {
                 if (assay.namespace(ns.namespace()).isEmpty()) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.conv;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sha1;
@@ -21,6 +22,7 @@ import io.assay.assignment.PlanOutHash;
 import io.assay.assignment.Status;
 import io.assay.config.Condition;
 import io.assay.config.ExperimentDefinition;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -53,6 +55,8 @@ public final class SparkAssignment {
           (UDF2<String, String, Double>)
               (seed, unit) -> unit == null ? null : GrowthBookHash.hash(seed, unit, 2),
           DataTypes.DoubleType);
+
+  private static final String UTF_16BE = "UTF-16BE";
 
   private SparkAssignment() {}
 
@@ -111,6 +115,33 @@ public final class SparkAssignment {
     if (c instanceof Condition.NotIn notIn) {
       return coalesce(
           not(attr(attributes, notIn.attribute()).isin(notIn.values().toArray())), lit(true));
+    }
+    if (c instanceof Condition.NumberIn n) {
+      Column v = attr(attributes, n.attribute());
+      Column x = v.try_cast(DataTypes.DoubleType);
+      Column any = lit(false);
+      for (double d : n.values()) {
+        any = any.or(x.equalTo(lit(d)));
+      }
+      return coalesce(v.rlike(Condition.NUMBER).and(any), lit(false));
+    }
+    if (c instanceof Condition.Exists e) {
+      return attr(attributes, e.attribute()).isNotNull();
+    }
+    if (c instanceof Condition.TextCompare t) {
+      // UTF-16BE bytes compare (unsigned, lexicographically) in the order of UTF-16 code units,
+      // which is how Java's compareTo and JavaScript order strings; Spark's own string order is
+      // by UTF-8 bytes (code points), which differs for characters above U+FFFF.
+      Column v = encode(attr(attributes, t.attribute()), UTF_16BE);
+      Column x = lit(t.value().getBytes(StandardCharsets.UTF_16BE));
+      Column holds =
+          switch (t.op()) {
+            case LT -> v.lt(x);
+            case LTE -> v.leq(x);
+            case GT -> v.gt(x);
+            case GTE -> v.geq(x);
+          };
+      return coalesce(holds, lit(false));
     }
     Condition.Compare cmp = (Condition.Compare) c;
     Column v = attr(attributes, cmp.attribute());

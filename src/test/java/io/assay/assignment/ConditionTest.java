@@ -143,4 +143,62 @@ class ConditionTest {
     c.collectAttributes(out);
     assertEquals(java.util.Set.of("age", "country", "platform"), out);
   }
+
+  @Test
+  void existsHoldsForAPresentAttributeWhateverItsText() {
+    Condition c = new Condition.Exists("x");
+    assertTrue(c.test(attrs("x", "")), "the empty text is present");
+    assertTrue(c.test(attrs("x", "abc")));
+    assertFalse(c.test(attrs("y", "abc")));
+    assertFalse(c.test(attrs()));
+    assertFalse(c.test(null));
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("x", null);
+    assertFalse(c.test(nullValue), "a null value is absent, as in a Spark map");
+  }
+
+  /** Plain decimal text equal to one of the numbers: the numeric comparisons' reading of text. */
+  @ParameterizedTest(name = "\"{0}\" in_numbers [5, 0] → {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "5      | true",
+        "5.0    | true",
+        "5e0    | true",
+        "+5     | true",
+        "0      | true",
+        "-0     | true",
+        "0.0    | true",
+        "4.9999 | false",
+        "\" 5\" | false",
+        "five   | false",
+        "0x5    | false",
+        "\"\"   | false"
+      })
+  void numberInReadsPlainDecimalText(String text, boolean expected) {
+    Condition c = new Condition.NumberIn("x", List.of(5.0, 0.0));
+    assertEquals(expected, c.test(attrs("x", text)));
+    assertFalse(c.test(attrs()), "absent");
+  }
+
+  /** Text order is by UTF-16 code units, as JavaScript's {@code <} on two strings. */
+  @Test
+  void textComparisonsOrderByUtf16CodeUnits() {
+    Map<String, String> always = attrs("w", "always");
+    assertTrue(new Condition.TextCompare("w", Op.GT, "alphabet").test(always));
+    assertTrue(new Condition.TextCompare("w", Op.LT, "zebra").test(always));
+    assertFalse(new Condition.TextCompare("w", Op.GT, "alphabet").test(attrs("w", "AZL")));
+    assertFalse(new Condition.TextCompare("w", Op.GT, "alphabet").test(attrs("w", "alphabet")));
+    assertTrue(new Condition.TextCompare("w", Op.GTE, "alphabet").test(attrs("w", "alphabet")));
+    assertTrue(new Condition.TextCompare("w", Op.LTE, "alphabet").test(attrs("w", "alphabet")));
+    // "8" > "10" as text (JavaScript: "8" < "10" is false).
+    assertFalse(new Condition.TextCompare("n", Op.LT, "10").test(attrs("n", "8")));
+    // U+FF5E (one code unit 0xFF5E) sorts after U+1F600 (surrogates 0xD83D 0xDE00) in UTF-16,
+    // though its code point is smaller: JavaScript says "\uFF5E" > "\uD83D\uDE00".
+    assertTrue(new Condition.TextCompare("s", Op.GT, "\uD83D\uDE00").test(attrs("s", "\uFF5E")));
+    for (Op op : Op.values()) {
+      assertFalse(new Condition.TextCompare("w", op, "m").test(attrs()), "absent, " + op.yaml);
+    }
+  }
 }

@@ -397,6 +397,114 @@ class SparkAssignmentTest {
         + "\"}";
   }
 
+  /**
+   * The eligibility forms that express imported GrowthBook conditions — {@code exists}, {@code
+   * in_numbers}, the text comparisons (UTF-16 order, which Spark gets from UTF-16BE bytes) — and
+   * the compositions the import builds with them, decided alike by Java and Spark on attribute
+   * texts chosen at their edges (absent, a null map value, the empty text, numbers in several
+   * spellings, characters on both sides of the surrogate range).
+   */
+  @Test
+  void javaAndSparkAgreeOnTheConditionFormsOfImportedGrowthBookRules(SparkSession spark) {
+    io.assay.config.Condition x = new io.assay.config.Condition.Exists("x");
+    List<io.assay.config.Condition> conditions = new ArrayList<>();
+    conditions.add(x);
+    conditions.add(new io.assay.config.Condition.Not(x));
+    conditions.add(new io.assay.config.Condition.NumberIn("x", List.of(5.0, 0.0, -2.5)));
+    for (io.assay.config.Condition.Op op : io.assay.config.Condition.Op.values()) {
+      for (String v : List.of("m", "10", "", "\uD83D\uDE00", "\uFF5E", "é")) {
+        conditions.add(new io.assay.config.Condition.TextCompare("x", op, v));
+      }
+    }
+    // {"x": {"$lt": 10}} and {"x": 0}: an absent x is JavaScript's null, which compares as 0.
+    conditions.add(
+        new io.assay.config.Condition.Any(
+            List.of(
+                new io.assay.config.Condition.Not(x),
+                new io.assay.config.Condition.Compare("x", io.assay.config.Condition.Op.LT, 10))));
+    conditions.add(
+        new io.assay.config.Condition.All(
+            List.of(x, new io.assay.config.Condition.NotIn("x", List.of("false", "")))));
+    List<String> texts =
+        List.of(
+            "",
+            "5",
+            "5.0",
+            "5e0",
+            "+5",
+            " 5",
+            "-0",
+            "0",
+            "0.0",
+            "-2.5",
+            "1e400",
+            "abc",
+            "m",
+            "M",
+            "ma",
+            "l",
+            "10",
+            "8",
+            "é",
+            "e",
+            "\uFF5E",
+            "\uD83D\uDE00",
+            "\uD83D\uDE00a",
+            "\uE000",
+            "false",
+            "true");
+    List<Map<String, String>> maps = new ArrayList<>();
+    maps.add(new HashMap<>());
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("x", null);
+    maps.add(nullValue);
+    for (String t : texts) {
+      maps.add(Map.of("x", t, "y", "other"));
+    }
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("i", org.apache.spark.sql.types.DataTypes.IntegerType)
+            .add(
+                "attributes",
+                org.apache.spark.sql.types.DataTypes.createMapType(
+                    org.apache.spark.sql.types.DataTypes.StringType,
+                    org.apache.spark.sql.types.DataTypes.StringType));
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < maps.size(); i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(i, maps.get(i)));
+    }
+    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    List<Column> cols = new ArrayList<>();
+    cols.add(col("i"));
+    for (int c = 0; c < conditions.size(); c++) {
+      cols.add(SparkAssignment.eligible(conditions.get(c), col("attributes")).as("c" + c));
+    }
+    List<Row> got = df.select(cols.toArray(Column[]::new)).orderBy("i").collectAsList();
+    assertEquals(maps.size(), got.size());
+    List<String> mismatches = new ArrayList<>();
+    int trues = 0;
+    for (Row r : got) {
+      Map<String, String> a = maps.get(r.getInt(0));
+      for (int c = 0; c < conditions.size(); c++) {
+        boolean java = conditions.get(c).test(a);
+        trues += java ? 1 : 0;
+        if (r.isNullAt(c + 1) || r.getBoolean(c + 1) != java) {
+          mismatches.add(
+              conditions.get(c).render()
+                  + " on "
+                  + a
+                  + ": Java "
+                  + java
+                  + ", Spark "
+                  + (r.isNullAt(c + 1) ? "null" : r.getBoolean(c + 1)));
+        }
+      }
+    }
+    assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
+    int cells = got.size() * conditions.size();
+    assertTrue(trues > cells / 5 && trues < cells * 4 / 5, trues + " of " + cells + " true");
+  }
+
   @Test
   void nativeSchemeAndPlanOutRunWithoutUdfsGrowthBookNeedsOne(SparkSession spark) {
     for (AssignmentPlan p :
