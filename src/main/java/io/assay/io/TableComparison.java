@@ -164,8 +164,57 @@ public final class TableComparison {
     if (f.dataType() instanceof MapType
         || f.dataType() instanceof ArrayType
         || f.dataType() instanceof StructType) {
-      c = to_json(c);
+      c = to_json(canonical(c, f.dataType()));
     }
     return c.cast(DataTypes.StringType);
+  }
+
+  /**
+   * A nested value in a form whose JSON does not depend on the order in which a map's entries were
+   * inserted (a map is unordered: the same attributes read from a JSON record and built from
+   * columns come in different orders): every map, at any depth, becomes its entries sorted by key.
+   * Arrays keep their order, which is data.
+   */
+  static Column canonical(Column c, org.apache.spark.sql.types.DataType type) {
+    if (type instanceof MapType m) {
+      Column entries =
+          org.apache.spark.sql.functions.transform(
+              org.apache.spark.sql.functions.map_entries(c),
+              e ->
+                  org.apache.spark.sql.functions.struct(
+                      canonical(e.getField("key"), m.keyType()).as("key"),
+                      canonical(e.getField("value"), m.valueType()).as("value")));
+      return org.apache.spark.sql.functions.array_sort(entries);
+    }
+    if (type instanceof ArrayType a && needsCanonical(a.elementType())) {
+      return org.apache.spark.sql.functions.transform(c, e -> canonical(e, a.elementType()));
+    }
+    if (type instanceof StructType s && needsCanonical(s)) {
+      List<Column> fields = new ArrayList<>();
+      for (StructField f : s.fields()) {
+        fields.add(canonical(c.getField(f.name()), f.dataType()).as(f.name()));
+      }
+      return org.apache.spark.sql.functions.when(
+          c.isNotNull(), org.apache.spark.sql.functions.struct(fields.toArray(Column[]::new)));
+    }
+    return c;
+  }
+
+  /** Whether a value of this type holds a map somewhere. */
+  private static boolean needsCanonical(org.apache.spark.sql.types.DataType type) {
+    if (type instanceof MapType) {
+      return true;
+    }
+    if (type instanceof ArrayType a) {
+      return needsCanonical(a.elementType());
+    }
+    if (type instanceof StructType s) {
+      for (StructField f : s.fields()) {
+        if (needsCanonical(f.dataType())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -60,6 +60,35 @@ class TableComparisonTest {
     assertEquals(2, TableComparison.differences(table(spark, A, B), table(spark, otherCount, B)));
   }
 
+  /**
+   * A map is unordered: the same attributes read from a JSON record and built from columns are
+   * equal, at any depth; a different value, or another order of an array's elements, differs.
+   */
+  @Test
+  void mapsCompareByTheirEntriesWhateverTheirOrderAndArraysByTheirOrder(SparkSession spark) {
+    String ddl =
+        "SELECT 'u' AS key, map('country', 'US', 'platform', 'ios') AS m,"
+            + " named_struct('ts', 1, 'attributes', map('a', '1', 'b', '2')) AS s,"
+            + " array(map('x', '1', 'y', '2')) AS l, array('p', 'q') AS tags";
+    Dataset<Row> a = spark.sql(ddl);
+    Dataset<Row> b =
+        spark.sql(
+            "SELECT 'u' AS key, map('platform', 'ios', 'country', 'US') AS m,"
+                + " named_struct('ts', 1, 'attributes', map('b', '2', 'a', '1')) AS s,"
+                + " array(map('y', '2', 'x', '1')) AS l, array('p', 'q') AS tags");
+    assertEquals(0, TableComparison.differences(a, b));
+    assertEquals(
+        2, // the row of each side, unmatched
+        TableComparison.differences(
+            a, spark.sql(ddl.replace("'platform', 'ios'", "'platform', 'android'"))));
+    assertEquals(
+        2, TableComparison.differences(a, spark.sql(ddl.replace("'b', '2')", "'b', '3')"))));
+    assertEquals(
+        2, // the row of each side, unmatched
+        TableComparison.differences(
+            a, spark.sql(ddl.replace("array('p', 'q')", "array('q', 'p')"))));
+  }
+
   @Test
   void aMissingOrDuplicatedRowDiffers(SparkSession spark) {
     assertEquals(1, TableComparison.differences(table(spark, A, B), table(spark, A)));
