@@ -1,8 +1,10 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ExposureMapping;
 import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Source;
 import io.assay.io.LocationCheck;
 import io.assay.io.Storage;
 import java.util.List;
@@ -60,6 +62,15 @@ public final class LogsOptions {
           logs != null ? "--logs" : "data.logs",
           root);
     }
-    return ExposureSource.files(root, fmt);
+    // --logs moves the files; the mapping of data.logs.columns still says what their columns are.
+    ExposureMapping columns = configured.columns();
+    if (fmt.equals("json") && !columns.isIdentity()) {
+      throw new UsageProblem(
+          "data.logs.columns maps the columns of typed logs (Parquet, Delta, a table or a query),"
+              + " and these logs are JSON files, read in assay's own shape; give --format parquet"
+              + " or delta, or read JSON in another shape through a query (data.logs.sql)");
+    }
+    return new ExposureSource(
+        new Source.Files(root, fmt), ExposureSource.PARTITION_COLUMN, columns);
   }
 }

@@ -18,6 +18,13 @@ final class AssayConfigReader {
 
   private static final Map<String, String> LOG_FORMATS = formats("json", "parquet", "delta");
 
+  private static final Map<String, String> EXAMPLES =
+      Map.of(
+          "ts", "to_timestamp(timestamp)",
+          "unit_id", "user_id",
+          "experiment", "experiment_id",
+          "arm", "variation_id");
+
   private AssayConfigReader() {}
 
   /**
@@ -53,8 +60,74 @@ final class AssayConfigReader {
           MetricCatalogReader.column(
               l, "date_column", "the column holding each row's date (DATE, or text YYYY-MM-DD)");
     }
+    ExposureMapping columns = columns(l, source);
     l.finish();
-    return source == null || dateColumn == null ? dflt : new ExposureSource(source, dateColumn);
+    return source == null || dateColumn == null
+        ? dflt
+        : new ExposureSource(source, dateColumn, columns);
+  }
+
+  /**
+   * {@code data.logs.columns}: each exposure field as a Spark SQL expression over the source's
+   * columns ({@code attributes} also as a list of column names). Typed sources only: JSON files are
+   * read in assay's own shape. The expressions' syntax is checked with Spark's parser before a
+   * session starts, their meaning on the session ({@code io.assay.io.SourceCheck}).
+   */
+  private static ExposureMapping columns(SpecNode l, Source source) {
+    if (!l.has("columns")) {
+      return ExposureMapping.IDENTITY;
+    }
+    if (source instanceof Source.Files f && "json".equals(f.format())) {
+      l.error(
+          "columns",
+          "columns maps the columns of typed logs (Parquet, Delta, a table or a query), and these"
+              + " logs are JSON files, which are read in assay's own shape",
+          "give format: parquet or delta, or read the JSON through a query: sql: \"SELECT * FROM"
+              + " json.`PATH`\" with date_column: date");
+      return ExposureMapping.IDENTITY;
+    }
+    SpecNode c =
+        l.object("columns", false, "{unit_id: user_id, arm: variation_id, ts: timestamp, ...}");
+    if (c == null) {
+      return ExposureMapping.IDENTITY;
+    }
+    Map<String, String> expressions = new LinkedHashMap<>();
+    List<String> attributeColumns = new ArrayList<>();
+    for (String field : ExposureMapping.FIELDS) {
+      if (!c.has(field)) {
+        continue;
+      }
+      if (field.equals("attributes") && c.isList(field)) {
+        attributeColumns.addAll(c.stringList(field, false, "a column name"));
+        if (attributeColumns.isEmpty()) {
+          c.error(
+              field,
+              "the list of attribute columns is empty",
+              "name the columns that become attributes, or remove attributes");
+        }
+        continue;
+      }
+      String e = c.optionalString(field).orElse(null);
+      if (e != null && e.isBlank()) {
+        c.error(field, "the expression is empty", "write a Spark SQL expression, e.g. a column");
+      } else if (e != null) {
+        expressions.put(field, e.strip());
+      }
+    }
+    c.finish();
+    ExposureMapping m = new ExposureMapping(expressions, attributeColumns);
+    if (!m.isIdentity()) {
+      for (String required : List.of("ts", "unit_id", "experiment", "arm")) {
+        if (!m.maps(required)) {
+          c.error(
+              required,
+              "missing: with data.logs.columns every field comes from the mapping (only event_id"
+                  + " and version may be left out: derived from the row, and from its time)",
+              "map it, e.g. " + required + ": " + EXAMPLES.get(required));
+        }
+      }
+    }
+    return m;
   }
 
   /** {@code data.population}: text is a path; a mapping is one of path, table and sql. */

@@ -42,11 +42,68 @@ public record ExperimentDefinition(
     MetricRefs metrics,
     AnalysisSettings analysis,
     String sourceFile,
-    String sha256) {
+    String sha256,
+    ArmsLoggedAs armsLoggedAs) {
+
+  /**
+   * How exposure logs name this version's arms ({@code arms_logged_as}): by key, or by position in
+   * {@code arms} ({@code 0, 1, 2 …}, as SDKs that log variation indices do), mapped to the key at
+   * ingest.
+   */
+  public enum ArmsLoggedAs {
+    KEY,
+    INDEX
+  }
 
   public ExperimentDefinition {
     arms = List.copyOf(arms);
     strata = List.copyOf(strata);
+  }
+
+  /** A definition whose logs name arms by key. */
+  public ExperimentDefinition(
+      String key,
+      SemVer version,
+      String owner,
+      String hypothesis,
+      String unit,
+      String salt,
+      HashScheme hash,
+      Optional<NamespaceRange> namespace,
+      Optional<String> holdout,
+      TrafficSchedule traffic,
+      List<Arm> arms,
+      String control,
+      Instant start,
+      Instant end,
+      Condition eligibility,
+      List<String> strata,
+      MetricRefs metrics,
+      AnalysisSettings analysis,
+      String sourceFile,
+      String sha256) {
+    this(
+        key,
+        version,
+        owner,
+        hypothesis,
+        unit,
+        salt,
+        hash,
+        namespace,
+        holdout,
+        traffic,
+        arms,
+        control,
+        start,
+        end,
+        eligibility,
+        strata,
+        metrics,
+        analysis,
+        sourceFile,
+        sha256,
+        ArmsLoggedAs.KEY);
   }
 
   /** {@code key@version}, the id used in logs, outputs and the CLI. */

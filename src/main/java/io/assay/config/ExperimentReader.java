@@ -16,6 +16,14 @@ import java.util.regex.Pattern;
  * namespaces, overlaps, the lock) are done by {@link ConfigLoader}.
  */
 final class ExperimentReader {
+  private static final Map<String, ExperimentDefinition.ArmsLoggedAs> ARMS_LOGGED_AS =
+      new LinkedHashMap<>();
+
+  static {
+    ARMS_LOGGED_AS.put("key", ExperimentDefinition.ArmsLoggedAs.KEY);
+    ARMS_LOGGED_AS.put("index", ExperimentDefinition.ArmsLoggedAs.INDEX);
+  }
+
   /** Keys, arm keys and strata: letters, digits, '_', '-' and '.', starting with a letter/digit. */
   static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$");
 
@@ -93,6 +101,9 @@ final class ExperimentReader {
           "set control to one of " + arms.stream().map(Arm::key).toList());
     }
 
+    ExperimentDefinition.ArmsLoggedAs armsLoggedAs =
+        n.choice("arms_logged_as", ARMS_LOGGED_AS, ExperimentDefinition.ArmsLoggedAs.KEY);
+
     TrafficSchedule traffic = readTraffic(n, start, end);
     if (hash == HashScheme.PLANOUT && traffic.steps().stream().anyMatch(s -> s.traffic() != 1.0)) {
       n.error(
@@ -166,7 +177,8 @@ final class ExperimentReader {
         metrics,
         analysis,
         file,
-        Yaml.canonicalSha256(tree));
+        Yaml.canonicalSha256(tree),
+        armsLoggedAs);
   }
 
   private static List<Arm> readArms(SpecNode n) {

@@ -58,6 +58,20 @@ public final class CatalogTables {
   }
 
   /**
+   * Checks that {@code expression} is one Spark SQL expression (a column, a function call, a CASE
+   * …), by Spark's parser; no session needed.
+   *
+   * @throws IllegalArgumentException with Spark's reason and position when it is not
+   */
+  public static void requireExpression(String expression) {
+    try {
+      CatalystSqlParser$.MODULE$.parseExpression(expression);
+    } catch (Exception e) { // Spark's ParseException is checked in Java's eyes
+      throw new IllegalArgumentException(firstLine(e), e);
+    }
+  }
+
+  /**
    * Checks that {@code sql} is one query (SELECT, WITH … SELECT, VALUES, TABLE): anything else
    * would be executed when it is handed to {@code spark.sql} (a DROP, an INSERT), and a source only
    * reads.

@@ -14,8 +14,10 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import io.assay.config.ExposureMapping;
 import io.assay.config.ExposureSource;
 import io.assay.config.Location;
+import io.assay.config.Problem;
 import io.assay.config.Source;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -158,19 +161,18 @@ public final class ExposureLogs {
   public static Dataset<Row> read(
       SparkSession spark, RunContext ctx, ExposureSource logs, List<LocalDate> dates) {
     if (logs.source() instanceof Source.Files f) {
-      return read(spark, ctx, f.location(), f.format(), dates);
+      return read(spark, ctx, f.location(), f.format(), dates, logs.columns());
     }
     Dataset<Row> t = Inputs.source(spark, ctx, NAME, logs.source());
     String where = logs.source().describe();
     String dateColumn = logs.dateColumn();
     Column date = date(t, logs).as(DATE);
     Dataset<Row> rows = t.filter(inDates(t, logs, dates));
-    requireColumns(rows, where);
     Column file =
         readsFiles(rows)
             ? col("_metadata.file_path")
             : lit(null).cast(DataTypes.StringType); // a query over a join: no one file
-    return normalizeTyped(rows, date, file, dateColumn);
+    return normalizeTyped(rows, date, file, dateColumn, logs.columns(), where);
   }
 
   /**
@@ -262,20 +264,39 @@ public final class ExposureLogs {
    */
   public static Dataset<Row> read(
       SparkSession spark, RunContext ctx, Location root, String format, List<LocalDate> dates) {
+    return read(spark, ctx, root, format, dates, ExposureMapping.IDENTITY);
+  }
+
+  /**
+   * As {@link #read(SparkSession, RunContext, Location, String, List)}, with the columns of typed
+   * files mapped to the exposure fields by {@code columns} (JSON files have assay's own shape).
+   */
+  public static Dataset<Row> read(
+      SparkSession spark,
+      RunContext ctx,
+      Location root,
+      String format,
+      List<LocalDate> dates,
+      ExposureMapping columns) {
     if (format.equals("delta")) {
       Dataset<Row> t = Inputs.delta(spark, ctx, NAME, root);
-      requireColumns(t, root.toString());
       requirePartitioned(t, root.toString());
       Column inDates = col(DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray());
-      return normalizeTyped(t.filter(inDates));
+      return normalizeTyped(t.filter(inDates), columns, root.toString());
+    }
+    if (format.equals("json") && !columns.isIdentity()) {
+      throw new InputProblem(
+          root.toString(),
+          "data.logs.columns maps the columns of typed logs, and these logs are JSON files (read"
+              + " in assay's own shape): give their format (parquet, delta), or read them through a"
+              + " query, data.logs.sql");
     }
     String[] paths = dates.stream().map(d -> partition(root, d).uri()).toArray(String[]::new);
     Inputs.files(spark, ctx, NAME, format, List.of(paths));
     if (format.equals("parquet")) {
       Dataset<Row> t = spark.read().option("basePath", root.uri()).parquet(paths);
-      requireColumns(t, root.toString());
       requirePartitioned(t, root.toString());
-      return normalizeTyped(t);
+      return normalizeTyped(t, columns, root.toString());
     }
     // Lines end at \n only (Spark's default also splits at a lone \r, inside a record).
     Dataset<Row> read =
@@ -356,20 +377,33 @@ public final class ExposureLogs {
   }
 
   /** Parquet/Delta files partitioned by {@code date}. */
-  private static Dataset<Row> normalizeTyped(Dataset<Row> t) {
+  private static Dataset<Row> normalizeTyped(
+      Dataset<Row> t, ExposureMapping columns, String where) {
     return normalizeTyped(
-        t, col(DATE).cast(DataTypes.DateType).as(DATE), col("_metadata.file_path"), DATE);
+        t,
+        col(DATE).cast(DataTypes.DateType).as(DATE),
+        col("_metadata.file_path"),
+        DATE,
+        columns,
+        where);
   }
 
   /**
-   * Typed columns rendered as text, missing optional columns as null.
+   * Typed columns rendered as text, missing optional columns as null; with a mapping, each field
+   * from its expression ({@link ExposureMapping}).
    *
    * @param date the row's date partition, as a DATE
    * @param file the file the row was read from (null when unknown)
    * @param dateColumn the column the date comes from, which {@link #RAW} leaves out
+   * @param where the source, for messages
    */
   private static Dataset<Row> normalizeTyped(
-      Dataset<Row> t, Column date, Column file, String dateColumn) {
+      Dataset<Row> t,
+      Column date,
+      Column file,
+      String dateColumn,
+      ExposureMapping columns,
+      String where) {
     List<String> have = Arrays.asList(t.columns());
     List<Column> dataCols = new ArrayList<>();
     for (String c : have) {
@@ -377,34 +411,151 @@ public final class ExposureLogs {
         dataCols.add(col(c));
       }
     }
+    // The source row as read: what the quarantine shows, and what a derived event id hashes.
+    Column raw = to_json(org.apache.spark.sql.functions.struct(dataCols.toArray(Column[]::new)));
+    Map<String, Column> fields = fields(t, columns, raw, where);
     List<Column> cols = new ArrayList<>();
     cols.add(date.as(DATE));
     cols.add(file.as(FILE));
-    cols.add(
-        to_json(org.apache.spark.sql.functions.struct(dataCols.toArray(Column[]::new))).as(RAW));
+    cols.add(raw.as(RAW));
     cols.add(lit(false).as(CORRUPT));
     cols.add(lit(null).cast(DataTypes.StringType).as(BINARY));
+    for (StructField f : JSON_SCHEMA.fields()) {
+      if (!f.name().equals("_corrupt")) {
+        cols.add(fields.get(f.name()).as(f.name()));
+      }
+    }
+    return t.select(cols.toArray(Column[]::new));
+  }
+
+  /**
+   * Each exposure field of {@code t} as a column of the normalized type. assay's own shape: the
+   * column of the field's name (a missing required one is an {@link InputProblem}; a missing
+   * optional one null). A mapping: each field from its expression, {@code event_id} when not mapped
+   * the SHA-256 of the row's content, {@code version} when not mapped null (ingest then takes the
+   * version whose window holds {@code ts}), other fields not mapped null. An expression that does
+   * not resolve on {@code t}, or gives the wrong kind of value, is an {@link InputProblem} naming
+   * {@code data.logs.columns.FIELD}.
+   */
+  static Map<String, Column> fields(
+      Dataset<Row> t, ExposureMapping columns, Column raw, String where) {
+    List<String> have = Arrays.asList(t.columns());
+    if (columns.isIdentity()) {
+      requireColumns(t, where);
+    }
+    Map<String, Column> out = new java.util.LinkedHashMap<>();
     for (StructField f : JSON_SCHEMA.fields()) {
       String name = f.name();
       if (name.equals("_corrupt")) {
         continue;
       }
-      if (!have.contains(name)) {
-        cols.add(lit(null).cast(f.dataType()).as(name));
-      } else if (name.equals(TS) && isTimestamp(t.schema().apply(TS).dataType())) {
-        // Render typed timestamps in the same ISO form JSON logs carry, so ingest parses one form.
-        cols.add(
-            org.apache
-                .spark
-                .sql
-                .functions
-                .date_format(col(TS), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
-                .as(TS));
+      Column value;
+      if (columns.isIdentity()) {
+        value = have.contains(name) ? col(name) : null;
+      } else if (columns.maps(name)) {
+        value = mapped(t, columns, name, where);
+      } else if (name.equals(EVENT_ID)) {
+        // Derived from the row's content: exact copies of a row are duplicates, as they are.
+        value = org.apache.spark.sql.functions.sha2(raw, 256);
       } else {
-        cols.add(col(name).cast(f.dataType()).as(name));
+        value = null;
+      }
+      if (value == null) {
+        out.put(name, lit(null).cast(f.dataType()));
+      } else if (name.equals(TS) && isTimestamp(t.select(value).schema().fields()[0].dataType())) {
+        // Render typed timestamps in the same ISO form JSON logs carry, so ingest parses one form.
+        out.put(
+            name,
+            org.apache.spark.sql.functions.date_format(value, "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"));
+      } else {
+        out.put(name, value.cast(f.dataType()));
       }
     }
-    return t.select(cols.toArray(Column[]::new));
+    return out;
+  }
+
+  /** The column a mapping gives {@code field}, checked on {@code t}'s schema (no Spark job). */
+  private static Column mapped(
+      Dataset<Row> t, ExposureMapping columns, String field, String where) {
+    Optional<Problem> p = mappingProblem(t, columns, field);
+    if (p.isPresent()) {
+      throw new InputProblem(
+          where, p.get().path() + ": " + p.get().message() + "; " + p.get().fix());
+    }
+    if (field.equals(ATTRIBUTES) && !columns.attributeColumns().isEmpty()) {
+      List<Column> kv = new ArrayList<>();
+      for (String c : columns.attributeColumns()) {
+        kv.add(lit(c));
+        kv.add(col(CatalogTables.quoted(List.of(c))).cast(DataTypes.StringType));
+      }
+      // An attribute whose column is null is absent, as a field missing from a JSON record is.
+      return org.apache.spark.sql.functions.map_filter(
+          org.apache.spark.sql.functions.map(kv.toArray(Column[]::new)), (k, v) -> v.isNotNull());
+    }
+    return org.apache.spark.sql.functions.expr(columns.expression(field).orElseThrow());
+  }
+
+  /**
+   * What is wrong with the mapping of {@code field} on a source whose frame is {@code t}: an
+   * expression that does not resolve (a missing column, a wrong function), or that gives the wrong
+   * kind of value; an attribute column the source lacks. Analysis only, no Spark job. The problem's
+   * file is empty (the caller knows it); its path is {@code data.logs.columns.FIELD}.
+   */
+  public static Optional<Problem> mappingProblem(
+      Dataset<Row> t, ExposureMapping columns, String field) {
+    String at = "data.logs.columns." + field;
+    List<String> have = Arrays.asList(t.columns());
+    if (field.equals(ATTRIBUTES) && !columns.attributeColumns().isEmpty()) {
+      for (String c : columns.attributeColumns()) {
+        if (!have.contains(c)) {
+          return Optional.of(
+              new Problem(
+                  "",
+                  at,
+                  "the source has no column '" + c + "' (columns: " + have + ")",
+                  "name its columns, or give attributes as a MAP expression"));
+        }
+      }
+      return Optional.empty();
+    }
+    String expression = columns.expression(field).orElseThrow();
+    DataType type;
+    try {
+      type =
+          t.select(org.apache.spark.sql.functions.expr(expression)).schema().fields()[0].dataType();
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+      return Optional.of(
+          new Problem(
+              "",
+              at,
+              "'"
+                  + expression
+                  + "' cannot be evaluated on the source: "
+                  + CatalogTables.firstLine(e),
+              "write a Spark SQL expression over its columns " + have));
+    }
+    boolean ok =
+        switch (field) {
+          case ATTRIBUTES -> type instanceof org.apache.spark.sql.types.MapType;
+          case FLAGS -> type instanceof org.apache.spark.sql.types.ArrayType;
+          default -> type instanceof org.apache.spark.sql.types.AtomicType;
+        };
+    if (ok) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Problem(
+            "",
+            at,
+            "'" + expression + "' gives " + type.sql(),
+            field
+                + " needs "
+                + switch (field) {
+                  case ATTRIBUTES ->
+                      "a MAP (e.g. map('country', country)), or a list of column names";
+                  case FLAGS -> "an ARRAY of text";
+                  default -> "a single value (text, a number or a timestamp)";
+                }));
   }
 
   private static boolean isTimestamp(DataType t) {

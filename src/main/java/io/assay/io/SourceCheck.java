@@ -1,6 +1,7 @@
 package io.assay.io;
 
 import io.assay.config.Conf;
+import io.assay.config.ExposureMapping;
 import io.assay.config.ExposureSource;
 import io.assay.config.MetricSource;
 import io.assay.config.Problem;
@@ -42,12 +43,42 @@ public final class SourceCheck {
    * @param dateColumn the column that must hold a date (logs only), or null
    */
   private record Item(
-      String file, String field, Source source, Map<String, String> columns, String dateColumn) {}
+      String file,
+      String field,
+      Source source,
+      Map<String, String> columns,
+      String dateColumn,
+      ExposureMapping mapping) {
+    Item(String file, String field, Source source, Map<String, String> columns, String dateColumn) {
+      this(file, field, source, columns, dateColumn, ExposureMapping.IDENTITY);
+    }
+
+    /** Whether checking it needs a session: a catalog source, or logs whose columns are mapped. */
+    boolean needsSession() {
+      return source.isCatalog() || !mapping.isIdentity();
+    }
+  }
 
   private SourceCheck() {}
 
   /** The syntax of every table name and query of {@code conf}; needs no session. */
   public static void parse(Conf conf, Problems problems) {
+    ExposureMapping mapping = conf.assay().logs().columns();
+    mapping
+        .expressions()
+        .forEach(
+            (field, expression) -> {
+              try {
+                CatalogTables.requireExpression(expression);
+              } catch (IllegalArgumentException e) {
+                problems.error(
+                    assayFile(conf),
+                    "data.logs.columns." + field,
+                    "'" + expression + "' is not a Spark SQL expression: " + e.getMessage(),
+                    "write one expression over the source's columns, e.g. user_id or"
+                        + " to_timestamp(timestamp)");
+              }
+            });
     for (Item i : items(conf)) {
       if (i.source() instanceof Source.Table t) {
         try {
@@ -77,7 +108,7 @@ public final class SourceCheck {
   /** Whether checking {@code conf} needs a session: a catalog source or an output database. */
   public static boolean needsSession(Conf conf) {
     return conf.assay().outputDatabase().isPresent()
-        || items(conf).stream().anyMatch(i -> i.source().isCatalog());
+        || items(conf).stream().anyMatch(Item::needsSession);
   }
 
   /** Every catalog source of {@code conf}. */
@@ -125,11 +156,21 @@ public final class SourceCheck {
 
   private static Item logsItem(Conf conf, ExposureSource logs) {
     Map<String, String> columns = new LinkedHashMap<>();
-    for (String c : ExposureLogs.REQUIRED) {
-      columns.put(c, "data.logs." + logs.source().field());
+    if (logs.columns().isIdentity()) {
+      for (String c : ExposureLogs.REQUIRED) {
+        columns.put(c, "data.logs." + logs.source().field());
+      }
     }
-    columns.put(logs.dateColumn(), "data.logs.date_column");
-    return new Item(assayFile(conf), "data.logs", logs.source(), columns, logs.dateColumn());
+    if (logs.source().isCatalog()) {
+      columns.put(logs.dateColumn(), "data.logs.date_column");
+    }
+    return new Item(
+        assayFile(conf),
+        "data.logs",
+        logs.source(),
+        columns,
+        logs.source().isCatalog() ? logs.dateColumn() : null,
+        logs.columns());
   }
 
   private static Item metricItem(Conf conf, MetricSource s) {
@@ -146,12 +187,28 @@ public final class SourceCheck {
   }
 
   private static void analyze(SparkSession spark, Item i, List<Problem> out) {
-    if (!i.source().isCatalog()) {
+    if (!i.needsSession()) {
       return;
     }
     String at = i.field() + "." + i.source().field();
     Dataset<Row> t;
-    if (i.source() instanceof Source.Table table) {
+    if (i.source() instanceof Source.Files f) {
+      // Mapped log files: their columns, from the schema (a Delta log or Parquet footers).
+      try {
+        t = spark.read().format(f.format()).load(f.location().uri());
+      } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes
+        out.add(
+            new Problem(
+                i.file(),
+                at,
+                "cannot read the schema of "
+                    + f.location()
+                    + " to check data.logs.columns: "
+                    + CatalogTables.firstLine(e),
+                "point data.logs at the logs, in their format"));
+        return;
+      }
+    } else if (i.source() instanceof Source.Table table) {
       if (!CatalogTables.exists(spark, table.name())) {
         out.add(
             new Problem(
@@ -181,6 +238,12 @@ public final class SourceCheck {
                 "the query does not analyze: " + CatalogTables.firstLine(e),
                 "correct the query; a table it reads must exist in the session catalog"));
         return;
+      }
+    }
+    for (String field : ExposureMapping.FIELDS) {
+      if (i.mapping().maps(field)) {
+        ExposureLogs.mappingProblem(t, i.mapping(), field)
+            .ifPresent(p -> out.add(new Problem(i.file(), p.path(), p.message(), p.fix())));
       }
     }
     List<String> have = Arrays.asList(t.columns());

@@ -106,10 +106,35 @@ public final class Ingest {
       List<ExperimentDefinition> definitions,
       List<LocalDate> scope,
       List<LocalDate> earlier) {
+    return classify(raw, definitions, scope, earlier, false);
+  }
+
+  /**
+   * As {@link #classify(Dataset, List, List, List)}; with {@code inferVersion} (logs whose mapping
+   * gives no version), each row's version is the one whose window holds its {@code ts} (of several,
+   * the latest to start), and a row no version's window holds is quarantined {@code
+   * unknown_version}. Arms of versions logged by index ({@code arms_logged_as: index}) become their
+   * keys first.
+   */
+  public static Dataset<Row> classify(
+      Dataset<Row> raw,
+      List<ExperimentDefinition> definitions,
+      List<LocalDate> scope,
+      List<LocalDate> earlier,
+      boolean inferVersion) {
     Column eventTs = eventTs();
+    if (inferVersion) {
+      raw = raw.withColumn(VERSION, versionAt(definitions, eventTs));
+    }
+    if (definitions.stream()
+        .anyMatch(d -> d.armsLoggedAs() == ExperimentDefinition.ArmsLoggedAs.INDEX)) {
+      raw = raw.withColumn(ARM, armKey(definitions));
+    }
     Column structural = when(col(CORRUPT), reason(QuarantineReason.UNPARSEABLE, null));
     for (String f : io.assay.io.ExposureLogs.REQUIRED) {
-      structural = structural.when(col(f).isNull(), reason(QuarantineReason.MISSING_FIELD, f));
+      if (!(inferVersion && f.equals(VERSION))) {
+        structural = structural.when(col(f).isNull(), reason(QuarantineReason.MISSING_FIELD, f));
+      }
     }
     for (String f : List.of(EVENT_ID, EXPERIMENT, VERSION)) {
       structural = structural.when(col(f).equalTo(""), reason(QuarantineReason.MISSING_FIELD, f));
@@ -176,6 +201,9 @@ public final class Ingest {
                 not(col(EXPERIMENT).isin(keys.toArray())),
                 reason(QuarantineReason.UNKNOWN_EXPERIMENT, null))
             .when(
+                col(VERSION).isNull(), // inferred, and no version's window holds ts
+                reason(QuarantineReason.UNKNOWN_VERSION, "no version's window holds ts"))
+            .when(
                 not(concat(col(EXPERIMENT), lit("@"), col(VERSION)).isin(versions.toArray())),
                 reason(QuarantineReason.UNKNOWN_VERSION, null))
             .when(
@@ -197,6 +225,54 @@ public final class Ingest {
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
         .drop("structural", "copy", "problem", SEEN);
+  }
+
+  /**
+   * The version of the row's experiment whose window {@code [start, end)} holds {@code ts}: of
+   * several, the latest to start (then the highest version), so a definition superseded by a new
+   * version without an end yields to it; null when none holds it.
+   */
+  static Column versionAt(List<ExperimentDefinition> definitions, Column ts) {
+    List<ExperimentDefinition> byStart = new ArrayList<>(definitions);
+    byStart.sort(
+        java.util.Comparator.comparing(ExperimentDefinition::start)
+            .thenComparing(ExperimentDefinition::version)
+            .reversed());
+    Column version = lit(null).cast(DataTypes.StringType);
+    for (int i = byStart.size() - 1; i >= 0; i--) {
+      ExperimentDefinition d = byStart.get(i);
+      version =
+          when(
+                  col(EXPERIMENT)
+                      .equalTo(d.key())
+                      .and(ts.geq(lit(java.sql.Timestamp.from(d.start()))))
+                      .and(ts.lt(lit(java.sql.Timestamp.from(d.end())))),
+                  lit(d.version().toString()))
+              .otherwise(version);
+    }
+    return version;
+  }
+
+  /**
+   * The logged arm as a key: for versions logged by index ({@code arms_logged_as: index}), {@code
+   * "0"}, {@code "1"}, … become the keys of the first, second, … arm; any other value is kept (and
+   * an unknown one is quarantined {@code unknown_arm}).
+   */
+  static Column armKey(List<ExperimentDefinition> definitions) {
+    Column arm = col(ARM);
+    for (ExperimentDefinition d : definitions) {
+      if (d.armsLoggedAs() != ExperimentDefinition.ArmsLoggedAs.INDEX) {
+        continue;
+      }
+      Column mine =
+          col(EXPERIMENT).equalTo(d.key()).and(col(VERSION).equalTo(d.version().toString()));
+      for (int i = 0; i < d.arms().size(); i++) {
+        arm =
+            when(mine.and(col(ARM).equalTo(String.valueOf(i))), lit(d.arms().get(i).key()))
+                .otherwise(arm);
+      }
+    }
+    return arm;
   }
 
   /**

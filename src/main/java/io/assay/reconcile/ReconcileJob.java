@@ -175,7 +175,12 @@ public final class ReconcileJob {
     // the accepted rows a second time would hold nearly all rows twice.
     Dataset<Row> classified =
         Recompute.classify(
-                Ingest.classify(ExposureLogs.read(spark, ctx, logs, read), defs, scope, lookback)
+                Ingest.classify(
+                        ExposureLogs.read(spark, ctx, logs, read),
+                        defs,
+                        scope,
+                        lookback,
+                        infersVersion(logs))
                     // Only quarantined rows keep their raw text and file (the quarantine table
                     // shows them).
                     .withColumn(
@@ -194,6 +199,11 @@ public final class ReconcileJob {
     } finally {
       classified.unpersist();
     }
+  }
+
+  /** Whether the logs' mapping gives no version, so each row's is found from its time. */
+  static boolean infersVersion(ExposureSource logs) {
+    return !logs.columns().isIdentity() && !logs.columns().maps(ExposureLogs.VERSION);
   }
 
   private static Result write(
