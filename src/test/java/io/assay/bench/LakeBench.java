@@ -47,6 +47,7 @@ class LakeBench {
     Path conf = TestConf.copy();
     Path data = Fixtures.tempDir("lake-bench-").resolve("world");
     Map<String, String> env = new HashMap<>(GeneratedWorld.ENV);
+    env.put("ASSAY_JAVA_OPTS", "-Xmx4g"); // the jobs' own JVM, not the tests' C1-only one
     Launcher.Result gen =
         Launcher.assay(
             env,

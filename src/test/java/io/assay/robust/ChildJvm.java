@@ -38,6 +38,7 @@ final class ChildJvm {
   static List<String> command(List<String> jvmOptions, String... args) {
     List<String> options = new ArrayList<>();
     options.add("-Xmx1g");
+    options.add("-XX:TieredStopAtLevel=1"); // short runs: C1 only (testing/Launcher says why)
     options.add(
         "-Dlog4j2.configurationFile=" + Path.of("conf/spark/log4j2.properties").toAbsolutePath());
     options.add("-Dspark.ui.enabled=false");

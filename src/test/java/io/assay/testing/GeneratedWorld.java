@@ -126,8 +126,16 @@ public final class GeneratedWorld {
         last().toString());
   }
 
+  /**
+   * The runs over the world: test-sized shuffles (2 partitions; the outputs do not depend on it,
+   * and the cluster run, with 4, is compared with them).
+   */
+  private static final String JAVA_OPTS =
+      Launcher.TEST_JAVA_OPTS + " -Dspark.sql.shuffle.partitions=2";
+
   private static Map<String, String> env(Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("ASSAY_JAVA_OPTS", JAVA_OPTS);
     env.putAll(extra);
     return env;
   }
@@ -195,7 +203,7 @@ public final class GeneratedWorld {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, String> env = new java.util.HashMap<>(ENV);
+    Map<String, String> env = env(Map.of());
     env.put("DEMO_UNITS", "30000");
     env.put("DEMO_DAYS", "6");
     demo =

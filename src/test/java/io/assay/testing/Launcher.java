@@ -27,6 +27,9 @@ public final class Launcher {
     }
   }
 
+  /** The child JVMs' options unless a test gives its own ({@code ASSAY_JAVA_OPTS}). */
+  public static final String TEST_JAVA_OPTS = "-Xmx4g -XX:TieredStopAtLevel=1";
+
   private Launcher() {}
 
   /** Runs {@code jobs/assay args...}. */
@@ -47,6 +50,10 @@ public final class Launcher {
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
       pb.environment().put("ASSAY_SKIP_BUILD", "1");
+      // Test runs are short: C1 alone compiles what they run, and the C2 compiler's threads
+      // would take a third of their CPU time on a 2-core machine (a night's reconcile of the demo
+      // world: 96 s of CPU with C2, 77 s without). Benchmarks pass the jobs' own -Xmx4g.
+      pb.environment().put("ASSAY_JAVA_OPTS", TEST_JAVA_OPTS);
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
