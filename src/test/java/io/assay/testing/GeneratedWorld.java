@@ -100,24 +100,20 @@ public final class GeneratedWorld {
 
   /** {@code nightly} on the world's last date. */
   public Launcher.Result nightly(Path conf, String out, Map<String, String> extraEnv) {
-    return Launcher.assay(
-        env(extraEnv),
-        Duration.ofMinutes(15),
-        "nightly",
-        "--conf",
-        conf.toString(),
-        "--out",
-        out,
-        "--date",
-        last().toString());
+    return onLastDate("nightly", conf, out, extraEnv);
   }
 
   /** {@code balance} as of the world's last date (a cheap stage that takes the output lock). */
   public Launcher.Result balance(Path conf, String out, Map<String, String> extraEnv) {
+    return onLastDate("balance", conf, out, extraEnv);
+  }
+
+  private Launcher.Result onLastDate(
+      String command, Path conf, String out, Map<String, String> extraEnv) {
     return Launcher.assay(
         env(extraEnv),
-        Duration.ofMinutes(10),
-        "balance",
+        Duration.ofMinutes(15),
+        command,
         "--conf",
         conf.toString(),
         "--out",
