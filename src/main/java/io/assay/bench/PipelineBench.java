@@ -313,7 +313,8 @@ public final class PipelineBench {
               new MetricRefs(List.of("conversion"), List.of("revenue"), List.of()),
               d.analysis(),
               d.sourceFile(),
-              d.sha256());
+              d.sha256(),
+              d.armsLoggedAs());
       this.asOf = date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
       this.enrolled =
           Inputs.upstream(spark, ctx, OutputTables.ENROLLMENTS)

@@ -60,52 +60,6 @@ public record ExperimentDefinition(
     strata = List.copyOf(strata);
   }
 
-  /** A definition whose logs name arms by key. */
-  public ExperimentDefinition(
-      String key,
-      SemVer version,
-      String owner,
-      String hypothesis,
-      String unit,
-      String salt,
-      HashScheme hash,
-      Optional<NamespaceRange> namespace,
-      Optional<String> holdout,
-      TrafficSchedule traffic,
-      List<Arm> arms,
-      String control,
-      Instant start,
-      Instant end,
-      Condition eligibility,
-      List<String> strata,
-      MetricRefs metrics,
-      AnalysisSettings analysis,
-      String sourceFile,
-      String sha256) {
-    this(
-        key,
-        version,
-        owner,
-        hypothesis,
-        unit,
-        salt,
-        hash,
-        namespace,
-        holdout,
-        traffic,
-        arms,
-        control,
-        start,
-        end,
-        eligibility,
-        strata,
-        metrics,
-        analysis,
-        sourceFile,
-        sha256,
-        ArmsLoggedAs.KEY);
-  }
-
   /** {@code key@version}, the id used in logs, outputs and the CLI. */
   public String id() {
     return key + "@" + version;

@@ -101,7 +101,8 @@ final class Definitions {
         new MetricRefs(List.of("m"), List.of(), List.of()),
         AnalysisSettings.defaults(),
         key + "/1.0.0.yaml",
-        "0".repeat(64));
+        "0".repeat(64),
+        ExperimentDefinition.ArmsLoggedAs.KEY);
   }
 
   AssignmentPlan plan(AssayConfig site) {

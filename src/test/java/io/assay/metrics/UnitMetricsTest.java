@@ -216,7 +216,8 @@ class UnitMetricsTest {
                 List.of("conversion"), List.of("revenue_per_session"), List.of("crash_rate")),
             checkout.analysis(),
             checkout.sourceFile(),
-            checkout.sha256());
+            checkout.sha256(),
+            checkout.armsLoggedAs());
     Dataset<Row> fewerStats =
         MetricStats.sufficientStats(
             UnitMetrics.compute(
