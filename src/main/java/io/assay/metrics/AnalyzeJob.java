@@ -18,6 +18,7 @@ import io.assay.io.Outputs;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
 import io.assay.reconcile.Category;
+import io.assay.stats.MetricMoments;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
 import io.assay.stats.decision.PrimaryResult;
@@ -318,17 +319,18 @@ public final class AnalyzeJob {
   static List<MetricResults.Cell> cells(ExperimentDefinition e, List<Row> statRows) {
     Map<List<String>, List<MetricResults.ArmStats>> byCell = new LinkedHashMap<>();
     for (Row r : statRows) {
-      if (!r.getString(0).equals(e.key()) || !r.getString(1).equals(e.version().toString())) {
+      if (!r.<String>getAs("experiment").equals(e.key())
+          || !r.<String>getAs("version").equals(e.version().toString())) {
         continue;
-      }
-      double[] sums = new double[8];
-      for (int i = 0; i < 8; i++) {
-        sums[i] = r.isNullAt(7 + i) ? 0.0 : r.getDouble(7 + i);
       }
       byCell
           .computeIfAbsent(
-              List.of(r.getString(3), r.getString(4), r.getString(5)), k -> new ArrayList<>())
-          .add(new MetricResults.ArmStats(r.getString(2), r.getLong(6), sums));
+              List.of(
+                  r.<String>getAs(UnitMetrics.METRIC),
+                  r.<String>getAs("segment_key"),
+                  r.<String>getAs("segment_value")),
+              k -> new ArrayList<>())
+          .add(new MetricResults.ArmStats(r.getAs("arm"), MomentColumns.read(r)));
     }
     List<MetricResults.Cell> out = new ArrayList<>();
     // Whole-experiment cells first, in the definition's metric order; then strata segments; then
@@ -354,8 +356,7 @@ public final class AnalyzeJob {
                           m, x.getKey().get(1), x.getKey().get(2), x.getValue())));
     }
     for (String m : e.metrics().all()) {
-      Map<String, double[]> running = new LinkedHashMap<>();
-      Map<String, Long> runningN = new LinkedHashMap<>();
+      Map<String, MetricMoments> running = new LinkedHashMap<>();
       List<Map.Entry<List<String>, List<MetricResults.ArmStats>>> days =
           byCell.entrySet().stream()
               .filter(
@@ -366,16 +367,10 @@ public final class AnalyzeJob {
               .toList();
       for (var day : days) {
         for (MetricResults.ArmStats a : day.getValue()) {
-          double[] acc = running.computeIfAbsent(a.arm(), k -> new double[8]);
-          for (int i = 0; i < 8; i++) {
-            acc[i] += a.sums()[i];
-          }
-          runningN.merge(a.arm(), a.n(), Long::sum);
+          running.merge(a.arm(), a.moments(), MetricMoments::plus);
         }
         List<MetricResults.ArmStats> cumulative = new ArrayList<>();
-        running.forEach(
-            (arm, sums) ->
-                cumulative.add(new MetricResults.ArmStats(arm, runningN.get(arm), sums.clone())));
+        running.forEach((arm, sums) -> cumulative.add(new MetricResults.ArmStats(arm, sums)));
         out.add(new MetricResults.Cell(m, ENROLLED_THROUGH, day.getKey().get(2), cumulative));
       }
     }

@@ -8,8 +8,8 @@ import io.assay.stats.Alternative;
 import io.assay.stats.BivariateMoments;
 import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
+import io.assay.stats.MetricMoments;
 import io.assay.stats.PValueAdjustment;
-import io.assay.stats.SampleMoments;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
 import io.assay.stats.json.StatsAnalysis;
@@ -125,18 +125,9 @@ public final class MetricResults {
           "guardrail_status");
 
   /** Sufficient statistics of one arm of one metric in one segment. */
-  public record ArmStats(String arm, long n, double[] sums) {
-    /** {@code sums}: Σy, Σy², Σd, Σd², Σyd, Σp, Σp², Σyp. */
-    SampleMoments y() {
-      return new SampleMoments(n, sums[0], sums[1]);
-    }
-
-    BivariateMoments yd() {
-      return new BivariateMoments(n, sums[0], sums[1], sums[2], sums[3], sums[4]);
-    }
-
-    BivariateMoments yp() {
-      return new BivariateMoments(n, sums[0], sums[1], sums[5], sums[6], sums[7]);
+  public record ArmStats(String arm, MetricMoments moments) {
+    public long n() {
+      return moments.n();
     }
   }
 
@@ -184,9 +175,7 @@ public final class MetricResults {
       }
       // Sums that overflowed (values around 1e154 or more) cannot be analysed: the statistics
       // are computed on zeros so the row keeps its unit counts, and carry OVERFLOW.
-      boolean overflow =
-          cell.arms().stream()
-              .anyMatch(a -> java.util.Arrays.stream(a.sums()).anyMatch(v -> !Double.isFinite(v)));
+      boolean overflow = cell.arms().stream().anyMatch(a -> !a.moments().finite());
       Cell analysedCell =
           overflow
               ? new Cell(
@@ -194,7 +183,7 @@ public final class MetricResults {
                   cell.segmentKey(),
                   cell.segmentValue(),
                   cell.arms().stream()
-                      .map(a -> new ArmStats(a.arm(), a.n(), new double[a.sums().length]))
+                      .map(a -> new ArmStats(a.arm(), a.moments().countsOnly()))
                       .toList())
               : cell;
       StatsRequest req = request(e, m, analysedCell, enrollmentPerDay);
@@ -213,11 +202,12 @@ public final class MetricResults {
     List<StatsRequest.Arm> arms = new ArrayList<>();
     // Every arm of the definition, in definition order; an arm without units is empty.
     for (String armKey : e.armKeys()) {
-      ArmStats s =
+      MetricMoments s =
           cell.arms().stream()
               .filter(x -> x.arm().equals(armKey))
               .findFirst()
-              .orElse(new ArmStats(armKey, 0, new double[8]));
+              .map(ArmStats::moments)
+              .orElse(MetricMoments.EMPTY);
       BivariateMoments xy = m.kind() == MetricKind.RATIO ? s.yd() : cuped ? s.yp() : null;
       arms.add(new StatsRequest.Arm(armKey, s.y(), xy));
     }

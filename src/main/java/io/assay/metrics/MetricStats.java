@@ -1,12 +1,10 @@
 package io.assay.metrics;
 
-import static io.assay.metrics.UnitMetrics.D;
 import static io.assay.metrics.UnitMetrics.METRIC;
 import static io.assay.metrics.UnitMetrics.P;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -32,9 +30,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * From per-unit values to sufficient statistics: winsorization caps (one per experiment × metric,
- * pooled over arms), then {@code n, Σy, Σy², Σd, Σd², Σyd, Σp, Σp², Σyp} per experiment × version ×
- * arm × metric × segment, where segments are the whole experiment ({@code all = all}) and each
- * value of each strata attribute. Only these sums reach the driver.
+ * pooled over arms), then the {@link MomentColumns} ({@code n, Σy, Σy², Σd, Σd², Σyd, Σp, Σp²,
+ * Σyp}) per experiment × version × arm × metric × segment, where segments are the whole experiment
+ * ({@code all = all}) and each value of each strata attribute. Only these sums reach the driver.
  */
 public final class MetricStats {
   /** Keys of a cap. */
@@ -144,6 +142,8 @@ public final class MetricStats {
     Column segments =
         when(col("strata").isNull(), array(overall, day))
             .otherwise(org.apache.spark.sql.functions.concat(array(overall, day), strata));
+    List<Column> aggregates = new ArrayList<>(MomentColumns.aggregates());
+    aggregates.add(sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
     return unitValues
         .withColumn("segment", explode(segments))
         .groupBy(
@@ -153,16 +153,6 @@ public final class MetricStats {
             col(METRIC),
             col("segment.key").as("segment_key"),
             col("segment.value").as("segment_value"))
-        .agg(
-            count(lit(1)).as("n"),
-            sum(col(Y)).as("sum_y"),
-            sum(col(Y).multiply(col(Y))).as("sum_y2"),
-            sum(col(D)).as("sum_d"),
-            sum(col(D).multiply(col(D))).as("sum_d2"),
-            sum(col(Y).multiply(col(D))).as("sum_yd"),
-            sum(col(P)).as("sum_p"),
-            sum(col(P).multiply(col(P))).as("sum_p2"),
-            sum(col(Y).multiply(col(P))).as("sum_yp"),
-            sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
 }

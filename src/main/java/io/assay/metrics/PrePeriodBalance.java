@@ -90,7 +90,7 @@ final class PrePeriodBalance {
   }
 
   private static SampleMoments pre(MetricResults.ArmStats a) {
-    return new SampleMoments(a.n(), a.sums()[5], a.sums()[6]);
+    return a.moments().pre();
   }
 
   private static Double mean(SampleMoments s) {

@@ -10,6 +10,7 @@ import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
+import io.assay.stats.MetricMoments;
 import io.assay.testing.TestConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,8 @@ class MetricResultsTest {
   static MetricResults.ArmStats arm(String arm, long n, double... sums) {
     double[] all = new double[8];
     System.arraycopy(sums, 0, all, 0, sums.length);
-    return new MetricResults.ArmStats(arm, n, all);
+    return new MetricResults.ArmStats(
+        arm, new MetricMoments(n, all[0], all[1], all[2], all[3], all[4], all[5], all[6], all[7]));
   }
 
   static List<MetricResults.Analysed> analyse(
