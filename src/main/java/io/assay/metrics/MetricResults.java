@@ -3,9 +3,7 @@ package io.assay.metrics;
 import io.assay.config.AnalysisSettings;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
-import io.assay.config.MetricKind;
 import io.assay.stats.Alternative;
-import io.assay.stats.BivariateMoments;
 import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
 import io.assay.stats.MetricMoments;
@@ -198,7 +196,8 @@ public final class MetricResults {
   static StatsRequest request(
       ExperimentDefinition e, MetricDefinition m, Cell cell, Double enrollmentPerDay) {
     AnalysisSettings a = e.analysis();
-    boolean cuped = a.cuped() && m.cupedWindow().isPresent() && m.kind() != MetricKind.RATIO;
+    MetricKinds kind = MetricKinds.of(m.kind());
+    boolean cuped = a.cuped() && m.cupedWindow().isPresent() && kind.cupedApplies();
     List<StatsRequest.Arm> arms = new ArrayList<>();
     // Every arm of the definition, in definition order; an arm without units is empty.
     for (String armKey : e.armKeys()) {
@@ -208,17 +207,10 @@ public final class MetricResults {
               .findFirst()
               .map(ArmStats::moments)
               .orElse(MetricMoments.EMPTY);
-      BivariateMoments xy = m.kind() == MetricKind.RATIO ? s.yd() : cuped ? s.yp() : null;
-      arms.add(new StatsRequest.Arm(armKey, s.y(), xy));
+      arms.add(new StatsRequest.Arm(armKey, s.y(), kind.paired(s, cuped)));
     }
-    StatsRequest.Kind kind =
-        switch (m.kind()) {
-          case BINOMIAL -> StatsRequest.Kind.BINOMIAL;
-          case RATIO -> StatsRequest.Kind.RATIO;
-          default -> StatsRequest.Kind.MEAN;
-        };
     return new StatsRequest(
-        kind,
+        kind.test(),
         a.alpha(),
         alternative(a.alternative()),
         cuped,

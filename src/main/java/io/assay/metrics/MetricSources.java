@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.expr;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricCatalog;
-import io.assay.config.MetricKind;
 import io.assay.config.MetricSource;
 import io.assay.io.InputProblem;
 import io.assay.io.Inputs;
@@ -126,8 +125,7 @@ final class MetricSources {
     }
     Set<String> seen = new LinkedHashSet<>();
     for (UnitMetrics.Part p : parts) {
-      MetricKind kind = p.metric().kind();
-      if (kind != MetricKind.BINOMIAL && kind != MetricKind.COUNT) {
+      if (MetricKinds.of(p.metric().kind()).readsValue()) {
         String value = p.measure().value();
         if (seen.add("value " + value)) {
           DataType t = typeOf(out, table, p, "value", value);
@@ -215,7 +213,7 @@ final class MetricSources {
   /** Where a part's expression is written in metrics.yaml. */
   private static String field(UnitMetrics.Part p, String what) {
     String metric = "metrics." + p.metric().name();
-    if (p.metric().kind() != MetricKind.RATIO) {
+    if (p.metric().denominator().isEmpty()) { // a ratio's parts are under numerator/denominator
       return metric + "." + what;
     }
     return metric + (p.role().equals(UnitMetrics.D) ? ".denominator." : ".numerator.") + what;

@@ -1,15 +1,11 @@
 package io.assay.metrics;
 
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -19,7 +15,6 @@ import io.assay.config.ExperimentDefinition;
 import io.assay.config.Measure;
 import io.assay.config.MetricCatalog;
 import io.assay.config.MetricDefinition;
-import io.assay.config.MetricKind;
 import io.assay.config.MetricSource;
 import io.assay.config.Window;
 import io.assay.io.InputProblem;
@@ -292,36 +287,27 @@ public final class UnitMetrics {
   }
 
   /**
-   * The per-unit aggregate of one part (the pre-period part uses the metric's own definition): any
-   * qualifying row (binomial), the number of rows (count) or the sum of the value (mean, ratio).
+   * The per-unit aggregate of one part (the pre-period part uses the metric's own definition), as
+   * its kind makes it ({@link MetricKinds#contribution}).
    */
   private static Column contribution(Part p, Column qualifies) {
-    MetricKind kind = p.metric().kind();
-    if (kind == MetricKind.BINOMIAL) {
-      return max(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
-    }
-    if (kind == MetricKind.COUNT) {
-      return sum(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
-    }
-    return sum(when(qualifies.and(not(valueUnusable(p))), value(p)).otherwise(lit(0.0)));
-  }
-
-  /** The part's value as a double; text that is not a number is null (try_cast, not cast). */
-  private static Column value(Part p) {
-    return expr(p.measure().value()).try_cast(DataTypes.DoubleType);
+    return MetricKinds.of(p.metric().kind()).contribution(qualifies, value(p));
   }
 
   /**
-   * Whether a sum-kind part's value cannot be used: null, not a number, NaN or ±∞ (one NaN would
-   * turn every sum it enters into NaN). Binomial and count parts do not read a value.
+   * The part's value as a double; text that is not a number is null (try_cast, not cast). Null for
+   * a kind that reads no value (its value expression, if any, is not parsed).
    */
-  private static Column valueUnusable(Part p) {
-    MetricKind kind = p.metric().kind();
-    if (kind == MetricKind.BINOMIAL || kind == MetricKind.COUNT) {
-      return lit(false);
+  private static Column value(Part p) {
+    if (!MetricKinds.of(p.metric().kind()).readsValue()) {
+      return lit(null).cast(DataTypes.DoubleType);
     }
-    Column v = value(p);
-    return v.isNull().or(isnan(v)).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY)));
+    return expr(p.measure().value()).try_cast(DataTypes.DoubleType);
+  }
+
+  /** Whether a qualifying row's value cannot be used ({@link MetricKinds#valueUnusable}). */
+  private static Column valueUnusable(Part p) {
+    return MetricKinds.of(p.metric().kind()).valueUnusable(value(p));
   }
 
   private static Instant min(Instant a, Instant b) {

@@ -78,4 +78,13 @@ class MomentColumnsTest {
     assertEquals(false, overflowed.finite());
     assertEquals(new MetricMoments(2, 0, 0, 0, 0, 0, 0, 0, 0), overflowed.countsOnly());
   }
+
+  /** Every configured kind has its behaviour, and only one. */
+  @Test
+  void everyKindHasOneHome() {
+    for (io.assay.config.MetricKind k : io.assay.config.MetricKind.values()) {
+      assertEquals(k.name(), MetricKinds.of(k).name());
+    }
+    assertEquals(io.assay.config.MetricKind.values().length, MetricKinds.values().length);
+  }
 }
