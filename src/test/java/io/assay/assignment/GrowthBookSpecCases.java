@@ -20,12 +20,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -141,78 +144,93 @@ public final class GrowthBookSpecCases {
     }
 
     Section build() {
-      return new Section(section, reasons, List.copyOf(checks));
+      return new Section(section, Collections.unmodifiableMap(reasons), List.copyOf(checks));
     }
   }
 
   // ---------------------------------------------------------------- the sections
 
+  /** Each section, enumerated once per JVM: the tests of both evaluators read the same checks. */
+  private static final Map<String, Section> SECTIONS = new ConcurrentHashMap<>();
+
+  private static Section once(String name, Consumer<Builder> cases) {
+    return SECTIONS.computeIfAbsent(
+        name,
+        n -> {
+          Builder b = new Builder(n);
+          cases.accept(b);
+          return b.build();
+        });
+  }
+
   /** {@code evalCondition}: the condition as a rule's; eligible exactly when GrowthBook says. */
   public static Section evalCondition() {
-    Builder b = new Builder("evalCondition");
-    for (JsonNode c : SPEC.get("evalCondition")) {
-      String name = c.get(0).asText();
-      JsonNode condition = c.get(1);
-      JsonNode attributes = c.get(2);
-      boolean expected = c.get(3).asBoolean();
-      ObjectNode rule = JSON.createObjectNode();
-      rule.put("key", "cond");
-      rule.putArray("variations").add(0).add(1);
-      rule.set("condition", condition);
-      Imported imp = importFeatures(oneRule(rule));
-      if (imp.refusal() != null) {
-        b.add(refusalReason(imp.refusal()));
-        continue;
-      }
-      Optional<Map<String, String>> attrs = text(attributes);
-      if (attrs.isEmpty()) {
-        b.add("attributes hold a list");
-        continue;
-      }
-      if (!typedAsCompared(condition, attributes)) {
-        b.add("attribute typed unlike the value it is compared with");
-        continue;
-      }
-      b.check(
-          name,
-          imp.conf(),
-          "cond",
-          "u1",
-          attrs.get(),
-          (what, status, idx, arm) ->
-              assertEquals(expected, status != Status.NOT_ELIGIBLE, what + "; " + condition));
-      b.add(COMPARED);
-    }
-    return b.build();
+    return once(
+        "evalCondition",
+        b -> {
+          for (JsonNode c : SPEC.get("evalCondition")) {
+            String name = c.get(0).asText();
+            JsonNode condition = c.get(1);
+            JsonNode attributes = c.get(2);
+            boolean expected = c.get(3).asBoolean();
+            ObjectNode rule = JSON.createObjectNode();
+            rule.put("key", "cond");
+            rule.putArray("variations").add(0).add(1);
+            rule.set("condition", condition);
+            Imported imp = importFeatures(oneRule(rule));
+            if (imp.refusal() != null) {
+              b.add(refusalReason(imp.refusal()));
+              continue;
+            }
+            Optional<Map<String, String>> attrs = text(attributes);
+            if (attrs.isEmpty()) {
+              b.add("attributes hold a list");
+              continue;
+            }
+            if (!typedAsCompared(condition, attributes)) {
+              b.add("attribute typed unlike the value it is compared with");
+              continue;
+            }
+            Expectation eligible =
+                (what, status, idx, arm) ->
+                    assertEquals(expected, status != Status.NOT_ELIGIBLE, what + "; " + condition);
+            b.check(name, imp.conf(), "cond", "u1", attrs.get(), eligible);
+            b.add(COMPARED);
+          }
+        });
   }
 
   /**
    * {@code run}: the experiment as a feature rule; in it, and with its variation, as GrowthBook.
    */
   public static Section run() {
-    Builder b = new Builder("run");
-    for (JsonNode c : SPEC.get("run")) {
-      b.add(run(b, c.get(0).asText(), c.get(1), c.get(2), c.get(3), c.get(4).asBoolean()));
-    }
-    return b.build();
+    return once(
+        "run",
+        b -> {
+          for (JsonNode c : SPEC.get("run")) {
+            b.add(run(b, c.get(0).asText(), c.get(1), c.get(2), c.get(3), c.get(4).asBoolean()));
+          }
+        });
   }
 
   /** The 48 hash-only {@code run} cases of growthbook-run-assignments.json, as {@link #run()}. */
   public static Section runAssignments() {
-    Builder b = new Builder("run-assignments");
-    for (JsonNode c : RUN48.get("cases")) {
-      ObjectNode context = JSON.createObjectNode();
-      context.set("attributes", c.get("attributes"));
-      b.add(
-          run(
-              b,
-              c.get("name").asText(),
-              context,
-              c.get("experiment"),
-              c.get("expectedValue"),
-              c.get("expectedInExperiment").asBoolean()));
-    }
-    return b.build();
+    return once(
+        "run-assignments",
+        b -> {
+          for (JsonNode c : RUN48.get("cases")) {
+            ObjectNode context = JSON.createObjectNode();
+            context.set("attributes", c.get("attributes"));
+            b.add(
+                run(
+                    b,
+                    c.get("name").asText(),
+                    context,
+                    c.get("experiment"),
+                    c.get("expectedValue"),
+                    c.get("expectedInExperiment").asBoolean()));
+          }
+        });
   }
 
   /**
@@ -262,19 +280,15 @@ public final class GrowthBookSpecCases {
       return "attributes hold a list";
     }
     JsonNode variations = experiment.get("variations");
-    b.check(
-        name,
-        imp.conf(),
-        key,
-        jsString(hashValue),
-        attrs.get(),
+    Expectation served =
         (what, status, idx, arm) -> {
           assertEquals(inExperiment, status == Status.ASSIGNED, what);
           if (inExperiment) {
             assertEquals(expectedValue, variations.get(idx), what);
             assertEquals(String.valueOf(idx), arm, what + ": arm key = variation index");
           }
-        });
+        };
+    b.check(name, imp.conf(), key, jsString(hashValue), attrs.get(), served);
     return COMPARED;
   }
 
@@ -286,11 +300,13 @@ public final class GrowthBookSpecCases {
    * in a passthrough variation.
    */
   public static Section feature() {
-    Builder b = new Builder("feature");
-    for (JsonNode c : SPEC.get("feature")) {
-      b.add(feature(b, c.get(0).asText(), c.get(1), c.get(2).asText(), c.get(3)));
-    }
-    return b.build();
+    return once(
+        "feature",
+        b -> {
+          for (JsonNode c : SPEC.get("feature")) {
+            b.add(feature(b, c.get(0).asText(), c.get(1), c.get(2).asText(), c.get(3)));
+          }
+        });
   }
 
   private static String feature(
@@ -315,17 +331,13 @@ public final class GrowthBookSpecCases {
     if (result.path("source").asText().equals("experiment")) {
       JsonNode er = result.get("experimentResult");
       String key = result.get("experiment").get("key").asText();
-      b.check(
-          name,
-          imp.conf(),
-          key,
-          jsString(er.get("hashValue")),
-          attrs.get(),
+      Expectation served =
           (what, status, idx, arm) -> {
             assertEquals(Status.ASSIGNED, status, what);
             assertEquals(er.get("key").asText(), arm, what + ": arm key");
             assertEquals(er.get("variationId").asInt(), idx, what + ": variation");
-          });
+          };
+      b.check(name, imp.conf(), key, jsString(er.get("hashValue")), attrs.get(), served);
       return COMPARED;
     }
     JsonNode rules = features.path(featureKey).path("rules");
@@ -345,16 +357,12 @@ public final class GrowthBookSpecCases {
         continue; // no unit: nothing assigned, nothing logged
       }
       JsonNode meta = rule.path("meta");
-      b.check(
-          name,
-          imp.conf(),
-          key,
-          jsString(hashValue),
-          attrs.get(),
+      Expectation outOrPassthrough =
           (what, status, idx, arm) ->
               assertTrue(
                   status != Status.ASSIGNED || meta.path(idx).path("passthrough").asBoolean(),
-                  what + ": out of the experiment, or in a passthrough variation"));
+                  what + ": out of the experiment, or in a passthrough variation");
+      b.check(name, imp.conf(), key, jsString(hashValue), attrs.get(), outOrPassthrough);
     }
     return checked == 0
         ? "no experiment rule before the rule that decided (forced values, defaults)"
