@@ -1,7 +1,7 @@
 package io.assay.balance;
 
 import io.assay.io.CovariateBalanceTable;
-import io.assay.reconcile.AlertSchema;
+import io.assay.io.OutputTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -21,16 +21,9 @@ final class BalanceTables {
   static final String STAGE = "balance";
   static final String COVARIATE_KIND = CovariateBalanceTable.KIND;
 
-  static final StructType CHECKS =
-      StructType.fromDDL(
-          "date DATE, experiment STRING, version STRING, check STRING, slice_type STRING,"
-              + " slice_key STRING, slice_value STRING, arm STRING, n BIGINT,"
-              + " observed MAP<STRING, BIGINT>, expected MAP<STRING, DOUBLE>,"
-              + " observed_share DOUBLE, expected_share DOUBLE, statistic DOUBLE, df INT,"
-              + " p_value DOUBLE, p_value_adjusted DOUBLE, flagged BOOLEAN,"
-              + " skipped_reason STRING, message STRING");
+  static final StructType CHECKS = OutputTables.BALANCE_CHECKS.columns();
 
-  static final StructType COVARIATES = CovariateBalanceTable.SCHEMA;
+  static final StructType COVARIATES = OutputTables.COVARIATE_BALANCE.columns();
 
   /**
    * The rows of {@code covariate_balance} this stage owns; the metrics stage writes {@code
@@ -124,6 +117,6 @@ final class BalanceTables {
                 a.message()));
       }
     }
-    return spark.createDataFrame(rows, AlertSchema.SCHEMA);
+    return spark.createDataFrame(rows, OutputTables.ALERTS.columns());
   }
 }

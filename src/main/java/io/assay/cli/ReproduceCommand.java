@@ -81,7 +81,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate("assay-reproduce", "local[*]", Map.of());
     Storage storage = Storage.of(spark);
     PrintWriter o = spec.commandLine().getOut();
-    String runs = root.resolve(OutputTables.RUNS).uri();
+    String runs = root.resolve(OutputTables.RUNS.name()).uri();
     if (!Tables.isDelta(spark, runs)) {
       throw new UsageProblem("no runs table under " + root + "; pass --out ROOT of the run");
     }
@@ -93,7 +93,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             .filter(col("run_id").equalTo(runId))
             .collectAsList();
     if (found.isEmpty()) {
-      throw new UsageProblem("no run '" + runId + "' in " + root.resolve(OutputTables.RUNS));
+      throw new UsageProblem("no run '" + runId + "' in " + root.resolve(OutputTables.RUNS.name()));
     }
     Row run = found.get(0);
     for (String w : checkDefinitions(c, run.getJavaMap(run.fieldIndex("definitions")))) {

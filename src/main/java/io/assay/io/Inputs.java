@@ -142,14 +142,18 @@ public final class Inputs {
     return spark.read().format("delta").option("versionAsOf", version).load(path);
   }
 
-  /** Reads an upstream output table (an earlier stage's result) by name. */
-  public static Dataset<Row> upstream(SparkSession spark, RunContext ctx, String table) {
-    return delta(spark, ctx, table, ctx.input(table));
+  /**
+   * Reads an upstream output table (an earlier stage's result) by its declaration, checked against
+   * it ({@link OutputTable}).
+   */
+  public static Dataset<Row> upstream(SparkSession spark, RunContext ctx, OutputTable table) {
+    Location at = ctx.input(table.name());
+    return table.read(delta(spark, ctx, table.name(), at), at.toString());
   }
 
   /** Whether an upstream output table exists (the stage that writes it has run). */
-  public static boolean upstreamExists(SparkSession spark, RunContext ctx, String table) {
-    return Tables.isDelta(spark, ctx.input(table).uri());
+  public static boolean upstreamExists(SparkSession spark, RunContext ctx, OutputTable table) {
+    return Tables.isDelta(spark, ctx.input(table.name()).uri());
   }
 
   /** Reads a table in the given format ({@code delta} or {@code parquet}), recording it. */

@@ -61,7 +61,8 @@ public final class OutputCatalog {
     if (db.isEmpty()) {
       return out;
     }
-    for (String table : OutputTables.ALL) {
+    for (OutputTable t : OutputTables.ALL) {
+      String table = t.name();
       conflict(spark, db.get(), table, root.resolve(table))
           .ifPresent(
               m ->

@@ -7,28 +7,303 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Names and schema versions of the output tables (Delta, one directory each under the output root).
- * Every row carries {@code run_id} and {@code schema_version}; {@code docs/schema.md} documents
- * every column. Bump a table's version whenever its columns change meaning.
+ * Every output table, declared once: name, columns and partitioning ({@link OutputTable}), and the
+ * schema version (Delta, one directory each under the output root). Stages write through {@link
+ * Outputs} and read one another's tables through {@link Inputs#upstream}, both by these
+ * declarations, so no stage needs another stage's classes to read its output. Every row carries
+ * {@code run_id} and {@code schema_version}; {@code docs/schema.md} documents every column ({@code
+ * OutputTablesTest} checks it against these declarations). Bump the version whenever a table's
+ * columns change meaning.
  */
 public final class OutputTables {
-  public static final String QUARANTINE = "quarantine";
-  public static final String INGEST_SUMMARY = "ingest_summary";
-  public static final String RECONCILIATION_SUMMARY = "reconciliation_summary";
-  public static final String RECONCILIATION_MISMATCHES = "reconciliation_mismatches";
-  public static final String ENROLLMENT_DAYS = "enrollment_days";
-  public static final String ENROLLMENTS = "enrollments";
-  public static final String TRAFFIC_DAILY = "traffic_daily";
-  public static final String ALERTS = "alerts";
-  public static final String BALANCE_CHECKS = "balance_checks";
-  public static final String COVARIATE_BALANCE = "covariate_balance";
-  public static final String METRIC_STATS = "metric_stats";
-  public static final String METRIC_RESULTS = "metric_results";
-  public static final String EXPERIMENT_DECISIONS = "experiment_decisions";
-  public static final String RUNS = "runs";
+  public static final OutputTable QUARANTINE =
+      OutputTable.byDate(
+          "quarantine",
+          String.join(
+              ", ",
+              "date DATE",
+              "reason STRING",
+              "detail STRING",
+              "event_id STRING",
+              "experiment STRING",
+              "version STRING",
+              "raw STRING",
+              "file STRING"));
+
+  public static final OutputTable INGEST_SUMMARY =
+      OutputTable.byDate(
+          "ingest_summary",
+          String.join(
+              ", ",
+              "date DATE",
+              "input_rows BIGINT",
+              "accepted_rows BIGINT",
+              "duplicate_rows BIGINT",
+              "quarantined_rows BIGINT"));
+
+  public static final OutputTable RECONCILIATION_SUMMARY =
+      OutputTable.byDate(
+          "reconciliation_summary",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "category STRING",
+              "exposures BIGINT",
+              "units BIGINT",
+              "rate DOUBLE"));
+
+  public static final OutputTable RECONCILIATION_MISMATCHES =
+      OutputTable.byDate(
+          "reconciliation_mismatches",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "category STRING",
+              "event_id STRING",
+              "ts TIMESTAMP",
+              "unit_key STRING",
+              "logged_arm STRING",
+              "recomputed_arm STRING",
+              "recomputed_status STRING",
+              "position DOUBLE",
+              "traffic DOUBLE",
+              "attributes MAP<STRING, STRING>",
+              "source STRING"));
+
+  public static final OutputTable ENROLLMENT_DAYS =
+      OutputTable.byDate(
+          "enrollment_days",
+          String.join(
+              ", ",
+              "experiment STRING",
+              "version STRING",
+              "date DATE",
+              "logged_arm STRING",
+              "first_ts TIMESTAMP",
+              "exposures BIGINT",
+              "mismatched_exposures BIGINT",
+              "first STRUCT<ts: TIMESTAMP, category: STRING, attributes: MAP<STRING, STRING>, source: STRING>",
+              "first_assigned STRUCT<ts: TIMESTAMP, arm: STRING, attributes: MAP<STRING, STRING>, source: STRING>",
+              "unit_key STRING"));
+
+  public static final OutputTable ENROLLMENTS =
+      OutputTable.whole(
+          "enrollments",
+          String.join(
+              ", ",
+              "experiment STRING",
+              "version STRING",
+              "unit_key STRING",
+              "first_exposure_ts TIMESTAMP",
+              "first_exposure_date DATE",
+              "first_category STRING",
+              "first_logged_arm STRING",
+              "enrolled_ts TIMESTAMP",
+              "enrolled_date DATE",
+              "arm STRING",
+              "logged_arms ARRAY<STRING>",
+              "multiple_arms BOOLEAN",
+              "multiple_arms_since TIMESTAMP",
+              "exposures BIGINT",
+              "mismatched_exposures BIGINT",
+              "excluded BOOLEAN",
+              "exclusion_reason STRING",
+              "multi_arm_policy STRING",
+              "strata MAP<STRING, STRING>",
+              "attributes MAP<STRING, STRING>",
+              "source STRING"));
+
+  public static final OutputTable TRAFFIC_DAILY =
+      OutputTable.byDate(
+          "traffic_daily",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "units_seen BIGINT",
+              "eligible_units BIGINT",
+              "assigned_units BIGINT",
+              "intended_traffic DOUBLE",
+              "logged_units BIGINT",
+              "observed_share DOUBLE"));
+
+  public static final OutputTable ALERTS =
+      OutputTable.byDate(
+          "alerts",
+          String.join(
+              ", ",
+              "date DATE",
+              "stage STRING",
+              "experiment STRING",
+              "version STRING",
+              "check STRING",
+              "severity STRING",
+              "value DOUBLE",
+              "threshold DOUBLE",
+              "message STRING"));
+
+  public static final OutputTable BALANCE_CHECKS =
+      OutputTable.byDate(
+          "balance_checks",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "check STRING",
+              "slice_type STRING",
+              "slice_key STRING",
+              "slice_value STRING",
+              "arm STRING",
+              "n BIGINT",
+              "observed MAP<STRING, BIGINT>",
+              "expected MAP<STRING, DOUBLE>",
+              "observed_share DOUBLE",
+              "expected_share DOUBLE",
+              "statistic DOUBLE",
+              "df INT",
+              "p_value DOUBLE",
+              "p_value_adjusted DOUBLE",
+              "flagged BOOLEAN",
+              "skipped_reason STRING",
+              "message STRING"));
+
+  public static final OutputTable COVARIATE_BALANCE =
+      OutputTable.byDate(
+          "covariate_balance",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "covariate STRING",
+              "covariate_kind STRING",
+              "arm STRING",
+              "control STRING",
+              "n_control BIGINT",
+              "n_arm BIGINT",
+              "mean_control DOUBLE",
+              "mean_arm DOUBLE",
+              "sd_control DOUBLE",
+              "sd_arm DOUBLE",
+              "smd DOUBLE",
+              "levels_control MAP<STRING, BIGINT>",
+              "levels_arm MAP<STRING, BIGINT>",
+              "statistic DOUBLE",
+              "df DOUBLE",
+              "p_value DOUBLE",
+              "p_value_adjusted DOUBLE",
+              "flagged BOOLEAN",
+              "skipped_reason STRING",
+              "message STRING"));
+
+  public static final OutputTable METRIC_STATS =
+      OutputTable.byDate(
+          "metric_stats",
+          String.join(
+              ", ",
+              "experiment STRING",
+              "version STRING",
+              "arm STRING",
+              "metric STRING",
+              "segment_key STRING",
+              "segment_value STRING",
+              "n BIGINT",
+              "sum_y DOUBLE",
+              "sum_y2 DOUBLE",
+              "sum_d DOUBLE",
+              "sum_d2 DOUBLE",
+              "sum_yd DOUBLE",
+              "sum_p DOUBLE",
+              "sum_p2 DOUBLE",
+              "sum_yp DOUBLE",
+              "dropped_values BIGINT",
+              "date DATE"));
+
+  public static final OutputTable METRIC_RESULTS =
+      OutputTable.byDate(
+          "metric_results",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "metric STRING",
+              "metric_kind STRING",
+              "role STRING",
+              "segment_key STRING",
+              "segment_value STRING",
+              "arm STRING",
+              "control_arm STRING",
+              "n_control BIGINT",
+              "n_treatment BIGINT",
+              "estimate_control DOUBLE",
+              "estimate_treatment DOUBLE",
+              "estimate_control_adjusted DOUBLE",
+              "estimate_treatment_adjusted DOUBLE",
+              "effect DOUBLE",
+              "se DOUBLE",
+              "ci_lower DOUBLE",
+              "ci_upper DOUBLE",
+              "p_value DOUBLE",
+              "p_value_adjusted DOUBLE",
+              "df DOUBLE",
+              "relative_effect DOUBLE",
+              "relative_se DOUBLE",
+              "relative_ci_lower DOUBLE",
+              "relative_ci_upper DOUBLE",
+              "relative_p_value DOUBLE",
+              "cuped BOOLEAN",
+              "cuped_theta DOUBLE",
+              "variance_reduction DOUBLE",
+              "cap_value DOUBLE",
+              "mde_target DOUBLE",
+              "mde_absolute DOUBLE",
+              "mde_relative DOUBLE",
+              "achieved_power DOUBLE",
+              "required_n_control DOUBLE",
+              "required_n_treatment DOUBLE",
+              "days_left DOUBLE",
+              "sequential_p_value DOUBLE",
+              "sequential_ci_lower DOUBLE",
+              "sequential_ci_upper DOUBLE",
+              "chance_to_beat_control DOUBLE",
+              "expected_loss DOUBLE",
+              "guardrail_margin DOUBLE",
+              "guardrail_status STRING",
+              "error STRING",
+              "suppressed BOOLEAN",
+              "alpha DOUBLE",
+              "alternative STRING",
+              "correction STRING"));
+
+  public static final OutputTable EXPERIMENT_DECISIONS =
+      OutputTable.byDate(
+          "experiment_decisions",
+          String.join(
+              ", ",
+              "date DATE",
+              "experiment STRING",
+              "version STRING",
+              "arm STRING",
+              "decision STRING",
+              "reasons ARRAY<STRING>",
+              "srm_failed BOOLEAN",
+              "srm_checked BOOLEAN",
+              "reconciliation_failed BOOLEAN",
+              "planned_sample_reached BOOLEAN",
+              "enrolled_units BIGINT"));
+
+  /** The run records: one row per run, written by {@code Runs} (its own {@code run_id}). */
+  public static final OutputTable RUNS = new OutputTable("runs", RunLog.SCHEMA, List.of());
 
   /** Every table above: what a run may write under the output root. */
-  public static final List<String> ALL =
+  public static final List<OutputTable> ALL =
       List.of(
           QUARANTINE,
           INGEST_SUMMARY,

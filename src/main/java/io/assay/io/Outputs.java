@@ -18,20 +18,20 @@ public final class Outputs {
   /** Replaces the table's rows of {@code [from, to]} (optionally narrowed by a predicate). */
   public static void replaceDates(
       RunContext ctx,
-      String table,
+      OutputTable table,
       Dataset<Row> rows,
       LocalDate from,
       LocalDate to,
       String extraPredicate) {
     DeltaTables.replaceDates(
-        OutputTables.stamp(rows, ctx.runId()), ctx.table(table), from, to, extraPredicate);
-    record(rows.sparkSession(), ctx, table);
+        stamp(ctx, table, rows), ctx.table(table.name()), from, to, extraPredicate);
+    record(rows.sparkSession(), ctx, table.name());
   }
 
   /** Replaces the whole table. */
-  public static void overwrite(RunContext ctx, String table, Dataset<Row> rows) {
-    DeltaTables.overwrite(OutputTables.stamp(rows, ctx.runId()), ctx.table(table), List.of());
-    record(rows.sparkSession(), ctx, table);
+  public static void overwrite(RunContext ctx, OutputTable table, Dataset<Row> rows) {
+    DeltaTables.overwrite(stamp(ctx, table, rows), ctx.table(table.name()), table.partitionBy());
+    record(rows.sparkSession(), ctx, table.name());
   }
 
   /**
@@ -39,10 +39,11 @@ public final class Outputs {
    * rows are untouched (one Delta MERGE commit; the table is created on first use, with deletion
    * vectors, so a merge that touches a few rows of every file writes those rows, not every file).
    */
-  public static void merge(RunContext ctx, String table, Dataset<Row> rows, List<String> keys) {
+  public static void merge(
+      RunContext ctx, OutputTable table, Dataset<Row> rows, List<String> keys) {
     OutputLock.assertHeld();
-    Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
-    String path = ctx.table(table).uri();
+    Dataset<Row> stamped = stamp(ctx, table, rows);
+    String path = ctx.table(table.name()).uri();
     if (!Tables.isDelta(rows.sparkSession(), path)) {
       create(ctx, table, stamped);
     } else {
@@ -57,27 +58,32 @@ public final class Outputs {
           .insertAll()
           .execute();
     }
-    record(rows.sparkSession(), ctx, table);
+    record(rows.sparkSession(), ctx, table.name());
   }
 
   /**
    * Replaces the whole table of a table otherwise kept by {@link #merge}: for a full rebuild, when
    * {@code rows} hold every key the table should have.
    */
-  public static void rebuild(RunContext ctx, String table, Dataset<Row> rows) {
-    Dataset<Row> stamped = OutputTables.stamp(rows, ctx.runId());
-    if (!Tables.isDelta(rows.sparkSession(), ctx.table(table).uri())) {
+  public static void rebuild(RunContext ctx, OutputTable table, Dataset<Row> rows) {
+    Dataset<Row> stamped = stamp(ctx, table, rows);
+    if (!Tables.isDelta(rows.sparkSession(), ctx.table(table.name()).uri())) {
       create(ctx, table, stamped);
     } else {
-      DeltaTables.overwrite(stamped, ctx.table(table), List.of());
+      DeltaTables.overwrite(stamped, ctx.table(table.name()), table.partitionBy());
     }
-    record(rows.sparkSession(), ctx, table);
+    record(rows.sparkSession(), ctx, table.name());
   }
 
   /** Creates a merge-kept table, with deletion vectors. */
-  private static void create(RunContext ctx, String table, Dataset<Row> stamped) {
-    DeltaTables.overwrite(stamped, ctx.table(table), List.of());
-    DeltaTables.enableDeletionVectors(stamped.sparkSession(), ctx.table(table));
+  private static void create(RunContext ctx, OutputTable table, Dataset<Row> stamped) {
+    DeltaTables.overwrite(stamped, ctx.table(table.name()), table.partitionBy());
+    DeltaTables.enableDeletionVectors(stamped.sparkSession(), ctx.table(table.name()));
+  }
+
+  /** The rows as the table declares them ({@link OutputTable#conform}), stamped with the run. */
+  private static Dataset<Row> stamp(RunContext ctx, OutputTable table, Dataset<Row> rows) {
+    return OutputTables.stamp(table.conform(rows), ctx.runId());
   }
 
   /** Records the write in the run log, and registers the table by name ({@link OutputCatalog}). */

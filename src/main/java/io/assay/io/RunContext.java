@@ -103,4 +103,14 @@ public record RunContext(
   public Location input(String name) {
     return inputRoot.resolve(name);
   }
+
+  /** Where this run writes an output table. */
+  public Location table(OutputTable table) {
+    return table(table.name());
+  }
+
+  /** Where this run reads an upstream output table (written by an earlier stage). */
+  public Location input(OutputTable table) {
+    return input(table.name());
+  }
 }

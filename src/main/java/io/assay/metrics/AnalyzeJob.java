@@ -37,7 +37,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,13 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AnalyzeJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);
-
-  public static final StructType DECISIONS_SCHEMA =
-      StructType.fromDDL(
-          "date DATE, experiment STRING, version STRING, arm STRING, decision STRING,"
-              + " reasons ARRAY<STRING>, srm_failed BOOLEAN, srm_checked BOOLEAN,"
-              + " reconciliation_failed BOOLEAN, planned_sample_reached BOOLEAN,"
-              + " enrolled_units BIGINT");
 
   /** What the job did, per experiment version, for the command's summary lines. */
   public record Summary(
@@ -214,21 +206,21 @@ public final class AnalyzeJob {
       Outputs.replaceDates(
           ctx,
           OutputTables.METRIC_RESULTS,
-          spark.createDataFrame(resultRows, MetricResults.SCHEMA),
+          spark.createDataFrame(resultRows, OutputTables.METRIC_RESULTS.columns()),
           date,
           date,
           null);
       Outputs.replaceDates(
           ctx,
           OutputTables.COVARIATE_BALANCE,
-          spark.createDataFrame(covariateRows, CovariateBalanceTable.SCHEMA),
+          spark.createDataFrame(covariateRows, OutputTables.COVARIATE_BALANCE.columns()),
           date,
           date,
           CovariateBalanceTable.KIND + " = '" + CovariateBalanceTable.PRE_PERIOD_METRIC + "'");
       Outputs.replaceDates(
           ctx,
           OutputTables.EXPERIMENT_DECISIONS,
-          spark.createDataFrame(decisionRows, DECISIONS_SCHEMA),
+          spark.createDataFrame(decisionRows, OutputTables.EXPERIMENT_DECISIONS.columns()),
           date,
           date,
           null);

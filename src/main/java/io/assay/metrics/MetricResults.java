@@ -3,6 +3,7 @@ package io.assay.metrics;
 import io.assay.config.AnalysisSettings;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
+import io.assay.io.OutputTables;
 import io.assay.stats.Alternative;
 import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Turns the sufficient statistics of one experiment version into {@code metric_results} rows on the
@@ -31,62 +31,6 @@ import org.apache.spark.sql.types.StructType;
  * are suppressed (their numbers are null).
  */
 public final class MetricResults {
-  public static final StructType SCHEMA =
-      StructType.fromDDL(
-          String.join(
-              ", ",
-              "date DATE",
-              "experiment STRING",
-              "version STRING",
-              "metric STRING",
-              "metric_kind STRING",
-              "role STRING",
-              "segment_key STRING",
-              "segment_value STRING",
-              "arm STRING",
-              "control_arm STRING",
-              "n_control BIGINT",
-              "n_treatment BIGINT",
-              "estimate_control DOUBLE",
-              "estimate_treatment DOUBLE",
-              "estimate_control_adjusted DOUBLE",
-              "estimate_treatment_adjusted DOUBLE",
-              "effect DOUBLE",
-              "se DOUBLE",
-              "ci_lower DOUBLE",
-              "ci_upper DOUBLE",
-              "p_value DOUBLE",
-              "p_value_adjusted DOUBLE",
-              "df DOUBLE",
-              "relative_effect DOUBLE",
-              "relative_se DOUBLE",
-              "relative_ci_lower DOUBLE",
-              "relative_ci_upper DOUBLE",
-              "relative_p_value DOUBLE",
-              "cuped BOOLEAN",
-              "cuped_theta DOUBLE",
-              "variance_reduction DOUBLE",
-              "cap_value DOUBLE",
-              "mde_target DOUBLE",
-              "mde_absolute DOUBLE",
-              "mde_relative DOUBLE",
-              "achieved_power DOUBLE",
-              "required_n_control DOUBLE",
-              "required_n_treatment DOUBLE",
-              "days_left DOUBLE",
-              "sequential_p_value DOUBLE",
-              "sequential_ci_lower DOUBLE",
-              "sequential_ci_upper DOUBLE",
-              "chance_to_beat_control DOUBLE",
-              "expected_loss DOUBLE",
-              "guardrail_margin DOUBLE",
-              "guardrail_status STRING",
-              "error STRING",
-              "suppressed BOOLEAN",
-              "alpha DOUBLE",
-              "alternative STRING",
-              "correction STRING"));
-
   /** Columns blanked in a suppressed segment row. */
   private static final List<String> SUPPRESSED =
       List.of(
@@ -385,9 +329,9 @@ public final class MetricResults {
           v.put(k, null);
         }
       }
-      Object[] values = new Object[SCHEMA.fields().length];
+      Object[] values = new Object[OutputTables.METRIC_RESULTS.columns().fields().length];
       for (int k = 0; k < values.length; k++) {
-        String name = SCHEMA.fields()[k].name();
+        String name = OutputTables.METRIC_RESULTS.columns().fields()[k].name();
         if (!v.containsKey(name)) {
           throw new IllegalStateException("metric_results column without a value: " + name);
         }

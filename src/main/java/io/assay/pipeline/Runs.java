@@ -89,7 +89,7 @@ public final class Runs {
         // fingerprint): they read as null.
         .option("mergeSchema", "true")
         .save(ctx.table(OutputTables.RUNS).uri());
-    OutputCatalog.register(spark, ctx, OutputTables.RUNS);
+    OutputCatalog.register(spark, ctx, OutputTables.RUNS.name());
     LOG.info("run {} {}: recorded in {}", ctx.runId(), status, ctx.table(OutputTables.RUNS));
   }
 }

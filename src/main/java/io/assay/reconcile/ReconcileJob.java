@@ -37,6 +37,7 @@ import io.assay.io.Concurrently;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;
 import io.assay.io.Inputs;
+import io.assay.io.OutputTable;
 import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.Pseudonyms;
@@ -367,7 +368,7 @@ public final class ReconcileJob {
         to);
     // Independent tables are written side by side; enrollments depend on enrollment_days, and
     // the summary's multiple-arm rows on enrollments, so those three go in order.
-    BiFunction<String, Supplier<Dataset<Row>>, Runnable> dated =
+    BiFunction<OutputTable, Supplier<Dataset<Row>>, Runnable> dated =
         (table, rows) -> () -> Outputs.replaceDates(ctx, table, rows.get(), from, to, null);
     Concurrently.run(
         List.of(
@@ -603,7 +604,7 @@ public final class ReconcileJob {
                   a.date(),
                   100 * a.threshold())));
     }
-    return spark.createDataFrame(rows, AlertSchema.SCHEMA);
+    return spark.createDataFrame(rows, OutputTables.ALERTS.columns());
   }
 
   static Dataset<Row> ingestSummary(SparkSession spark, List<DateCounts> counts) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.assay.config.ExperimentDefinition;
 import io.assay.io.BuildInfo;
 import io.assay.io.Inputs;
+import io.assay.io.OutputTable;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
@@ -181,12 +182,12 @@ public final class ReportData {
     return e.key().equals(experiment) && e.version().toString().equals(version);
   }
 
-  private static Dataset<Row> table(SparkSession spark, RunContext ctx, String name) {
+  private static Dataset<Row> table(SparkSession spark, RunContext ctx, OutputTable name) {
     return Inputs.upstreamExists(spark, ctx, name) ? Inputs.upstream(spark, ctx, name) : null;
   }
 
   private static List<Row> rows(
-      SparkSession spark, RunContext ctx, String name, org.apache.spark.sql.Column filter) {
+      SparkSession spark, RunContext ctx, OutputTable name, org.apache.spark.sql.Column filter) {
     Dataset<Row> t = table(spark, ctx, name);
     return t == null ? List.of() : t.filter(filter).collectAsList();
   }

@@ -7,6 +7,7 @@ import io.assay.config.Location;
 import io.assay.io.FileComparison;
 import io.assay.io.Inputs;
 import io.assay.io.OutputLock;
+import io.assay.io.OutputTable;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
@@ -42,7 +43,7 @@ public final class ReportJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
 
   /** Tables exported per date (rows of that date; summaries also earlier dates). */
-  static final List<String> EXPORTS =
+  static final List<OutputTable> EXPORTS =
       List.of(
           OutputTables.METRIC_RESULTS,
           OutputTables.EXPERIMENT_DECISIONS,
@@ -74,10 +75,10 @@ public final class ReportJob {
     Location dir = ctx.outputRoot().resolve("reports").resolve(date.toString());
     publish(storage, dir, ctx.runId(), pages);
     Map<String, String> csv = new LinkedHashMap<>();
-    for (String t : EXPORTS) {
+    for (OutputTable t : EXPORTS) {
       String text = export(spark, ctx, t, date);
       if (text != null) {
-        csv.put(t + ".csv", text);
+        csv.put(t.name() + ".csv", text);
       }
     }
     Location exports = ctx.outputRoot().resolve("exports").resolve(date.toString());
@@ -142,7 +143,7 @@ public final class ReportJob {
    * One table's rows for the date (all dates up to it for per-day summaries) as CSV; null when the
    * table does not exist.
    */
-  static String export(SparkSession spark, RunContext ctx, String table, LocalDate date) {
+  static String export(SparkSession spark, RunContext ctx, OutputTable table, LocalDate date) {
     if (!Inputs.upstreamExists(spark, ctx, table)) {
       return null;
     }

@@ -11,7 +11,6 @@ import io.assay.config.Conf;
 import io.assay.io.DeltaTables;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
-import io.assay.reconcile.AlertSchema;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import java.io.PrintWriter;
@@ -61,7 +60,7 @@ class BalanceJobTest {
         OutputTables.stamp(
             Fixtures.rows(
                 spark,
-                AlertSchema.SCHEMA.toDDL(),
+                OutputTables.ALERTS.columns().toDDL(),
                 new Object[] {
                   Date.valueOf(AS_OF), "reconcile", "x", "1.0.0", "c", "error", 1.0, 0.5, "kept"
                 }),

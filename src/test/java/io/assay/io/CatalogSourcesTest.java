@@ -377,7 +377,7 @@ class CatalogSourcesTest {
     assertEquals(2, reconcile.code(), reconcile.text());
     assertTrue(reconcile.text().contains(problems.get(0)), reconcile.text());
     assertTrue(reconcile.text().contains("1 error(s); nothing was run."), reconcile.text());
-    assertFalse(Files.exists(out.resolve(OutputTables.RUNS)), "no run was recorded");
+    assertFalse(Files.exists(out.resolve(OutputTables.RUNS.name())), "no run was recorded");
 
     // A date column of another type.
     String sql = "SELECT *, CAST(date AS TIMESTAMP) AS event_ts FROM " + db + ".exposures";

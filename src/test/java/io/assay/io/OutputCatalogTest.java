@@ -88,7 +88,7 @@ class OutputCatalogTest {
     Ran first = Commands.run(analyze);
     assertEquals(0, first.code(), first.text());
     // Every table the run recorded writing, and the runs table.
-    Set<String> written = new TreeSet<>(Set.of(OutputTables.RUNS));
+    Set<String> written = new TreeSet<>(Set.of(OutputTables.RUNS.name()));
     Row run = spark.read().format("delta").load(out.resolve("runs").toString()).first();
     assertTrue(
         run.<Row>getList(run.fieldIndex("inputs")).stream()
@@ -230,7 +230,7 @@ class OutputCatalogTest {
       assertTrue(r.text().contains(problem), r.text());
       assertTrue(r.text().contains("1 error(s); nothing was run."), r.text());
     }
-    assertFalse(Files.exists(out.resolve(OutputTables.RUNS)), "no run was recorded");
+    assertFalse(Files.exists(out.resolve(OutputTables.RUNS.name())), "no run was recorded");
     // Not even the key's record: the root is as it was (a first run here).
     assertFalse(
         Files.exists(out.resolve(io.assay.pipeline.PseudonymKey.ROOT_FILE)), "key recorded");
@@ -243,7 +243,7 @@ class OutputCatalogTest {
     OutputCatalog.Conflict c =
         assertThrows(
             OutputCatalog.Conflict.class,
-            () -> OutputCatalog.register(spark, ctx, OutputTables.METRIC_RESULTS));
+            () -> OutputCatalog.register(spark, ctx, OutputTables.METRIC_RESULTS.name()));
     assertTrue(
         c.getMessage()
             .startsWith(

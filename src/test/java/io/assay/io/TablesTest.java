@@ -69,15 +69,20 @@ class TablesTest {
             "r1",
             io.assay.config.Location.local(root),
             Optional.empty());
+    OutputTable kv =
+        new OutputTable(
+            "enrollments",
+            org.apache.spark.sql.types.StructType.fromDDL("k STRING, v BIGINT"),
+            List.of());
     Outputs.merge(
         ctx,
-        "enrollments",
+        kv,
         Fixtures.rows(spark, "k STRING, v BIGINT", new Object[] {"a", 1L}, new Object[] {"b", 2L}),
         List.of("k"));
     assertTrue(Tables.isDelta(spark, t.toString()));
     Outputs.merge(
         ctx,
-        "enrollments",
+        kv,
         Fixtures.rows(spark, "k STRING, v BIGINT", new Object[] {"b", 3L}, new Object[] {"c", 4L}),
         List.of("k"));
     assertEquals(

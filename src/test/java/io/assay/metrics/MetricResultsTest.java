@@ -108,8 +108,8 @@ class MetricResultsTest {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> m = new LinkedHashMap<>();
-      for (int i = 0; i < MetricResults.SCHEMA.fields().length; i++) {
-        m.put(MetricResults.SCHEMA.fields()[i].name(), r.get(i));
+      for (int i = 0; i < io.assay.io.OutputTables.METRIC_RESULTS.columns().fields().length; i++) {
+        m.put(io.assay.io.OutputTables.METRIC_RESULTS.columns().fields()[i].name(), r.get(i));
       }
       out.add(m);
     }

@@ -13,8 +13,6 @@ import io.assay.config.ConfigLoader;
 import io.assay.io.DeltaTables;
 import io.assay.io.OutputTables;
 import io.assay.io.RunContext;
-import io.assay.metrics.AnalyzeJob;
-import io.assay.metrics.MetricResults;
 import io.assay.testing.Browser;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
@@ -78,7 +76,7 @@ class ReportHealthTest {
         OutputTables.stamp(
             Fixtures.rows(
                 spark,
-                AnalyzeJob.DECISIONS_SCHEMA.toDDL(),
+                OutputTables.EXPERIMENT_DECISIONS.columns().toDDL(),
                 new Object[] {
                   d,
                   BalanceFixture.KEY,
@@ -93,11 +91,12 @@ class ReportHealthTest {
                   450L
                 }),
             "report-health"),
-        io.assay.config.Location.local(out.resolve(OutputTables.EXPERIMENT_DECISIONS)),
+        io.assay.config.Location.local(out.resolve(OutputTables.EXPERIMENT_DECISIONS.name())),
         List.of("date"));
     DeltaTables.overwrite(
-        OutputTables.stamp(spark.createDataFrame(metricRows(d), MetricResults.SCHEMA), "r"),
-        io.assay.config.Location.local(out.resolve(OutputTables.METRIC_RESULTS)),
+        OutputTables.stamp(
+            spark.createDataFrame(metricRows(d), OutputTables.METRIC_RESULTS.columns()), "r"),
+        io.assay.config.Location.local(out.resolve(OutputTables.METRIC_RESULTS.name())),
         List.of("date"));
     List<Object[]> q = new ArrayList<>();
     quarantine(q, "2026-11-02", BalanceFixture.KEY, "1.0.0", "unknown_arm", 3);
@@ -115,7 +114,7 @@ class ReportHealthTest {
             "date DATE, reason STRING, detail STRING, event_id STRING, experiment STRING,"
                 + " version STRING, raw STRING",
             q.toArray(Object[][]::new)),
-        io.assay.config.Location.local(out.resolve(OutputTables.QUARANTINE)),
+        io.assay.config.Location.local(out.resolve(OutputTables.QUARANTINE.name())),
         List.of("date"));
     result = ReportJob.run(spark, ctx, DATE);
   }
@@ -215,9 +214,9 @@ class ReportHealthTest {
   }
 
   private static Row row(Map<String, Object> values) {
-    Object[] out = new Object[MetricResults.SCHEMA.fields().length];
+    Object[] out = new Object[OutputTables.METRIC_RESULTS.columns().fields().length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(MetricResults.SCHEMA.fields()[i].name());
+      out[i] = values.get(OutputTables.METRIC_RESULTS.columns().fields()[i].name());
     }
     return RowFactory.create(out);
   }
