@@ -24,7 +24,7 @@ import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 import io.assay.assignment.Status;
-import io.assay.reconcile.Category;
+import io.assay.io.Category;
 import io.assay.reconcile.QuarantineReason;
 import java.util.ArrayList;
 import java.util.EnumMap;

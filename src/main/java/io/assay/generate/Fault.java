@@ -1,6 +1,6 @@
 package io.assay.generate;
 
-import io.assay.reconcile.Category;
+import io.assay.io.Category;
 import java.util.Locale;
 
 /**

@@ -12,7 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assay.config.ExperimentDefinition;
-import io.assay.reconcile.Category;
+import io.assay.io.Category;
 import io.assay.reconcile.QuarantineReason;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
+import io.assay.io.Category;
 import io.assay.io.CovariateBalanceTable;
 import io.assay.io.InputProblem;
 import io.assay.io.Inputs;
@@ -17,7 +18,6 @@ import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
-import io.assay.reconcile.Category;
 import io.assay.stats.MetricMoments;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;

@@ -28,6 +28,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.config.ExperimentDefinition;
+import io.assay.io.Category;
 import io.assay.io.Pseudonyms;
 import java.util.List;
 import java.util.Optional;

@@ -13,6 +13,7 @@ import io.assay.assignment.AssignmentPlan;
 import io.assay.assignment.Status;
 import io.assay.config.AssayConfig;
 import io.assay.config.ExperimentDefinition;
+import io.assay.io.Category;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;

@@ -33,6 +33,7 @@ import io.assay.config.ExperimentDefinition;
 import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.config.Source;
+import io.assay.io.Category;
 import io.assay.io.Concurrently;
 import io.assay.io.ExposureLogs;
 import io.assay.io.InputProblem;

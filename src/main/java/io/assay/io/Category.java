@@ -1,9 +1,11 @@
-package io.assay.reconcile;
+package io.assay.io;
 
 /**
  * The reconciliation category of one accepted (clean, deduplicated) exposure: what the definition
- * says should have happened versus what was logged. Codes are stable: they appear in {@code
- * reconciliation_summary} and {@code reconciliation_mismatches}.
+ * says should have happened versus what was logged. Codes are stable: they are the values of the
+ * {@code category} column of {@code reconciliation_summary} and {@code reconciliation_mismatches}
+ * (so the vocabulary lives with the table declarations, and a stage that reads those tables needs
+ * nothing of {@code reconcile}).
  *
  * <p>Per exposure, in the order the recomputation checks them: outside the window, not eligible,
  * holdout conflict, namespace conflict, not in traffic at that time (ramp-aware), wrong arm, match.
