@@ -257,12 +257,7 @@ public final class MetricResults {
    * (null outside the whole-experiment segment).
    */
   public static List<Double> adjust(ExperimentDefinition e, List<Analysed> analysed) {
-    PValueAdjustment correction =
-        switch (e.analysis().correction()) {
-          case "holm" -> PValueAdjustment.HOLM;
-          case "bh" -> PValueAdjustment.BENJAMINI_HOCHBERG;
-          default -> PValueAdjustment.NONE;
-        };
+    PValueAdjustment correction = PValueAdjustment.parse(e.analysis().correction());
     List<Double> out = new ArrayList<>();
     analysed.forEach(x -> out.add(null));
     for (String role : List.of("primary", "secondary", "guardrail")) {

@@ -95,7 +95,7 @@ public final class StatsRequestParser {
       try {
         correction = PValueAdjustment.parse(corr);
       } catch (IllegalArgumentException e) {
-        problem("correction", "must be none, bonferroni, holm or bh, was '" + corr + "'");
+        problem("correction", "must be " + PValueAdjustment.NAMES + ", was '" + corr + "'");
       }
     }
     Double mde = positive(root, "mde");

@@ -62,6 +62,42 @@ class StatsAnalysisTest {
     assertTrue(r.at("/arms/0/absolute/df").isNull());
   }
 
+  /**
+   * The same arms with Hochberg and Benjamini–Yekutieli (p = 0.0455002639 for B, 1 for C). By hand,
+   * Hochberg: 1·1 = 1, 2·0.0455002639 = 0.0910005278 → cummin 1, 0.0910005278. BY: q = 1 + 1/2 =
+   * 3/2; q·(2/2)·1 = 1.5, q·(2/1)·0.0455002639 = 0.1365007917 → cummin, capped: 1, 0.1365007917.
+   * The long name is accepted and reported by its short one.
+   */
+  @Test
+  void binomialWithHochbergAndBenjaminiYekutieli() throws Exception {
+    String arms =
+        "'arms': [{'arm': 'A', 'n': 18, 'sum': 6}, {'arm': 'B', 'n': 18, 'sum': 12},"
+            + "{'arm': 'C', 'n': 18, 'sum': 6}]}";
+    JsonNode h = run("{'kind': 'binomial', 'control': 'A', 'correction': 'hochberg', " + arms);
+    assertEquals("hochberg", h.get("correction").asText());
+    assertEquals(
+        2 * 0.04550026389635842, h.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(1.0, h.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
+    JsonNode by =
+        run("{'kind': 'binomial', 'control': 'A', 'correction': 'benjamini_yekutieli', " + arms);
+    assertEquals("by", by.get("correction").asText());
+    assertEquals(
+        3 * 0.04550026389635842, by.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(1.0, by.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
+    InvalidRequestException e =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'binomial', 'control': 'A', 'correction': 'hommel', " + arms)
+                        .replace('\'', '"')));
+    assertEquals(
+        List.of(
+            "correction: must be none, bonferroni, holm, hochberg, bh (benjamini_hochberg) or by"
+                + " (benjamini_yekutieli), was 'hommel'"),
+        e.problems());
+  }
+
   /** The RatioTestTest hand example as sums: δ = 1, se² = 3/8, lift 1/2 with variance 23/192. */
   @Test
   void ratioThroughJson() throws Exception {
