@@ -68,6 +68,96 @@ class StatsAndPowerCommandTest {
     assertTrue(r.err().contains("file not found"), r.err());
   }
 
+  static Run stats(String request) {
+    return run(
+        new StatsCommand(new ByteArrayInputStream(request.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /**
+   * Issue 22, D1: the Welch df used to overflow to NaN with these finite sums, and the command
+   * exited 1 with a stack trace. By hand (OutOfRangeTest): se = √(1e157/45) = 4.714045207910317e77,
+   * df = 18, p = 1; the control mean is 0, so the error is zero_baseline. The same data through
+   * CUPED (a covariate carrying nothing, θ = 0) and as a ratio over one denominator unit each give
+   * the same se.
+   */
+  @Test
+  void statsHugeSumsOfSquaresExitZeroWithTheRightNumbers() throws Exception {
+    double se = Math.sqrt(1e157 / 45);
+    Run mean =
+        stats(
+            "{\"kind\":\"mean\",\"control\":\"A\",\"arms\":[{\"arm\":\"A\",\"n\":10,\"sum\":0,"
+                + "\"sum_squares\":1e157},{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e157}]}");
+    assertEquals(0, mean.code(), mean.err());
+    JsonNode m = new ObjectMapper().readTree(mean.out());
+    assertEquals(18.0, m.at("/arms/0/absolute/df").asDouble(), 1e-12);
+    assertEquals(se, m.at("/arms/0/absolute/se").asDouble(), se * 1e-15);
+    assertEquals(1.0, m.at("/arms/0/absolute/p_value").asDouble(), 0);
+    assertEquals("zero_baseline", m.at("/arms/0/error").asText());
+
+    Run cuped =
+        stats(
+            "{\"kind\":\"mean\",\"cuped\":true,\"control\":\"A\",\"arms\":["
+                + "{\"arm\":\"A\",\"n\":10,\"sum\":0,\"sum_squares\":1e157,\"pre_sum\":0,"
+                + "\"pre_sum_squares\":1,\"pre_sum_products\":0},"
+                + "{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e157,\"pre_sum\":0,"
+                + "\"pre_sum_squares\":1,\"pre_sum_products\":0}]}");
+    assertEquals(0, cuped.code(), cuped.err());
+    JsonNode c = new ObjectMapper().readTree(cuped.out());
+    assertEquals(18.0, c.at("/arms/0/absolute/df").asDouble(), 1e-12);
+    assertEquals(se, c.at("/arms/0/absolute/se").asDouble(), se * 1e-15);
+
+    Run ratio =
+        stats(
+            "{\"kind\":\"ratio\",\"control\":\"A\",\"arms\":["
+                + "{\"arm\":\"A\",\"n\":10,\"sum\":0,\"sum_squares\":1e157,\"den_sum\":10,"
+                + "\"den_sum_squares\":10,\"sum_products\":0},"
+                + "{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e157,\"den_sum\":10,"
+                + "\"den_sum_squares\":10,\"sum_products\":0}]}");
+    assertEquals(0, ratio.code(), ratio.err());
+    assertEquals(
+        se,
+        new ObjectMapper().readTree(ratio.out()).at("/arms/0/absolute/se").asDouble(),
+        se * 1e-15);
+  }
+
+  /**
+   * Issue 22, D1: Σy² = 1e-320 (subnormal) used to exit 1 with a stack trace (df 0/0); now exit 0,
+   * error out_of_range, every statistic null — on the mean, CUPED and ratio paths, and for a ratio
+   * whose denominator is so near 0 that its variance overflows.
+   */
+  @Test
+  void statsSubnormalSumsOfSquaresExitZeroOutOfRange() throws Exception {
+    String[] requests = {
+      "{\"kind\":\"mean\",\"control\":\"A\",\"arms\":[{\"arm\":\"A\",\"n\":10,\"sum\":0,"
+          + "\"sum_squares\":1e-320},{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e-320}]}",
+      "{\"kind\":\"mean\",\"cuped\":true,\"control\":\"A\",\"arms\":["
+          + "{\"arm\":\"A\",\"n\":10,\"sum\":0,\"sum_squares\":1e-320,\"pre_sum\":0,"
+          + "\"pre_sum_squares\":1,\"pre_sum_products\":0},"
+          + "{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e-320,\"pre_sum\":0,"
+          + "\"pre_sum_squares\":1,\"pre_sum_products\":0}]}",
+      "{\"kind\":\"ratio\",\"control\":\"A\",\"arms\":["
+          + "{\"arm\":\"A\",\"n\":10,\"sum\":0,\"sum_squares\":1e-320,\"den_sum\":10,"
+          + "\"den_sum_squares\":10,\"sum_products\":0},"
+          + "{\"arm\":\"B\",\"n\":10,\"sum\":0,\"sum_squares\":1e-320,\"den_sum\":10,"
+          + "\"den_sum_squares\":10,\"sum_products\":0}]}",
+      "{\"kind\":\"ratio\",\"control\":\"A\",\"arms\":["
+          + "{\"arm\":\"A\",\"n\":10,\"sum\":10,\"sum_squares\":20,\"den_sum\":1e-160,"
+          + "\"den_sum_squares\":1e-300,\"sum_products\":0},"
+          + "{\"arm\":\"B\",\"n\":10,\"sum\":10,\"sum_squares\":20,\"den_sum\":1e-160,"
+          + "\"den_sum_squares\":1e-300,\"sum_products\":0}]}"
+    };
+    for (String request : requests) {
+      Run r = stats(request);
+      assertEquals(0, r.code(), request + "\n" + r.err());
+      JsonNode a = new ObjectMapper().readTree(r.out()).at("/arms/0");
+      assertEquals("out_of_range", a.get("error").asText(), request);
+      for (String f : new String[] {"effect", "se", "p_value", "ci_lower", "df"}) {
+        assertTrue(a.at("/absolute/" + f).isNull(), f + " in " + a);
+      }
+      assertTrue(a.at("/power/mde_absolute").isNull(), a.toString());
+    }
+  }
+
   /** R 4.x power.t.test(power = .90, delta = 1): n = 22.02110 → 23 per arm. */
   @Test
   void powerSampleSizeText() {
