@@ -158,6 +158,26 @@ class StatsAndPowerCommandTest {
     }
   }
 
+  /**
+   * Issue 22, D2: (Σy)²/n = 1e400/10 overflows a double, so no finite Σy² reaches it; the request
+   * used to pass, with the arm's variance read as 0 and p = 0. Now exit 2 naming the arm and the
+   * field.
+   */
+  @Test
+  void statsSumOfSquaresBelowAnOverflowingBoundExitsTwo() {
+    Run r =
+        stats(
+            "{\"kind\":\"mean\",\"control\":\"A\",\"arms\":[{\"arm\":\"A\",\"n\":10,"
+                + "\"sum\":1e200,\"sum_squares\":1e300},{\"arm\":\"B\",\"n\":10,\"sum\":0,"
+                + "\"sum_squares\":1}]}");
+    assertEquals(2, r.code(), r.out());
+    assertEquals("", r.out());
+    assertEquals(
+        "arms[0].sum_squares: must be at least sum²/n, which overflows a double for sum = 1.0E200"
+            + " and n = 10: no real values of arm 'A' have these sums\n",
+        r.err().replace(System.lineSeparator(), "\n"));
+  }
+
   /** R 4.x power.t.test(power = .90, delta = 1): n = 22.02110 → 23 per arm. */
   @Test
   void powerSampleSizeText() {

@@ -211,10 +211,69 @@ class StatsAnalysisTest {
         p.toString());
     assertTrue(
         p.contains(
-            "arms[0].sum_squares: must be at least sum²/n = 8.0 (no real values have these sums)"),
+            "arms[0].sum_squares: must be at least sum²/n = 8.0: no real values of arm 'a' have"
+                + " these sums"),
         p.toString());
     assertTrue(p.contains("arms[1].sum_squares: is required: a finite number"), p.toString());
     assertTrue(p.contains("arms[1].den_sum: is required: a finite number"), p.toString());
+  }
+
+  /**
+   * Issue 22, D2: sums no real values have, which used to pass. (Σy)²/n = 1e400/10 overflows a
+   * double, so no finite Σy² reaches it (the arm's variance used to read as 0 and p as 0). At small
+   * scales the tolerance used to be absolute (1e-9), so Σy = 0.001 with Σy² = 0 over 2 units passed
+   * (it needs Σy² ≥ 5e-7); it is relative now. Units beyond 2^53 in all are refused too: counts
+   * enter the statistics as doubles (and a long sum of them overflowed in the CUPED fit).
+   */
+  @Test
+  void impossibleSumsAtTheEdgesOfTheRange() {
+    InvalidRequestException e =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'mean', 'control': 'A', 'arms': ["
+                            + "{'arm': 'A', 'n': 10, 'sum': 1e200, 'sum_squares': 1e300},"
+                            + "{'arm': 'B', 'n': 2, 'sum': 0.001, 'sum_squares': 0}]}")
+                        .replace('\'', '"')));
+    assertEquals(
+        List.of(
+            "arms[0].sum_squares: must be at least sum²/n, which overflows a double for sum ="
+                + " 1.0E200 and n = 10: no real values of arm 'A' have these sums",
+            "arms[1].sum_squares: must be at least sum²/n = 5.0E-7: no real values of arm 'B' have"
+                + " these sums"),
+        e.problems());
+    // 2 × (2^52 + 1) = 2^53 + 2 units.
+    InvalidRequestException units =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'binomial', 'control': 'A', 'arms': ["
+                            + "{'arm': 'A', 'n': 4503599627370497, 'sum': 1},"
+                            + "{'arm': 'B', 'n': 4503599627370497, 'sum': 1}]}")
+                        .replace('\'', '"')));
+    assertEquals(
+        List.of(
+            "arms: the arms hold 9.007199254740994E15 units in all, more than 2^53 ="
+                + " 9007199254740992 (the largest count a double holds exactly)"),
+        units.problems());
+  }
+
+  /**
+   * The tolerance allows for the rounding of subnormal squares: y = (a, a), a =
+   * 1.9677559094241207e-161, has Σy² = 2·round(a²) = 7.7e-322 but sum²/n = round(2a²) = 7.76e-322,
+   * which a relative tolerance alone would call impossible. The sums are real; the engine says they
+   * are out of range.
+   */
+  @Test
+  void subnormalRoundingIsNotImpossible() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 2, 'sum': 3.9355118188482414e-161, 'sum_squares': 7.7e-322},"
+                + "{'arm': 'B', 'n': 2, 'sum': 1, 'sum_squares': 1}]}");
+    assertEquals("out_of_range", r.at("/arms/0/error").asText());
   }
 
   @Test
