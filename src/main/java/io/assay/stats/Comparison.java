@@ -6,9 +6,12 @@ package io.assay.stats;
  * <ul>
  *   <li>{@code absolute}: {@code δ = m_t − m_c}, where {@code m} is each arm's estimate (a mean, a
  *       proportion, a ratio, or a CUPED-adjusted mean);
- *   <li>{@code relative}: the lift {@code m_t / m_c − 1} with the delta-method standard error
- *       {@code se² = v_t/m_c² + m_t²·v_c/m_c⁴}, where {@code v = Var(m)}, and the normal reference
- *       distribution (the delta method is a large-sample approximation).
+ *   <li>{@code relative}: the lift {@code (m_t − m_c)/|m_c|} — {@code m_t/m_c − 1} for a positive
+ *       baseline; dividing by {@code |m_c|} keeps the sign of {@code δ} when the baseline is
+ *       negative (control −2, treatment −1: +50%, not −50%) — with the delta-method standard error
+ *       {@code se² = v_t/m_c² + m_t²·v_c/m_c⁴}, where {@code v = Var(m)} (the sign does not change
+ *       it), and the normal reference distribution (the delta method is a large-sample
+ *       approximation).
  * </ul>
  *
  * @param control control arm's estimate, null when it cannot be computed (see {@code error})
@@ -63,13 +66,14 @@ public record Comparison(
   }
 
   /**
-   * Lift {@code m_t/m_c − 1} with the delta-method standard error, {@code se² = (v_t + (m_t/m_c)²
-   * v_c)/m_c²}; requires {@code m_c ≠ 0}. Null when the lift or {@code se²} is out of range.
+   * Lift {@code (m_t − m_c)/|m_c|} with the delta-method standard error, {@code se² = (v_t +
+   * (m_t/m_c)² v_c)/m_c²}; requires {@code m_c ≠ 0}. Null when the lift or {@code se²} is out of
+   * range.
    */
   private static Inference relativeLift(ArmSummary c, ArmSummary t, TestOptions options) {
     double mc = c.mean();
     double ratio = t.mean() / mc;
-    double lift = ratio - 1;
+    double lift = mc > 0 ? ratio - 1 : 1 - ratio; // (m_t − m_c)/|m_c|
     double variance = (t.varianceOfMean() + ratio * ratio * c.varianceOfMean()) / mc / mc;
     if (!Double.isFinite(lift) || !inRange(variance, c, t)) {
       return null;

@@ -178,6 +178,27 @@ class StatsAndPowerCommandTest {
         r.err().replace(System.lineSeparator(), "\n"));
   }
 
+  /**
+   * Issue 22, D3, the issue's example: control mean −2 ({−3, −1}), treatment −1 ({−2, 0}). The
+   * absolute effect is +1 and the relative lift +0.5 (it was −0.5); chance to beat control Φ(1/√2)
+   * = 0.7602499389065233 and the relative expected loss se·φ(z) − μΦ(−z) with μ = 1/2, se = √5/4, z
+   * = 2/√5: 0.0567184275784281 (WelchTTestTest works the numbers).
+   */
+  @Test
+  void statsNegativeBaselineLiftHasTheSignOfTheEffect() throws Exception {
+    Run r =
+        stats(
+            "{\"kind\":\"mean\",\"control\":\"A\",\"arms\":[{\"arm\":\"A\",\"n\":2,\"sum\":-4,"
+                + "\"sum_squares\":10},{\"arm\":\"B\",\"n\":2,\"sum\":-2,\"sum_squares\":4}]}");
+    assertEquals(0, r.code(), r.err());
+    JsonNode a = new ObjectMapper().readTree(r.out()).at("/arms/0");
+    assertEquals(1.0, a.at("/absolute/effect").asDouble(), 0);
+    assertEquals(0.5, a.at("/relative/effect").asDouble(), 0);
+    assertTrue(a.at("/relative/ci_upper").asDouble() > 0.5, a.toString());
+    assertEquals(0.7602499389065233, a.at("/bayesian/chance_to_beat_control").asDouble(), 1e-12);
+    assertEquals(0.0567184275784281, a.at("/bayesian/expected_loss_relative").asDouble(), 1e-12);
+  }
+
   /** R 4.x power.t.test(power = .90, delta = 1): n = 22.02110 → 23 per arm. */
   @Test
   void powerSampleSizeText() {

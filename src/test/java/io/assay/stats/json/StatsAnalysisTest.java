@@ -114,6 +114,34 @@ class StatsAnalysisTest {
     assertEquals(2.0, r.at("/control/estimate").asDouble(), 1e-15);
   }
 
+  /**
+   * Issue 22, D3 through the JSON: a ratio whose denominators are negative. Control units (y, x) =
+   * (1, −1), (3, −1): R̂_c = −2, linearized values (y − R̂x)/x̄ = 1, −1, variance 2; treatment (1,
+   * −1), (1, −1): R̂_t = −1, variance 0. δ = +1, se² = 2/2 = 1. Lift δ/|R̂_c| = +1/2 with se² = (0
+   * + (1/2)²·1)/4 = 1/16, z = 2, p = 2Φ(−2). The Bayesian summaries agree with it: chance to beat
+   * control Φ(1) = 0.8413447460685429; the relative expected loss se·φ(z) − μΦ(−z) = 0.25φ(2) −
+   * 0.5Φ(−2) = 0.25·0.05399096651318806 − 0.5·0.02275013194817922 = 0.002122675654207406 (with the
+   * old sign, μ = −1/2, it was 0.25φ(2) + 0.5Φ(2) ≈ 0.50, a near-certain loss).
+   */
+  @Test
+  void negativeDenominatorThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 2, 'sum': 4, 'sum_squares': 10, 'den_sum': -2,"
+                + " 'den_sum_squares': 2, 'sum_products': -4},"
+                + "{'arm': 't', 'n': 2, 'sum': 2, 'sum_squares': 2, 'den_sum': -2,"
+                + " 'den_sum_squares': 2, 'sum_products': -2}]}");
+    assertEquals(1.0, r.at("/arms/0/absolute/effect").asDouble(), 1e-15);
+    assertEquals(0.5, r.at("/arms/0/relative/effect").asDouble(), 1e-15);
+    assertEquals(0.25, r.at("/arms/0/relative/se").asDouble(), 1e-15);
+    assertEquals(0.04550026389635842, r.at("/arms/0/relative/p_value").asDouble(), 1e-12);
+    assertEquals(
+        0.8413447460685429, r.at("/arms/0/bayesian/chance_to_beat_control").asDouble(), 1e-12);
+    assertEquals(
+        0.002122675654207406, r.at("/arms/0/bayesian/expected_loss_relative").asDouble(), 1e-12);
+  }
+
   /** The CupedTestTest hand example as sums: θ = 129/52, adjusted δ = 287/104. */
   @Test
   void cupedThroughJson() throws Exception {
