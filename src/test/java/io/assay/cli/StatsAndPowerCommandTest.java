@@ -199,6 +199,37 @@ class StatsAndPowerCommandTest {
     assertEquals(0.0567184275784281, a.at("/bayesian/expected_loss_relative").asDouble(), 1e-12);
   }
 
+  /**
+   * Issue 22, D4: a ratio's sum_products and CUPED's pre_sum_products beyond Cauchy–Schwarz used to
+   * give ordinary-looking results (p = 0.064; θ = 12.2); now exit 2 naming the field and the arm
+   * (the bounds are worked in StatsAnalysisTest).
+   */
+  @Test
+  void statsImpossibleCrossProductsExitTwo() {
+    Run ratio =
+        stats(
+            "{\"kind\":\"ratio\",\"control\":\"c\",\"arms\":["
+                + "{\"arm\":\"c\",\"n\":3,\"sum\":12,\"sum_squares\":62,\"den_sum\":6,"
+                + "\"den_sum_squares\":14,\"sum_products\":40},"
+                + "{\"arm\":\"t\",\"n\":4,\"sum\":24,\"sum_squares\":158,\"den_sum\":8,"
+                + "\"den_sum_squares\":22,\"sum_products\":57}]}");
+    assertEquals(2, ratio.code(), ratio.out());
+    assertEquals("", ratio.out());
+    assertTrue(
+        ratio.err().startsWith("arms[0].sum_products: must be between 18.708497377870"),
+        ratio.err());
+    assertTrue(ratio.err().contains("no real values of arm 'c' have these sums"), ratio.err());
+    Run cuped =
+        stats(
+            "{\"kind\":\"mean\",\"cuped\":true,\"control\":\"c\",\"arms\":["
+                + "{\"arm\":\"c\",\"n\":3,\"sum\":12,\"sum_squares\":56,\"pre_sum\":6,"
+                + "\"pre_sum_squares\":14,\"pre_sum_products\":28},"
+                + "{\"arm\":\"t\",\"n\":4,\"sum\":32,\"sum_squares\":282,\"pre_sum\":10,"
+                + "\"pre_sum_squares\":30,\"pre_sum_products\":-50}]}");
+    assertEquals(2, cuped.code(), cuped.out());
+    assertTrue(cuped.err().startsWith("arms[1].pre_sum_products: must be between"), cuped.err());
+  }
+
   /** R 4.x power.t.test(power = .90, delta = 1): n = 22.02110 → 23 per arm. */
   @Test
   void powerSampleSizeText() {

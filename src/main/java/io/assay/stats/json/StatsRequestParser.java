@@ -241,6 +241,10 @@ public final class StatsRequestParser {
         squaresConsistent(at + ".pre_sum_squares", name, n, xSum, xSquares);
       }
     }
+    if (products != null && problems.size() == before) {
+      String field = at + (kind == Kind.RATIO ? ".sum_products" : ".pre_sum_products");
+      productsConsistent(field, name, n, sum, sumSquares, xSum, xSquares, products);
+    }
     if (problems.size() > before || name == null) {
       return null;
     }
@@ -273,6 +277,43 @@ public final class StatsRequestParser {
               + noRealValues(arm));
     } else if (squares < least * (1 - 1e-9) - n * Double.MIN_VALUE) {
       problem(field, "must be at least sum²/n = " + least + noRealValues(arm));
+    }
+  }
+
+  /**
+   * (Σxy − ΣxΣy/n)² ≤ (Σx² − (Σx)²/n)(Σy² − (Σy)²/n) (Cauchy–Schwarz on the centred values), up to
+   * rounding: 1e-9 of √(Σx²·Σy²), the scale of every term, plus one subnormal unit per unit. Square
+   * roots keep the products of the bound in range. Requires both sums of squares to be consistent.
+   */
+  private void productsConsistent(
+      String field,
+      String arm,
+      long n,
+      double sumY,
+      double squaresY,
+      double sumX,
+      double squaresX,
+      double products) {
+    if (n == 0) {
+      if (products != 0) {
+        problem(field, "sums must be 0 when n = 0");
+      }
+      return;
+    }
+    double centre = sumX * (sumY / n);
+    double reach =
+        Math.sqrt(Math.max(0, squaresX - sumX * (sumX / n)))
+            * Math.sqrt(Math.max(0, squaresY - sumY * (sumY / n)));
+    double slack = 1e-9 * Math.sqrt(squaresX) * Math.sqrt(squaresY) + n * Double.MIN_VALUE;
+    if (!(Math.abs(products - centre) <= reach + slack)) {
+      problem(
+          field,
+          "must be between "
+              + (centre - reach)
+              + " and "
+              + (centre + reach)
+              + " (Cauchy–Schwarz: |Σxy − ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n)))"
+              + noRealValues(arm));
     }
   }
 

@@ -304,6 +304,82 @@ class StatsAnalysisTest {
     assertEquals("out_of_range", r.at("/arms/0/error").asText());
   }
 
+  /**
+   * Issue 22, D4: cross products beyond what the sums of squares allow. The RatioTestTest control
+   * (2, 1), (3, 2), (7, 3) has Σy = 12, Σy² = 62, Σx = 6, Σx² = 14: centred S_xx = 14 − 36/3 = 2,
+   * S_yy = 62 − 144/3 = 14, so |Σxy − 6·12/3| ≤ √(2·14) = √28: Σxy ∈ [24 − √28, 24 + √28] =
+   * [18.708…, 29.291…] (the data's 29 is inside). Σxy = 40 used to pass, the linearized variance 7
+   * − 2·2·8 + 4·1 = −21 was clamped to 0, and p = 0.064 looked ordinary. The CupedTestTest control
+   * (Σy = 12, Σy² = 56, Σx = 6, Σx² = 14) allows [24 − √(2·8), 24 + √(2·8)] = [20, 28]: its own 28
+   * is the bound (y = 2x + 0: perfectly correlated) and passes; 100 used to give θ = 12.2.
+   */
+  @Test
+  void crossProductsBeyondCauchySchwarz() {
+    InvalidRequestException ratio =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'ratio', 'control': 'c', 'arms': ["
+                            + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 62, 'den_sum': 6,"
+                            + " 'den_sum_squares': 14, 'sum_products': 40},"
+                            + "{'arm': 't', 'n': 4, 'sum': 24, 'sum_squares': 158, 'den_sum': 8,"
+                            + " 'den_sum_squares': 22, 'sum_products': 57}]}")
+                        .replace('\'', '"')));
+    assertEquals(
+        List.of(
+            "arms[0].sum_products: must be between "
+                + (24 - Math.sqrt(2) * Math.sqrt(14))
+                + " and "
+                + (24 + Math.sqrt(2) * Math.sqrt(14))
+                + " (Cauchy–Schwarz: |Σxy − ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real"
+                + " values of arm 'c' have these sums"),
+        ratio.problems());
+    assertTrue(ratio.problems().get(0).contains("between 18.708497377870"), ratio.getMessage());
+
+    InvalidRequestException cuped =
+        assertThrows(
+            InvalidRequestException.class,
+            () ->
+                StatsAnalysis.run(
+                    ("{'kind': 'mean', 'cuped': true, 'control': 'c', 'arms': ["
+                            + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 56, 'pre_sum': 6,"
+                            + " 'pre_sum_squares': 14, 'pre_sum_products': 100},"
+                            + "{'arm': 't', 'n': 4, 'sum': 32, 'sum_squares': 282, 'pre_sum': 10,"
+                            + " 'pre_sum_squares': 30, 'pre_sum_products': 91}]}")
+                        .replace('\'', '"')));
+    assertEquals(
+        List.of(
+            "arms[0].pre_sum_products: must be between 20.0 and 28.0 (Cauchy–Schwarz: |Σxy −"
+                + " ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real values of arm 'c' have"
+                + " these sums"),
+        cuped.problems());
+  }
+
+  /**
+   * Perfectly correlated data whose sums carry rounding (y = 0.7x + 0.3 on decimals no double holds
+   * exactly) sit on the Cauchy–Schwarz bound up to rounding, and pass.
+   */
+  @Test
+  void crossProductsOnTheBoundUpToRoundingPass() throws Exception {
+    double[] x = {0.1, 0.2, 0.3, 1.7, 2.9, 13.1, 0.03};
+    double[] y = java.util.Arrays.stream(x).map(v -> 0.7 * v + 0.3).toArray();
+    io.assay.stats.BivariateMoments m = io.assay.stats.BivariateMoments.of(y, x);
+    String arm =
+        "'n': 7, 'sum': %s, 'sum_squares': %s, 'den_sum': %s, 'den_sum_squares': %s,"
+            + " 'sum_products': %s}";
+    String sums =
+        String.format(arm, m.sumY(), m.sumYSquares(), m.sumX(), m.sumXSquares(), m.sumXY());
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'control': 'c', 'arms': [{'arm': 'c', "
+                + sums
+                + ", {'arm': 't', "
+                + sums
+                + "]}");
+    assertEquals(0.0, r.at("/arms/0/absolute/effect").asDouble(), 0);
+  }
+
   @Test
   void notJson() {
     InvalidRequestException e =
