@@ -20,6 +20,13 @@ class StatsAnalysisTest {
     return M.readTree(out);
   }
 
+  /** The problems of a request that must be refused ({@code '} stands for {@code "}). */
+  static List<String> problems(String json) {
+    return assertThrows(
+            InvalidRequestException.class, () -> StatsAnalysis.run(json.replace('\'', '"')))
+        .problems();
+  }
+
   /**
    * R's sleep data as sums: group 1 Σ = 7.5, Σy² = 34.43; group 2 Σ = 23.3, Σy² = 90.37 (summed by
    * hand from the 10 values each). R 4.x t.test(extra ~ group, data = sleep): t = -1.8608, df =
@@ -84,18 +91,11 @@ class StatsAnalysisTest {
     assertEquals(
         3 * 0.04550026389635842, by.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
     assertEquals(1.0, by.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'binomial', 'control': 'A', 'correction': 'hommel', " + arms)
-                        .replace('\'', '"')));
     assertEquals(
         List.of(
             "correction: must be none, bonferroni, holm, hochberg, bh (benjamini_hochberg) or by"
                 + " (benjamini_yekutieli), was 'hommel'"),
-        e.problems());
+        problems("{'kind': 'binomial', 'control': 'A', 'correction': 'hommel', " + arms));
   }
 
   /** The RatioTestTest hand example as sums: δ = 1, se² = 3/8, lift 1/2 with variance 23/192. */
@@ -194,18 +194,13 @@ class StatsAnalysisTest {
   /** Every problem is reported, each naming its field. */
   @Test
   void validationNamesTheField() {
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'binomial', 'alpha': 1.5, 'control': 'X', 'extra': 1, 'arms': ["
-                            + "{'arm': 'A', 'n': -1, 'sum': 3},"
-                            + "{'arm': 'B', 'n': 5.5, 'sum': 3, 'den_sum': 1},"
-                            + "{'arm': 'C', 'n': 4, 'sum': 5},"
-                            + "{'arm': 'D', 'n': 4, 'sum': 2, 'sum_squares': 3}]}")
-                        .replace('\'', '"')));
-    List<String> p = e.problems();
+    List<String> p =
+        problems(
+            "{'kind': 'binomial', 'alpha': 1.5, 'control': 'X', 'extra': 1, 'arms': ["
+                + "{'arm': 'A', 'n': -1, 'sum': 3},"
+                + "{'arm': 'B', 'n': 5.5, 'sum': 3, 'den_sum': 1},"
+                + "{'arm': 'C', 'n': 4, 'sum': 5},"
+                + "{'arm': 'D', 'n': 4, 'sum': 2, 'sum_squares': 3}]}");
     assertTrue(p.contains("extra: unknown field"), p.toString());
     assertTrue(
         p.contains("alpha: must be a number strictly between 0 and 1, was 1.5"), p.toString());
@@ -224,16 +219,11 @@ class StatsAnalysisTest {
 
   @Test
   void impossibleSumsAndMissingFields() {
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
-                            + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
-                            + "{'arm': 'b', 'n': 2, 'sum': 1}]}")
-                        .replace('\'', '"')));
-    List<String> p = e.problems();
+    List<String> p =
+        problems(
+            "{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
+                + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
+                + "{'arm': 'b', 'n': 2, 'sum': 1}]}");
     assertTrue(
         p.contains("cuped: is not supported for kind ratio (only mean and binomial)"),
         p.toString());
@@ -255,37 +245,29 @@ class StatsAnalysisTest {
    */
   @Test
   void impossibleSumsAtTheEdgesOfTheRange() {
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'mean', 'control': 'A', 'arms': ["
-                            + "{'arm': 'A', 'n': 10, 'sum': 1e200, 'sum_squares': 1e300},"
-                            + "{'arm': 'B', 'n': 2, 'sum': 0.001, 'sum_squares': 0}]}")
-                        .replace('\'', '"')));
+    List<String> sums =
+        problems(
+            "{'kind': 'mean', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 10, 'sum': 1e200, 'sum_squares': 1e300},"
+                + "{'arm': 'B', 'n': 2, 'sum': 0.001, 'sum_squares': 0}]}");
     assertEquals(
         List.of(
             "arms[0].sum_squares: must be at least sum²/n, which overflows a double for sum ="
                 + " 1.0E200 and n = 10: no real values of arm 'A' have these sums",
             "arms[1].sum_squares: must be at least sum²/n = 5.0E-7: no real values of arm 'B' have"
                 + " these sums"),
-        e.problems());
+        sums);
     // 2 × (2^52 + 1) = 2^53 + 2 units.
-    InvalidRequestException units =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'binomial', 'control': 'A', 'arms': ["
-                            + "{'arm': 'A', 'n': 4503599627370497, 'sum': 1},"
-                            + "{'arm': 'B', 'n': 4503599627370497, 'sum': 1}]}")
-                        .replace('\'', '"')));
+    List<String> units =
+        problems(
+            "{'kind': 'binomial', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 4503599627370497, 'sum': 1},"
+                + "{'arm': 'B', 'n': 4503599627370497, 'sum': 1}]}");
     assertEquals(
         List.of(
             "arms: the arms hold 9.007199254740994E15 units in all, more than 2^53 ="
                 + " 9007199254740992 (the largest count a double holds exactly)"),
-        units.problems());
+        units);
   }
 
   /**
@@ -315,17 +297,13 @@ class StatsAnalysisTest {
    */
   @Test
   void crossProductsBeyondCauchySchwarz() {
-    InvalidRequestException ratio =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'ratio', 'control': 'c', 'arms': ["
-                            + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 62, 'den_sum': 6,"
-                            + " 'den_sum_squares': 14, 'sum_products': 40},"
-                            + "{'arm': 't', 'n': 4, 'sum': 24, 'sum_squares': 158, 'den_sum': 8,"
-                            + " 'den_sum_squares': 22, 'sum_products': 57}]}")
-                        .replace('\'', '"')));
+    List<String> ratio =
+        problems(
+            "{'kind': 'ratio', 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 62, 'den_sum': 6,"
+                + " 'den_sum_squares': 14, 'sum_products': 40},"
+                + "{'arm': 't', 'n': 4, 'sum': 24, 'sum_squares': 158, 'den_sum': 8,"
+                + " 'den_sum_squares': 22, 'sum_products': 57}]}");
     assertEquals(
         List.of(
             "arms[0].sum_products: must be between "
@@ -334,26 +312,22 @@ class StatsAnalysisTest {
                 + (24 + Math.sqrt(2) * Math.sqrt(14))
                 + " (Cauchy–Schwarz: |Σxy − ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real"
                 + " values of arm 'c' have these sums"),
-        ratio.problems());
-    assertTrue(ratio.problems().get(0).contains("between 18.708497377870"), ratio.getMessage());
+        ratio);
+    assertTrue(ratio.get(0).contains("between 18.708497377870"), ratio.toString());
 
-    InvalidRequestException cuped =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'mean', 'cuped': true, 'control': 'c', 'arms': ["
-                            + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 56, 'pre_sum': 6,"
-                            + " 'pre_sum_squares': 14, 'pre_sum_products': 100},"
-                            + "{'arm': 't', 'n': 4, 'sum': 32, 'sum_squares': 282, 'pre_sum': 10,"
-                            + " 'pre_sum_squares': 30, 'pre_sum_products': 91}]}")
-                        .replace('\'', '"')));
+    List<String> cuped =
+        problems(
+            "{'kind': 'mean', 'cuped': true, 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 56, 'pre_sum': 6,"
+                + " 'pre_sum_squares': 14, 'pre_sum_products': 100},"
+                + "{'arm': 't', 'n': 4, 'sum': 32, 'sum_squares': 282, 'pre_sum': 10,"
+                + " 'pre_sum_squares': 30, 'pre_sum_products': 91}]}");
     assertEquals(
         List.of(
             "arms[0].pre_sum_products: must be between 20.0 and 28.0 (Cauchy–Schwarz: |Σxy −"
                 + " ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real values of arm 'c' have"
                 + " these sums"),
-        cuped.problems());
+        cuped);
   }
 
   /**
