@@ -56,7 +56,7 @@ public final class PowerCommand implements Callable<Integer> {
       description = "Minimum detectable effect: absolute, or relative with --relative.")
   Double mde;
 
-  @Option(names = "--relative", description = "--mde is relative to the baseline (0.02 = +2%).")
+  @Option(names = "--relative", description = "--mde is relative to the baseline (0.02 = +2%%).")
   boolean relative;
 
   @Option(

@@ -9,7 +9,8 @@ import java.util.Map;
  *     correction})
  * @param power target power for the sample-size diagnostics
  * @param alternative {@code two-sided}, {@code greater} or {@code less}
- * @param correction multiple-testing correction over the primary family: holm, bh or none
+ * @param correction multiple-testing correction over each family (primary, secondary, guardrail
+ *     metrics × arms): holm, hochberg, bh, by or none (R's {@code p.adjust} names)
  * @param cuped whether to adjust with the pre-period covariate where the metric defines one
  * @param sequential whether to report always-valid (sequential) p-values and intervals
  * @param mde target minimum detectable effect per metric, relative to control (0.02 = 2%)

@@ -373,9 +373,11 @@ final class ExperimentReader {
     }
     String alternative = a.choice("alternative", alternatives, d.alternative());
     Map<String, String> corrections = new LinkedHashMap<>();
-    for (String s : List.of("holm", "bh", "none")) {
+    for (String s : List.of("holm", "hochberg", "bh", "by", "none")) {
       corrections.put(s, s);
     }
+    corrections.put("benjamini_hochberg", "bh");
+    corrections.put("benjamini_yekutieli", "by");
     String correction = a.choice("correction", corrections, d.correction());
     boolean cuped = a.optionalBoolean("cuped").orElse(d.cuped());
     boolean sequential = a.optionalBoolean("sequential").orElse(d.sequential());

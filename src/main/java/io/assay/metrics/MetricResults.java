@@ -183,12 +183,7 @@ public final class MetricResults {
    * (null outside the whole-experiment segment).
    */
   public static List<Double> adjust(ExperimentDefinition e, List<Analysed> analysed) {
-    PValueAdjustment correction =
-        switch (e.analysis().correction()) {
-          case "holm" -> PValueAdjustment.HOLM;
-          case "bh" -> PValueAdjustment.BENJAMINI_HOCHBERG;
-          default -> PValueAdjustment.NONE;
-        };
+    PValueAdjustment correction = PValueAdjustment.parse(e.analysis().correction());
     List<Double> out = new ArrayList<>();
     analysed.forEach(x -> out.add(null));
     for (String role : List.of("primary", "secondary", "guardrail")) {
@@ -264,7 +259,7 @@ public final class MetricResults {
       v.put("n_treatment", nt);
       // With CUPED the comparison's arm summaries are the adjusted means; the plain estimates are
       // the arms' own means (the metric's value as measured), stored beside them.
-      boolean cuped = x.result().adjustment() != null;
+      boolean cuped = x.result().request().cuped();
       Double control = c.control() == null ? null : c.control().mean();
       Double treatment = c.treatment() == null ? null : c.treatment().mean();
       // (Boxed on purpose: a conditional mixing double and a null Double would unbox the null.)
@@ -288,7 +283,7 @@ public final class MetricResults {
       v.put("relative_ci_lower", rel.ciLower());
       v.put("relative_ci_upper", rel.ciUpper());
       v.put("relative_p_value", rel.pValue());
-      v.put("cuped", x.result().adjustment() != null);
+      v.put("cuped", cuped);
       v.put(
           "cuped_theta", x.result().adjustment() == null ? null : x.result().adjustment().theta());
       v.put("variance_reduction", r.varianceReduction());

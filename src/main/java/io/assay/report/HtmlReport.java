@@ -3,6 +3,7 @@ package io.assay.report;
 import static io.assay.report.Format.html;
 
 import io.assay.config.ExperimentDefinition;
+import io.assay.stats.PValueAdjustment;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +85,11 @@ public final class HtmlReport {
     b.append(
         "<p class=\"small muted\">Each report is also available as JSON (.json) and Markdown (.md).</p>");
     return page("assay experiments " + date, b.toString());
+  }
+
+  /** The definition's multiple-testing correction (its title names it in the page's prose). */
+  private static PValueAdjustment correction(ExperimentDefinition d) {
+    return PValueAdjustment.parse(d.analysis().correction());
   }
 
   /** The file name (without extension) of an experiment's report. */
@@ -192,9 +198,12 @@ public final class HtmlReport {
         .append("<p class=\"small muted\" id=\"metrics-legend\">control, treatment: each arm's")
         .append(" mean (proportion, ratio) as measured; for a CUPED metric the CUPED-adjusted")
         .append(" mean is below it, and effect, CI, lift and p compare the adjusted means.")
-        .append(" p adj.: ")
-        .append(html(d.analysis().correction()))
-        .append("-adjusted over each family (primary, secondary, guardrail metrics × arms).")
+        .append(
+            correction(d) == PValueAdjustment.NONE
+                ? " p adj.: p itself (no correction)."
+                : " p adj.: "
+                    + html(correction(d).title())
+                    + "-adjusted over each family (primary, secondary, guardrail metrics × arms).")
         .append(" n needed: units each arm needs for the target MDE (the larger of the two")
         .append(" arms' requirements).</p>")
         .append(metricsTable(r, r.metrics(), true));
@@ -308,7 +317,7 @@ public final class HtmlReport {
         .append(" · hash scheme ")
         .append(html(d.hash().yaml))
         .append(" · ")
-        .append(html(d.analysis().correction()))
+        .append(html(correction(d).title()))
         .append(" correction · reproduce with <code>jobs/assay reproduce --run-id ")
         .append(html(run.runId()))
         .append("</code></footer>");

@@ -65,6 +65,11 @@ public record BivariateMoments(
     return new SampleMoments(n, sumX, sumXSquares);
   }
 
+  /** Both variables' {@link SampleMoments#squaresInRange}. */
+  boolean squaresInRange() {
+    return y().squaresInRange() && x().squaresInRange();
+  }
+
   /**
    * The sample covariance {@code s_xy = (Σxy − Σx·Σy/n) / (n − 1)}; requires {@code n ≥ 2}. Not
    * clamped: a covariance may be negative.

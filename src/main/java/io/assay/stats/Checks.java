@@ -32,6 +32,26 @@ final class Checks {
   }
 
   /**
+   * Whether {@code v} is a value a double holds at full precision: finite, and 0 or normal (at
+   * least {@link Double#MIN_NORMAL} ≈ 2.2e-308 in magnitude). A variance computed from finite sums
+   * that fails this is {@link ErrorCode#OUT_OF_RANGE}.
+   */
+  static boolean representable(double v) {
+    return Double.isFinite(v) && (v == 0 || Math.abs(v) >= Double.MIN_NORMAL);
+  }
+
+  /**
+   * {@code v} when it is finite, else an {@link ArithmeticException}: a quantity computed from
+   * finite sums overflowed. The tests catch it and report {@link ErrorCode#OUT_OF_RANGE}.
+   */
+  static double inRange(String name, double v) {
+    if (!Double.isFinite(v)) {
+      throw new ArithmeticException(name + " is outside the range of a double: " + v);
+    }
+    return v;
+  }
+
+  /**
    * {@code v} when it is finite, else {@code null}: the one place where NaN/∞ become "undefined".
    */
   static Double finiteOrNull(double v) {

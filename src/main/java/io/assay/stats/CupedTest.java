@@ -30,7 +30,7 @@ public final class CupedTest {
    * The adjusted comparison.
    *
    * @param comparison the Welch test on adjusted means
-   * @param adjustment {@code θ} and the pooled covariate mean used
+   * @param adjustment {@code θ} and the pooled covariate mean used; null when they are out of range
    * @param varianceReduction {@code 1 − Var_adj(δ)/Var_raw(δ)}, null when the raw variance is 0 or
    *     the comparison is undefined
    */
@@ -44,7 +44,8 @@ public final class CupedTest {
 
   /**
    * Tests with a given adjustment — fit it once on all arms of the experiment ({@link
-   * CupedAdjustment#fit}) so every comparison uses the same {@code θ}.
+   * CupedAdjustment#fit}) so every comparison uses the same {@code θ}. A null adjustment (the fit
+   * was out of range) gives {@link ErrorCode#OUT_OF_RANGE}.
    */
   public Result test(
       BivariateMoments control, BivariateMoments treatment, CupedAdjustment adjustment) {
@@ -52,11 +53,22 @@ public final class CupedTest {
     if (size != null) {
       return new Result(Comparison.undefined(size), adjustment, null);
     }
-    Comparison adjusted =
-        WelchTTest.with(options).test(adjustment.adjust(control), adjustment.adjust(treatment));
+    Comparison adjusted;
+    try {
+      adjusted =
+          adjustment == null || !control.squaresInRange() || !treatment.squaresInRange()
+              ? Comparison.undefined(ErrorCode.OUT_OF_RANGE)
+              : WelchTTest.with(options)
+                  .test(adjustment.adjust(control), adjustment.adjust(treatment));
+    } catch (ArithmeticException e) {
+      adjusted = Comparison.undefined(ErrorCode.OUT_OF_RANGE);
+    }
     double raw = control.y().variance() / control.n() + treatment.y().variance() / treatment.n();
-    double adj = adjusted.control().varianceOfMean() + adjusted.treatment().varianceOfMean();
-    Double reduction = raw > 0 ? 1 - adj / raw : null;
+    Double reduction = null;
+    if (adjusted.control() != null && raw > 0 && Checks.representable(raw)) {
+      double adj = adjusted.control().varianceOfMean() + adjusted.treatment().varianceOfMean();
+      reduction = 1 - adj / raw;
+    }
     return new Result(adjusted, adjustment, reduction);
   }
 }

@@ -16,6 +16,15 @@ public enum ErrorCode {
   /** A ratio metric's denominator sums to 0 in an arm: the ratio itself is undefined. */
   ZERO_DENOMINATOR,
   /**
+   * A quantity computed from finite sums is outside the range a double holds at full precision: a
+   * difference, ratio, variance or standard error overflows (beyond ~1.8e308), or a variance falls
+   * among the subnormal numbers (nonzero but below ~2.2e-308, where a double keeps fewer digits).
+   * The sums are valid but the metric's scale is extreme (per-unit values around 1e-155 or 1e154,
+   * or a ratio's denominator near 0): rescale the metric. Nothing is reported but the unit counts,
+   * or, when only the relative lift is affected, everything but the relative lift.
+   */
+  OUT_OF_RANGE,
+  /**
    * A standard error is 0 (for example every unit in both arms has the same value): the effect is
    * reported; the p-value and the interval are null wherever they rest on that standard error (the
    * pooled two-proportion test can still have a p-value when its Wald interval has none).

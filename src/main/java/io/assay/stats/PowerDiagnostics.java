@@ -61,8 +61,9 @@ public record PowerDiagnostics(
 
   /** Diagnostics for a mean-like comparison (means, ratios, CUPED-adjusted means). */
   public static PowerDiagnostics forMeans(ArmSummary c, ArmSummary t, Target target) {
-    double pooledVariance =
-        ((c.n() - 1) * c.variance() + (t.n() - 1) * t.variance()) / (c.n() + t.n() - 2);
+    // Weights first: (n − 1)·s² itself can overflow a double.
+    double df = c.n() + t.n() - 2;
+    double pooledVariance = (c.n() - 1) / df * c.variance() + (t.n() - 1) / df * t.variance();
     double sd = Math.sqrt(pooledVariance);
     if (!(sd > 0) || !Double.isFinite(sd)) {
       return UNDEFINED;

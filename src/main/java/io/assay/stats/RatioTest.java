@@ -45,8 +45,17 @@ public final class RatioTest {
     if (control.sumX() == 0 || treatment.sumX() == 0) {
       return Comparison.undefined(ErrorCode.ZERO_DENOMINATOR);
     }
-    ArmSummary c = linearize(control);
-    ArmSummary t = linearize(treatment);
+    if (!control.squaresInRange() || !treatment.squaresInRange()) {
+      return Comparison.undefined(ErrorCode.OUT_OF_RANGE);
+    }
+    ArmSummary c;
+    ArmSummary t;
+    try {
+      c = linearize(control);
+      t = linearize(treatment);
+    } catch (ArithmeticException e) {
+      return Comparison.undefined(ErrorCode.OUT_OF_RANGE);
+    }
     double se = Math.sqrt(c.varianceOfMean() + t.varianceOfMean());
     return Comparison.of(c, t, se, se, null, options);
   }
@@ -54,13 +63,21 @@ public final class RatioTest {
   /**
    * The ratio {@code R̂ = ȳ/x̄} with the per-unit variance of its linearization {@code (y_i − R̂
    * x_i)/x̄}: {@code (s_y² − 2R̂ s_xy + R̂² s_x²)/x̄²}. Requires {@code n ≥ 2} and {@code Σx ≠ 0}.
+   *
+   * @throws ArithmeticException when the ratio or the variance overflows a double (a denominator
+   *     near 0, or values near 1e154), or the variance underflows: {@link #test} reports {@link
+   *     ErrorCode#OUT_OF_RANGE}
    */
   public static ArmSummary linearize(BivariateMoments m) {
     double xBar = m.sumX() / m.n();
-    double ratio = m.sumY() / m.sumX();
-    double v =
-        (m.y().variance() - 2 * ratio * m.covariance() + ratio * ratio * m.x().variance())
-            / (xBar * xBar);
+    double ratio = Checks.inRange("ratio", m.sumY() / m.sumX());
+    // R̂·(R̂·s_x²) and two divisions by x̄ keep the intermediate values in range longer.
+    double spread =
+        m.y().variance() - 2 * ratio * m.covariance() + ratio * (ratio * m.x().variance());
+    double v = Checks.inRange("linearized variance", spread / xBar / xBar);
+    if (spread > 0 && v < Double.MIN_NORMAL) {
+      throw new ArithmeticException("linearized variance underflows: " + v);
+    }
     // A variance of a linear combination cannot be negative; rounding can make it so.
     return new ArmSummary(m.n(), ratio, Math.max(0.0, v));
   }

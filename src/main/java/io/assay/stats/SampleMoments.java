@@ -49,6 +49,16 @@ public record SampleMoments(long n, double sum, double sumSquares) {
   }
 
   /**
+   * Whether {@code Σy²} is held at full precision: a normal double, or 0 with {@code Σy = 0} (every
+   * value 0). Below that (values smaller than about 1e-154, whose squares are subnormal or
+   * underflow to 0) the variance cannot be told from 0 or computed to more than a few digits: the
+   * tests report {@link ErrorCode#OUT_OF_RANGE}.
+   */
+  boolean squaresInRange() {
+    return sumSquares >= Double.MIN_NORMAL || (sumSquares == 0 && sum == 0);
+  }
+
+  /**
    * The sample variance {@code s² = (Σy² − (Σy)²/n) / (n − 1)}; requires {@code n ≥ 2}. Rounding in
    * the difference of two large sums can make it slightly negative when the true value is 0; it is
    * clamped to 0.

@@ -39,6 +39,9 @@ public final class WelchTTest {
     if (size != null) {
       return Comparison.undefined(size);
     }
+    if (!control.squaresInRange() || !treatment.squaresInRange()) {
+      return Comparison.undefined(ErrorCode.OUT_OF_RANGE);
+    }
     return test(ArmSummary.of(control), ArmSummary.of(treatment));
   }
 
@@ -57,11 +60,14 @@ public final class WelchTTest {
 
   /**
    * The Welch–Satterthwaite degrees of freedom {@code ν} above; requires {@code n ≥ 2} in both arms
-   * and a positive variance in at least one.
+   * and a positive variance in at least one. {@code ν} does not change when both variances are
+   * multiplied by one factor, so they are divided by the larger first: squaring {@code s²/n} itself
+   * would overflow to ∞ from about 1e154 and underflow to 0 below about 1e-162, leaving ∞/∞ or 0/0.
    */
   public static double degreesOfFreedom(ArmSummary control, ArmSummary treatment) {
-    double vc = control.varianceOfMean();
-    double vt = treatment.varianceOfMean();
+    double scale = Math.max(control.varianceOfMean(), treatment.varianceOfMean());
+    double vc = control.varianceOfMean() / scale;
+    double vt = treatment.varianceOfMean() / scale;
     double sum = vc + vt;
     return sum * sum / (vc * vc / (control.n() - 1) + vt * vt / (treatment.n() - 1));
   }

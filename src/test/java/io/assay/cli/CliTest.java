@@ -8,6 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assay.assignment.NativeHash;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -39,6 +45,62 @@ class CliTest {
       }
     }
     assertTrue(r.out().contains("Exit codes"));
+  }
+
+  /**
+   * Picocli formats every help text with {@code String.format}: a lone {@code %} (write {@code %%})
+   * makes it print a warning and the raw text. The annotations' own texts are checked (the spec's
+   * accessors return them already unescaped): every description, header and footer of every
+   * command, option and parameter must format without arguments.
+   */
+  @Test
+  void everyHelpTextIsAValidFormatString() {
+    Set<Class<?>> types = new LinkedHashSet<>();
+    Deque<CommandLine.Model.CommandSpec> todo = new ArrayDeque<>();
+    todo.add(Main.commandLine().getCommandSpec());
+    while (!todo.isEmpty()) {
+      CommandLine.Model.CommandSpec spec = todo.pop();
+      types.add(spec.userObject().getClass());
+      spec.subcommands().values().forEach(sub -> todo.add(sub.getCommandSpec()));
+      todo.addAll(spec.mixins().values());
+      Deque<CommandLine.Model.ArgGroupSpec> groups = new ArrayDeque<>(spec.argGroups());
+      while (!groups.isEmpty()) {
+        CommandLine.Model.ArgGroupSpec g = groups.pop();
+        types.add(g.typeInfo().getType());
+        groups.addAll(g.subgroups());
+      }
+    }
+    assertTrue(types.containsAll(Set.of(PowerCommand.class, ConfOption.class)), types.toString());
+    List<String> bad = new ArrayList<>();
+    for (Class<?> type : types) {
+      List<String> texts = new ArrayList<>();
+      CommandLine.Command c = type.getAnnotation(CommandLine.Command.class);
+      if (c != null) {
+        texts.addAll(List.of(c.description()));
+        texts.addAll(List.of(c.header()));
+        texts.addAll(List.of(c.footer()));
+      }
+      for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+        List<java.lang.reflect.AnnotatedElement> members = new ArrayList<>();
+        members.addAll(List.of(k.getDeclaredFields()));
+        members.addAll(List.of(k.getDeclaredMethods()));
+        for (java.lang.reflect.AnnotatedElement m : members) {
+          CommandLine.Option o = m.getAnnotation(CommandLine.Option.class);
+          CommandLine.Parameters p = m.getAnnotation(CommandLine.Parameters.class);
+          texts.addAll(o == null ? List.of() : List.of(o.description()));
+          texts.addAll(p == null ? List.of() : List.of(p.description()));
+        }
+      }
+      for (String t : texts) {
+        try {
+          String.format(t);
+        } catch (java.util.IllegalFormatException e) {
+          bad.add(type.getSimpleName() + ": '" + t + "' (" + e + ")");
+        }
+      }
+    }
+    assertEquals(List.of(), bad);
+    assertTrue(run("power", "--help").out().contains("(0.02 = +2%)."));
   }
 
   @Test

@@ -51,10 +51,25 @@ class MetricResultsTest {
         dir,
         "no_target",
         "analysis: {cuped: false, min_units_per_arm: 2, mde: {orders_per_user: 0.1}}");
+    // Two treatment arms, so the primary family holds two p-values, under the corrections added
+    // in issue 22 (the long name of Benjamini–Yekutieli is accepted).
+    String threeArms =
+        "  - {key: control, weight: 0.5}\n  - {key: t1, weight: 0.25}\n  - {key: t2, weight: 0.25}";
+    write(
+        dir, "hochberg_check", threeArms, "analysis: {correction: hochberg, min_units_per_arm: 2}");
+    write(
+        dir,
+        "by_check",
+        threeArms,
+        "analysis: {correction: benjamini_yekutieli, min_units_per_arm: 2}");
     conf = ConfigLoader.load(dir);
   }
 
   private static void write(Path dir, String key, String analysis) {
+    write(dir, key, "  - {key: control, weight: 0.5}\n  - {key: treatment, weight: 0.5}", analysis);
+  }
+
+  private static void write(Path dir, String key, String arms, String analysis) {
     TestConf.write(
         dir,
         "experiments/" + key + "/1.0.0.yaml",
@@ -68,8 +83,7 @@ class MetricResultsTest {
             "start: 2026-11-01T00:00:00Z",
             "end: 2026-11-15T00:00:00Z",
             "arms:",
-            "  - {key: control, weight: 0.5}",
-            "  - {key: treatment, weight: 0.5}",
+            arms,
             "control: control",
             "metrics:",
             key.equals("cuped_check")
@@ -193,6 +207,38 @@ class MetricResultsTest {
         assertNull(row.get(c), c + " of " + row.get("metric"));
       }
     }
+  }
+
+  /**
+   * The experiment's correction reaches the primary family (conversion × t1, t2). t1: 12/18 against
+   * 6/18 gives Z = 2 exactly (ProportionZTestTest), p₁ = 2Φ(−2) = 0.04550026389635842; t2: 12/19,
+   * p₂ ≈ 0.0697, between p₁ and 2p₁. By hand, Hochberg: decreasing p₂ (i = 2, ×1), p₁ (i = 1, ×2):
+   * cummin(p₂, 2p₁) = (p₂, p₂), where Holm would give (2p₁, 2p₁). BY: q = 3/2; (3/2)·p₂ and
+   * (3/2)·2·p₁ = 3p₁ > (3/2)p₂ → both (3/2)·p₂.
+   */
+  @Test
+  void hochbergAndBenjaminiYekutieliFromTheDefinition() {
+    List<MetricResults.Cell> cells =
+        List.of(
+            new MetricResults.Cell(
+                "conversion",
+                "all",
+                "all",
+                List.of(arm("control", 18, 6, 6), arm("t1", 18, 12, 12), arm("t2", 19, 12, 12))));
+    ExperimentDefinition hochberg = experiment("hochberg_check");
+    assertEquals("hochberg", hochberg.analysis().correction());
+    List<Map<String, Object>> h = rows(hochberg, cells);
+    assertEquals(0.04550026389635842, (Double) h.get(0).get("p_value"), 1e-12);
+    double p2 = (Double) h.get(1).get("p_value");
+    assertTrue(p2 > 0.0455 && p2 < 2 * 0.0455, "p₂ = " + p2);
+    assertEquals(p2, (Double) h.get(0).get("p_value_adjusted"), 1e-15);
+    assertEquals(p2, (Double) h.get(1).get("p_value_adjusted"), 1e-15);
+
+    ExperimentDefinition by = experiment("by_check");
+    assertEquals("by", by.analysis().correction());
+    List<Map<String, Object>> b = rows(by, cells);
+    assertEquals(1.5 * p2, (Double) b.get(0).get("p_value_adjusted"), 1e-15);
+    assertEquals(1.5 * p2, (Double) b.get(1).get("p_value_adjusted"), 1e-15);
   }
 
   /** Conversion cells: control n_c units with 10% converting, treatment n_t with 10%. */

@@ -53,4 +53,25 @@ class RatioTestTest {
     assertNull(r.absolute().effect());
     assertNull(r.relative().effect());
   }
+
+  /**
+   * Issue 22, D3: a ratio with a negative denominator. The units of {@link #deltaMethodByHand} with
+   * every x negated: R̂_c = −2, R̂_t = −3, δ = −1. Negating x negates R̂ and each linearized value
+   * (y − R̂x)/x̄, so the variances are those above: se² = 3/8, and the lift's variance 23/192. The
+   * lift is δ/|R̂_c| = −1/2 (a decrease, like δ); R̂_t/R̂_c − 1 = +1/2 said the opposite.
+   */
+  @Test
+  void negativeDenominatorLiftHasTheSignOfTheEffect() {
+    BivariateMoments control =
+        BivariateMoments.of(new double[] {2, 3, 7}, new double[] {-1, -2, -3});
+    BivariateMoments treatment =
+        BivariateMoments.of(new double[] {4, 6, 5, 9}, new double[] {-1, -2, -1, -4});
+    Comparison r = RatioTest.withDefaults().test(control, treatment);
+    assertNull(r.error());
+    assertEquals(-1.0, r.absolute().effect(), 1e-15);
+    assertEquals(Math.sqrt(3.0 / 8), r.absolute().se(), 1e-15);
+    assertEquals(-0.5, r.relative().effect(), 1e-15);
+    assertEquals(Math.sqrt(23.0 / 192), r.relative().se(), 1e-15);
+    assertEquals(-0.5 + Z975 * Math.sqrt(23.0 / 192), r.relative().ciUpper(), 1e-12);
+  }
 }

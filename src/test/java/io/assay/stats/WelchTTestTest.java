@@ -90,4 +90,41 @@ class WelchTTestTest {
     assertEquals(Math.sqrt(2), fromSummary.absolute().se(), 1e-12);
     assertEquals(216.0 / 53.0, fromSummary.absolute().df(), 1e-12);
   }
+
+  /**
+   * Issue 22, D3: a negative baseline. Control {−3, −1} (mean −2, s² = 2), treatment {−2, 0} (mean
+   * −1, s² = 2): δ = +1, se² = 2/2 + 2/2 = 2, ν = 2²/(1 + 1) = 2. The lift is δ/|m_c| = +1/2;
+   * m_t/m_c − 1 = −1/2 gave an improvement the sign of a loss. Delta method, r = m_t/m_c = 1/2: se²
+   * = (v_t + r²v_c)/m_c² = (1 + 1/4)/4 = 5/16, so the interval is 1/2 ± z_{.975}·√5/4 and the
+   * two-sided p = 2Φ(−2/√5) = erfc(√0.4) = 0.37109336952269767. The one-sided "greater" tests of δ
+   * and of the lift now agree: both p below 1/2 (p_rel = Φ(−2/√5) = 0.18554668476134883).
+   */
+  @Test
+  void negativeBaselineLiftHasTheSignOfTheEffect() {
+    SampleMoments control = SampleMoments.of(-3, -1);
+    SampleMoments treatment = SampleMoments.of(-2, 0);
+    Comparison r = WelchTTest.withDefaults().test(control, treatment);
+    assertNull(r.error());
+    assertEquals(1.0, r.absolute().effect(), 0);
+    assertEquals(2.0, r.absolute().df(), 1e-12);
+    Inference rel = r.relative();
+    assertEquals(0.5, rel.effect(), 0);
+    assertEquals(Math.sqrt(5) / 4, rel.se(), 1e-15);
+    assertEquals(0.5 - 1.959963984540054 * Math.sqrt(5) / 4, rel.ciLower(), 1e-12);
+    assertEquals(0.5 + 1.959963984540054 * Math.sqrt(5) / 4, rel.ciUpper(), 1e-12);
+    assertEquals(0.37109336952269767, rel.pValue(), 1e-12);
+
+    TestOptions greater = TestOptions.defaults().withAlternative(Alternative.GREATER);
+    Comparison g = WelchTTest.with(greater).test(control, treatment);
+    assertEquals(0.18554668476134883, g.relative().pValue(), 1e-12);
+    assertEquals(true, g.absolute().pValue() < 0.5);
+    // A positive baseline is unchanged: control {2, 4}, treatment {3, 5} → 4/3 − 1.
+    assertEquals(
+        1.0 / 3,
+        WelchTTest.withDefaults()
+            .test(SampleMoments.of(2, 4), SampleMoments.of(3, 5))
+            .relative()
+            .effect(),
+        1e-15);
+  }
 }

@@ -62,7 +62,10 @@ public final class StatsAnalysis {
       MixtureSprt.Result sequential,
       Double sequentialRho) {}
 
-  /** The analysis of one metric: control, the CUPED fit if any, and every treatment arm. */
+  /**
+   * The analysis of one metric: control, the CUPED fit if any (null without CUPED, or when it is
+   * out of range), and every treatment arm.
+   */
   public record Result(
       StatsRequest request, Arm control, CupedAdjustment adjustment, List<ArmResult> arms) {}
 
@@ -78,7 +81,7 @@ public final class StatsAnalysis {
     List<Comparison> comparisons = new ArrayList<>();
     List<Double> reductions = new ArrayList<>();
     for (Arm t : treatments) {
-      if (adjustment != null) {
+      if (req.cuped()) {
         CupedTest.Result r = CupedTest.with(options).test(control.xy(), t.xy(), adjustment);
         comparisons.add(r.comparison());
         reductions.add(r.varianceReduction());
@@ -128,8 +131,8 @@ public final class StatsAnalysis {
     out.put("alternative", req.alternative().label);
     out.put("correction", req.correction().label);
     out.put("cuped", req.cuped());
-    if (adjustment != null) {
-      out.put("cuped_theta", adjustment.theta());
+    if (req.cuped()) {
+      num(out, "cuped_theta", adjustment == null ? null : adjustment.theta());
     }
     out.set("control", arm(result.control(), req, adjustment));
     ArrayNode arms = out.putArray("arms");
@@ -173,8 +176,11 @@ public final class StatsAnalysis {
       }
     }
     num(o, "estimate", estimate);
-    if (adjustment != null) {
-      num(o, "estimate_adjusted", arm.y().n() >= 2 ? adjustment.adjust(arm.xy()).mean() : null);
+    if (req.cuped()) {
+      num(
+          o,
+          "estimate_adjusted",
+          adjustment != null && arm.y().n() >= 2 ? adjustment.adjustedMean(arm.xy()) : null);
     }
     return o;
   }

@@ -49,6 +49,9 @@ public final class StatsRequestParser {
   private static final Set<String> CUPED_FIELDS =
       Set.of("pre_sum", "pre_sum_squares", "pre_sum_products");
 
+  /** 2^53: unit counts enter the statistics as doubles, which hold every whole number up to it. */
+  static final long MAX_UNITS = 1L << 53;
+
   private final List<String> problems = new ArrayList<>();
 
   private StatsRequestParser() {}
@@ -95,7 +98,7 @@ public final class StatsRequestParser {
       try {
         correction = PValueAdjustment.parse(corr);
       } catch (IllegalArgumentException e) {
-        problem("correction", "must be none, bonferroni, holm or bh, was '" + corr + "'");
+        problem("correction", "must be " + PValueAdjustment.NAMES + ", was '" + corr + "'");
       }
     }
     Double mde = positive(root, "mde");
@@ -111,6 +114,16 @@ public final class StatsRequestParser {
     String control = string(root, "control", true);
     List<String> names = new ArrayList<>();
     List<Arm> arms = arms(root.get("arms"), kind, cuped, names);
+    double units = arms == null ? 0 : arms.stream().mapToDouble(a -> a.y().n()).sum();
+    if (units > MAX_UNITS) {
+      problem(
+          "arms",
+          "the arms hold "
+              + units
+              + " units in all, more than 2^53 = "
+              + MAX_UNITS
+              + " (the largest count a double holds exactly)");
+    }
     if (control != null && arms != null && !names.contains(control)) {
       problem("control", "names no arm: '" + control + "' is not among " + names);
     }
@@ -208,7 +221,7 @@ public final class StatsRequestParser {
       sumSquares = sum;
     }
     if (n != null && sum != null && sumSquares != null) {
-      squaresConsistent(at + ".sum_squares", n, sum, sumSquares);
+      squaresConsistent(at + ".sum_squares", name, n, sum, sumSquares);
     }
     Double xSum = null;
     Double xSquares = null;
@@ -218,15 +231,19 @@ public final class StatsRequestParser {
       xSquares = number(a, "den_sum_squares", at, true);
       products = number(a, "sum_products", at, true);
       if (n != null && xSum != null && xSquares != null) {
-        squaresConsistent(at + ".den_sum_squares", n, xSum, xSquares);
+        squaresConsistent(at + ".den_sum_squares", name, n, xSum, xSquares);
       }
     } else if (cuped) {
       xSum = number(a, "pre_sum", at, true);
       xSquares = number(a, "pre_sum_squares", at, true);
       products = number(a, "pre_sum_products", at, true);
       if (n != null && xSum != null && xSquares != null) {
-        squaresConsistent(at + ".pre_sum_squares", n, xSum, xSquares);
+        squaresConsistent(at + ".pre_sum_squares", name, n, xSum, xSquares);
       }
+    }
+    if (products != null && problems.size() == before) {
+      String field = at + (kind == Kind.RATIO ? ".sum_products" : ".pre_sum_products");
+      productsConsistent(field, name, n, sum, sumSquares, xSum, xSquares, products);
     }
     if (problems.size() > before || name == null) {
       return null;
@@ -237,8 +254,12 @@ public final class StatsRequestParser {
     return new Arm(name, y, xy);
   }
 
-  /** Σy² ≥ (Σy)²/n (Cauchy–Schwarz), up to rounding in the sums. */
-  private void squaresConsistent(String field, long n, double sum, double squares) {
+  /**
+   * Σy² ≥ (Σy)²/n (Cauchy–Schwarz), up to rounding in the sums: a relative 1e-9, and one unit in
+   * the last place of the subnormal range per unit (each y² is rounded to a multiple of 4.9e-324
+   * there). When (Σy)²/n overflows a double, no finite Σy² reaches it.
+   */
+  private void squaresConsistent(String field, String arm, long n, double sum, double squares) {
     if (n == 0) {
       if (sum != 0 || squares != 0) {
         problem(field, "sums must be 0 when n = 0");
@@ -246,9 +267,59 @@ public final class StatsRequestParser {
       return;
     }
     double least = sum * (sum / n);
-    if (squares < least - 1e-9 * Math.max(1, Math.abs(least))) {
-      problem(field, "must be at least sum²/n = " + least + " (no real values have these sums)");
+    if (!Double.isFinite(least)) {
+      problem(
+          field,
+          "must be at least sum²/n, which overflows a double for sum = "
+              + sum
+              + " and n = "
+              + n
+              + noRealValues(arm));
+    } else if (squares < least * (1 - 1e-9) - n * Double.MIN_VALUE) {
+      problem(field, "must be at least sum²/n = " + least + noRealValues(arm));
     }
+  }
+
+  /**
+   * (Σxy − ΣxΣy/n)² ≤ (Σx² − (Σx)²/n)(Σy² − (Σy)²/n) (Cauchy–Schwarz on the centred values), up to
+   * rounding: 1e-9 of √(Σx²·Σy²), the scale of every term, plus one subnormal unit per unit. Square
+   * roots keep the products of the bound in range. Requires both sums of squares to be consistent.
+   */
+  private void productsConsistent(
+      String field,
+      String arm,
+      long n,
+      double sumY,
+      double squaresY,
+      double sumX,
+      double squaresX,
+      double products) {
+    if (n == 0) {
+      if (products != 0) {
+        problem(field, "sums must be 0 when n = 0");
+      }
+      return;
+    }
+    double centre = sumX * (sumY / n);
+    double reach =
+        Math.sqrt(Math.max(0, squaresX - sumX * (sumX / n)))
+            * Math.sqrt(Math.max(0, squaresY - sumY * (sumY / n)));
+    double slack = 1e-9 * Math.sqrt(squaresX) * Math.sqrt(squaresY) + n * Double.MIN_VALUE;
+    if (!(Math.abs(products - centre) <= reach + slack)) {
+      problem(
+          field,
+          "must be between "
+              + (centre - reach)
+              + " and "
+              + (centre + reach)
+              + " (Cauchy–Schwarz: |Σxy − ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n)))"
+              + noRealValues(arm));
+    }
+  }
+
+  /** The end of a message about sums that contradict each other, naming the arm when it has one. */
+  private static String noRealValues(String arm) {
+    return ": no real values" + (arm == null ? "" : " of arm '" + arm + "'") + " have these sums";
   }
 
   private StatsRequest.Sequential sequential(JsonNode n) {

@@ -20,6 +20,13 @@ class StatsAnalysisTest {
     return M.readTree(out);
   }
 
+  /** The problems of a request that must be refused ({@code '} stands for {@code "}). */
+  static List<String> problems(String json) {
+    return assertThrows(
+            InvalidRequestException.class, () -> StatsAnalysis.run(json.replace('\'', '"')))
+        .problems();
+  }
+
   /**
    * R's sleep data as sums: group 1 Σ = 7.5, Σy² = 34.43; group 2 Σ = 23.3, Σy² = 90.37 (summed by
    * hand from the 10 values each). R 4.x t.test(extra ~ group, data = sleep): t = -1.8608, df =
@@ -62,6 +69,35 @@ class StatsAnalysisTest {
     assertTrue(r.at("/arms/0/absolute/df").isNull());
   }
 
+  /**
+   * The same arms with Hochberg and Benjamini–Yekutieli (p = 0.0455002639 for B, 1 for C). By hand,
+   * Hochberg: 1·1 = 1, 2·0.0455002639 = 0.0910005278 → cummin 1, 0.0910005278. BY: q = 1 + 1/2 =
+   * 3/2; q·(2/2)·1 = 1.5, q·(2/1)·0.0455002639 = 0.1365007917 → cummin, capped: 1, 0.1365007917.
+   * The long name is accepted and reported by its short one.
+   */
+  @Test
+  void binomialWithHochbergAndBenjaminiYekutieli() throws Exception {
+    String arms =
+        "'arms': [{'arm': 'A', 'n': 18, 'sum': 6}, {'arm': 'B', 'n': 18, 'sum': 12},"
+            + "{'arm': 'C', 'n': 18, 'sum': 6}]}";
+    JsonNode h = run("{'kind': 'binomial', 'control': 'A', 'correction': 'hochberg', " + arms);
+    assertEquals("hochberg", h.get("correction").asText());
+    assertEquals(
+        2 * 0.04550026389635842, h.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(1.0, h.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
+    JsonNode by =
+        run("{'kind': 'binomial', 'control': 'A', 'correction': 'benjamini_yekutieli', " + arms);
+    assertEquals("by", by.get("correction").asText());
+    assertEquals(
+        3 * 0.04550026389635842, by.at("/arms/0/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(1.0, by.at("/arms/1/absolute/p_value_adjusted").asDouble(), 1e-12);
+    assertEquals(
+        List.of(
+            "correction: must be none, bonferroni, holm, hochberg, bh (benjamini_hochberg) or by"
+                + " (benjamini_yekutieli), was 'hommel'"),
+        problems("{'kind': 'binomial', 'control': 'A', 'correction': 'hommel', " + arms));
+  }
+
   /** The RatioTestTest hand example as sums: δ = 1, se² = 3/8, lift 1/2 with variance 23/192. */
   @Test
   void ratioThroughJson() throws Exception {
@@ -76,6 +112,34 @@ class StatsAnalysisTest {
     assertEquals(Math.sqrt(3.0 / 8), r.at("/arms/0/absolute/se").asDouble(), 1e-14);
     assertEquals(Math.sqrt(23.0 / 192), r.at("/arms/0/relative/se").asDouble(), 1e-14);
     assertEquals(2.0, r.at("/control/estimate").asDouble(), 1e-15);
+  }
+
+  /**
+   * Issue 22, D3 through the JSON: a ratio whose denominators are negative. Control units (y, x) =
+   * (1, −1), (3, −1): R̂_c = −2, linearized values (y − R̂x)/x̄ = 1, −1, variance 2; treatment (1,
+   * −1), (1, −1): R̂_t = −1, variance 0. δ = +1, se² = 2/2 = 1. Lift δ/|R̂_c| = +1/2 with se² = (0
+   * + (1/2)²·1)/4 = 1/16, z = 2, p = 2Φ(−2). The Bayesian summaries agree with it: chance to beat
+   * control Φ(1) = 0.8413447460685429; the relative expected loss se·φ(z) − μΦ(−z) = 0.25φ(2) −
+   * 0.5Φ(−2) = 0.25·0.05399096651318806 − 0.5·0.02275013194817922 = 0.002122675654207406 (with the
+   * old sign, μ = −1/2, it was 0.25φ(2) + 0.5Φ(2) ≈ 0.50, a near-certain loss).
+   */
+  @Test
+  void negativeDenominatorThroughJson() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 2, 'sum': 4, 'sum_squares': 10, 'den_sum': -2,"
+                + " 'den_sum_squares': 2, 'sum_products': -4},"
+                + "{'arm': 't', 'n': 2, 'sum': 2, 'sum_squares': 2, 'den_sum': -2,"
+                + " 'den_sum_squares': 2, 'sum_products': -2}]}");
+    assertEquals(1.0, r.at("/arms/0/absolute/effect").asDouble(), 1e-15);
+    assertEquals(0.5, r.at("/arms/0/relative/effect").asDouble(), 1e-15);
+    assertEquals(0.25, r.at("/arms/0/relative/se").asDouble(), 1e-15);
+    assertEquals(0.04550026389635842, r.at("/arms/0/relative/p_value").asDouble(), 1e-12);
+    assertEquals(
+        0.8413447460685429, r.at("/arms/0/bayesian/chance_to_beat_control").asDouble(), 1e-12);
+    assertEquals(
+        0.002122675654207406, r.at("/arms/0/bayesian/expected_loss_relative").asDouble(), 1e-12);
   }
 
   /** The CupedTestTest hand example as sums: θ = 129/52, adjusted δ = 287/104. */
@@ -130,18 +194,13 @@ class StatsAnalysisTest {
   /** Every problem is reported, each naming its field. */
   @Test
   void validationNamesTheField() {
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'binomial', 'alpha': 1.5, 'control': 'X', 'extra': 1, 'arms': ["
-                            + "{'arm': 'A', 'n': -1, 'sum': 3},"
-                            + "{'arm': 'B', 'n': 5.5, 'sum': 3, 'den_sum': 1},"
-                            + "{'arm': 'C', 'n': 4, 'sum': 5},"
-                            + "{'arm': 'D', 'n': 4, 'sum': 2, 'sum_squares': 3}]}")
-                        .replace('\'', '"')));
-    List<String> p = e.problems();
+    List<String> p =
+        problems(
+            "{'kind': 'binomial', 'alpha': 1.5, 'control': 'X', 'extra': 1, 'arms': ["
+                + "{'arm': 'A', 'n': -1, 'sum': 3},"
+                + "{'arm': 'B', 'n': 5.5, 'sum': 3, 'den_sum': 1},"
+                + "{'arm': 'C', 'n': 4, 'sum': 5},"
+                + "{'arm': 'D', 'n': 4, 'sum': 2, 'sum_squares': 3}]}");
     assertTrue(p.contains("extra: unknown field"), p.toString());
     assertTrue(
         p.contains("alpha: must be a number strictly between 0 and 1, was 1.5"), p.toString());
@@ -160,25 +219,139 @@ class StatsAnalysisTest {
 
   @Test
   void impossibleSumsAndMissingFields() {
-    InvalidRequestException e =
-        assertThrows(
-            InvalidRequestException.class,
-            () ->
-                StatsAnalysis.run(
-                    ("{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
-                            + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
-                            + "{'arm': 'b', 'n': 2, 'sum': 1}]}")
-                        .replace('\'', '"')));
-    List<String> p = e.problems();
+    List<String> p =
+        problems(
+            "{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
+                + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
+                + "{'arm': 'b', 'n': 2, 'sum': 1}]}");
     assertTrue(
         p.contains("cuped: is not supported for kind ratio (only mean and binomial)"),
         p.toString());
     assertTrue(
         p.contains(
-            "arms[0].sum_squares: must be at least sum²/n = 8.0 (no real values have these sums)"),
+            "arms[0].sum_squares: must be at least sum²/n = 8.0: no real values of arm 'a' have"
+                + " these sums"),
         p.toString());
     assertTrue(p.contains("arms[1].sum_squares: is required: a finite number"), p.toString());
     assertTrue(p.contains("arms[1].den_sum: is required: a finite number"), p.toString());
+  }
+
+  /**
+   * Issue 22, D2: sums no real values have, which used to pass. (Σy)²/n = 1e400/10 overflows a
+   * double, so no finite Σy² reaches it (the arm's variance used to read as 0 and p as 0). At small
+   * scales the tolerance used to be absolute (1e-9), so Σy = 0.001 with Σy² = 0 over 2 units passed
+   * (it needs Σy² ≥ 5e-7); it is relative now. Units beyond 2^53 in all are refused too: counts
+   * enter the statistics as doubles (and a long sum of them overflowed in the CUPED fit).
+   */
+  @Test
+  void impossibleSumsAtTheEdgesOfTheRange() {
+    List<String> sums =
+        problems(
+            "{'kind': 'mean', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 10, 'sum': 1e200, 'sum_squares': 1e300},"
+                + "{'arm': 'B', 'n': 2, 'sum': 0.001, 'sum_squares': 0}]}");
+    assertEquals(
+        List.of(
+            "arms[0].sum_squares: must be at least sum²/n, which overflows a double for sum ="
+                + " 1.0E200 and n = 10: no real values of arm 'A' have these sums",
+            "arms[1].sum_squares: must be at least sum²/n = 5.0E-7: no real values of arm 'B' have"
+                + " these sums"),
+        sums);
+    // 2 × (2^52 + 1) = 2^53 + 2 units.
+    List<String> units =
+        problems(
+            "{'kind': 'binomial', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 4503599627370497, 'sum': 1},"
+                + "{'arm': 'B', 'n': 4503599627370497, 'sum': 1}]}");
+    assertEquals(
+        List.of(
+            "arms: the arms hold 9.007199254740994E15 units in all, more than 2^53 ="
+                + " 9007199254740992 (the largest count a double holds exactly)"),
+        units);
+  }
+
+  /**
+   * The tolerance allows for the rounding of subnormal squares: y = (a, a), a =
+   * 1.9677559094241207e-161, has Σy² = 2·round(a²) = 7.7e-322 but sum²/n = round(2a²) = 7.76e-322,
+   * which a relative tolerance alone would call impossible. The sums are real; the engine says they
+   * are out of range.
+   */
+  @Test
+  void subnormalRoundingIsNotImpossible() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'mean', 'control': 'A', 'arms': ["
+                + "{'arm': 'A', 'n': 2, 'sum': 3.9355118188482414e-161, 'sum_squares': 7.7e-322},"
+                + "{'arm': 'B', 'n': 2, 'sum': 1, 'sum_squares': 1}]}");
+    assertEquals("out_of_range", r.at("/arms/0/error").asText());
+  }
+
+  /**
+   * Issue 22, D4: cross products beyond what the sums of squares allow. The RatioTestTest control
+   * (2, 1), (3, 2), (7, 3) has Σy = 12, Σy² = 62, Σx = 6, Σx² = 14: centred S_xx = 14 − 36/3 = 2,
+   * S_yy = 62 − 144/3 = 14, so |Σxy − 6·12/3| ≤ √(2·14) = √28: Σxy ∈ [24 − √28, 24 + √28] =
+   * [18.708…, 29.291…] (the data's 29 is inside). Σxy = 40 used to pass, the linearized variance 7
+   * − 2·2·8 + 4·1 = −21 was clamped to 0, and p = 0.064 looked ordinary. The CupedTestTest control
+   * (Σy = 12, Σy² = 56, Σx = 6, Σx² = 14) allows [24 − √(2·8), 24 + √(2·8)] = [20, 28]: its own 28
+   * is the bound (y = 2x + 0: perfectly correlated) and passes; 100 used to give θ = 12.2.
+   */
+  @Test
+  void crossProductsBeyondCauchySchwarz() {
+    List<String> ratio =
+        problems(
+            "{'kind': 'ratio', 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 62, 'den_sum': 6,"
+                + " 'den_sum_squares': 14, 'sum_products': 40},"
+                + "{'arm': 't', 'n': 4, 'sum': 24, 'sum_squares': 158, 'den_sum': 8,"
+                + " 'den_sum_squares': 22, 'sum_products': 57}]}");
+    assertEquals(
+        List.of(
+            "arms[0].sum_products: must be between "
+                + (24 - Math.sqrt(2) * Math.sqrt(14))
+                + " and "
+                + (24 + Math.sqrt(2) * Math.sqrt(14))
+                + " (Cauchy–Schwarz: |Σxy − ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real"
+                + " values of arm 'c' have these sums"),
+        ratio);
+    assertTrue(ratio.get(0).contains("between 18.708497377870"), ratio.toString());
+
+    List<String> cuped =
+        problems(
+            "{'kind': 'mean', 'cuped': true, 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 3, 'sum': 12, 'sum_squares': 56, 'pre_sum': 6,"
+                + " 'pre_sum_squares': 14, 'pre_sum_products': 100},"
+                + "{'arm': 't', 'n': 4, 'sum': 32, 'sum_squares': 282, 'pre_sum': 10,"
+                + " 'pre_sum_squares': 30, 'pre_sum_products': 91}]}");
+    assertEquals(
+        List.of(
+            "arms[0].pre_sum_products: must be between 20.0 and 28.0 (Cauchy–Schwarz: |Σxy −"
+                + " ΣxΣy/n| ≤ √((Σx² − (Σx)²/n)(Σy² − (Σy)²/n))): no real values of arm 'c' have"
+                + " these sums"),
+        cuped);
+  }
+
+  /**
+   * Perfectly correlated data whose sums carry rounding (y = 0.7x + 0.3 on decimals no double holds
+   * exactly) sit on the Cauchy–Schwarz bound up to rounding, and pass.
+   */
+  @Test
+  void crossProductsOnTheBoundUpToRoundingPass() throws Exception {
+    double[] x = {0.1, 0.2, 0.3, 1.7, 2.9, 13.1, 0.03};
+    double[] y = java.util.Arrays.stream(x).map(v -> 0.7 * v + 0.3).toArray();
+    io.assay.stats.BivariateMoments m = io.assay.stats.BivariateMoments.of(y, x);
+    String arm =
+        "'n': 7, 'sum': %s, 'sum_squares': %s, 'den_sum': %s, 'den_sum_squares': %s,"
+            + " 'sum_products': %s}";
+    String sums =
+        String.format(arm, m.sumY(), m.sumYSquares(), m.sumX(), m.sumXSquares(), m.sumXY());
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'control': 'c', 'arms': [{'arm': 'c', "
+                + sums
+                + ", {'arm': 't', "
+                + sums
+                + "]}");
+    assertEquals(0.0, r.at("/arms/0/absolute/effect").asDouble(), 0);
   }
 
   @Test
