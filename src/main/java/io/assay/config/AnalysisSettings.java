@@ -1,5 +1,7 @@
 package io.assay.config;
 
+import io.assay.stats.Alternative;
+import io.assay.stats.PValueAdjustment;
 import java.util.Map;
 
 /**
@@ -8,9 +10,10 @@ import java.util.Map;
  * @param alpha two-sided significance level (family-wise or false-discovery, per {@code
  *     correction})
  * @param power target power for the sample-size diagnostics
- * @param alternative {@code two-sided}, {@code greater} or {@code less}
+ * @param alternative {@code two-sided}, {@code greater} or {@code less} (parsed once, when the
+ *     definition is read)
  * @param correction multiple-testing correction over each family (primary, secondary, guardrail
- *     metrics × arms): holm, hochberg, bh, by or none (R's {@code p.adjust} names)
+ *     metrics × arms): holm, hochberg, bh, by or none (R's {@code p.adjust} names; parsed once)
  * @param cuped whether to adjust with the pre-period covariate where the metric defines one
  * @param sequential whether to report always-valid (sequential) p-values and intervals
  * @param mde target minimum detectable effect per metric, relative to control (0.02 = 2%)
@@ -19,8 +22,8 @@ import java.util.Map;
 public record AnalysisSettings(
     double alpha,
     double power,
-    String alternative,
-    String correction,
+    Alternative alternative,
+    PValueAdjustment correction,
     boolean cuped,
     boolean sequential,
     Map<String, Double> mde,
@@ -30,6 +33,7 @@ public record AnalysisSettings(
   }
 
   public static AnalysisSettings defaults() {
-    return new AnalysisSettings(0.05, 0.8, "two-sided", "holm", true, false, Map.of(), 100);
+    return new AnalysisSettings(
+        0.05, 0.8, Alternative.TWO_SIDED, PValueAdjustment.HOLM, true, false, Map.of(), 100);
   }
 }

@@ -1,5 +1,7 @@
 package io.assay.config;
 
+import io.assay.stats.Alternative;
+import io.assay.stats.PValueAdjustment;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -367,18 +369,24 @@ final class ExperimentReader {
     if (power <= 0 || power >= 1) {
       a.error("power", "power " + power + " is outside (0, 1)", "use e.g. 0.8");
     }
-    Map<String, String> alternatives = new LinkedHashMap<>();
-    for (String s : List.of("two-sided", "greater", "less")) {
-      alternatives.put(s, s);
+    Map<String, Alternative> alternatives = new LinkedHashMap<>();
+    for (Alternative s : Alternative.values()) {
+      alternatives.put(s.label, s);
     }
-    String alternative = a.choice("alternative", alternatives, d.alternative());
-    Map<String, String> corrections = new LinkedHashMap<>();
-    for (String s : List.of("holm", "hochberg", "bh", "by", "none")) {
-      corrections.put(s, s);
+    Alternative alternative = a.choice("alternative", alternatives, d.alternative());
+    Map<String, PValueAdjustment> corrections = new LinkedHashMap<>();
+    for (PValueAdjustment p :
+        List.of(
+            PValueAdjustment.HOLM,
+            PValueAdjustment.HOCHBERG,
+            PValueAdjustment.BENJAMINI_HOCHBERG,
+            PValueAdjustment.BENJAMINI_YEKUTIELI,
+            PValueAdjustment.NONE)) {
+      corrections.put(p.label, p);
     }
-    corrections.put("benjamini_hochberg", "bh");
-    corrections.put("benjamini_yekutieli", "by");
-    String correction = a.choice("correction", corrections, d.correction());
+    corrections.put("benjamini_hochberg", PValueAdjustment.BENJAMINI_HOCHBERG);
+    corrections.put("benjamini_yekutieli", PValueAdjustment.BENJAMINI_YEKUTIELI);
+    PValueAdjustment correction = a.choice("correction", corrections, d.correction());
     boolean cuped = a.optionalBoolean("cuped").orElse(d.cuped());
     boolean sequential = a.optionalBoolean("sequential").orElse(d.sequential());
     int minUnits = a.optionalInt("min_units_per_arm").orElse(d.minUnitsPerArm());

@@ -4,7 +4,6 @@ import io.assay.config.AnalysisSettings;
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
 import io.assay.io.OutputTables;
-import io.assay.stats.Alternative;
 import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
 import io.assay.stats.MetricMoments;
@@ -156,7 +155,7 @@ public final class MetricResults {
     return new StatsRequest(
         kind.test(),
         a.alpha(),
-        alternative(a.alternative()),
+        a.alternative(),
         cuped,
         e.control(),
         arms,
@@ -169,21 +168,13 @@ public final class MetricResults {
         enrollmentPerDay);
   }
 
-  static Alternative alternative(String s) {
-    return switch (s) {
-      case "greater" -> Alternative.GREATER;
-      case "less" -> Alternative.LESS;
-      default -> Alternative.TWO_SIDED;
-    };
-  }
-
   /**
    * Adjusted p-values over the families of the whole-experiment segment: each role's metrics ×
    * treatment arms, with the experiment's correction. Returns one value per analysed comparison
    * (null outside the whole-experiment segment).
    */
   public static List<Double> adjust(ExperimentDefinition e, List<Analysed> analysed) {
-    PValueAdjustment correction = PValueAdjustment.parse(e.analysis().correction());
+    PValueAdjustment correction = e.analysis().correction();
     List<Double> out = new ArrayList<>();
     analysed.forEach(x -> out.add(null));
     for (String role : List.of("primary", "secondary", "guardrail")) {
@@ -305,8 +296,8 @@ public final class MetricResults {
       v.put("error", x.error() == null ? null : x.error().label());
       v.put("suppressed", suppressed);
       v.put("alpha", a.alpha());
-      v.put("alternative", a.alternative());
-      v.put("correction", a.correction());
+      v.put("alternative", a.alternative().label);
+      v.put("correction", a.correction().label);
       if (x.overflow()) {
         for (String k : SUPPRESSED) {
           if (!k.equals("n_control") && !k.equals("n_treatment")) {

@@ -89,7 +89,7 @@ public final class HtmlReport {
 
   /** The definition's multiple-testing correction (its title names it in the page's prose). */
   private static PValueAdjustment correction(ExperimentDefinition d) {
-    return PValueAdjustment.parse(d.analysis().correction());
+    return d.analysis().correction();
   }
 
   /** The file name (without extension) of an experiment's report. */

@@ -226,7 +226,7 @@ class MetricResultsTest {
                 "all",
                 List.of(arm("control", 18, 6, 6), arm("t1", 18, 12, 12), arm("t2", 19, 12, 12))));
     ExperimentDefinition hochberg = experiment("hochberg_check");
-    assertEquals("hochberg", hochberg.analysis().correction());
+    assertEquals(io.assay.stats.PValueAdjustment.HOCHBERG, hochberg.analysis().correction());
     List<Map<String, Object>> h = rows(hochberg, cells);
     assertEquals(0.04550026389635842, (Double) h.get(0).get("p_value"), 1e-12);
     double p2 = (Double) h.get(1).get("p_value");
@@ -235,7 +235,7 @@ class MetricResultsTest {
     assertEquals(p2, (Double) h.get(1).get("p_value_adjusted"), 1e-15);
 
     ExperimentDefinition by = experiment("by_check");
-    assertEquals("by", by.analysis().correction());
+    assertEquals(io.assay.stats.PValueAdjustment.BENJAMINI_YEKUTIELI, by.analysis().correction());
     List<Map<String, Object>> b = rows(by, cells);
     assertEquals(1.5 * p2, (Double) b.get(0).get("p_value_adjusted"), 1e-15);
     assertEquals(1.5 * p2, (Double) b.get(1).get("p_value_adjusted"), 1e-15);

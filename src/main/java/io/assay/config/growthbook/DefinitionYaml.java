@@ -97,8 +97,8 @@ final class DefinitionYaml {
     b.append("analysis:\n");
     b.append("  alpha: ").append(number(a.alpha())).append('\n');
     b.append("  power: ").append(number(a.power())).append('\n');
-    b.append("  alternative: ").append(text(a.alternative())).append('\n');
-    b.append("  correction: ").append(text(a.correction())).append('\n');
+    b.append("  alternative: ").append(text(a.alternative().label)).append('\n');
+    b.append("  correction: ").append(text(a.correction().label)).append('\n');
     b.append("  cuped: ").append(a.cuped()).append('\n');
     b.append("  sequential: ").append(a.sequential()).append('\n');
     if (!a.mde().isEmpty()) {
