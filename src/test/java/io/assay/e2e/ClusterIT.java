@@ -23,14 +23,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1 — a master and two workers started by {@code
- * jobs/local-cluster.sh} from the project's own Maven jars — runs the scheduler's sequence through
- * {@code jobs/assay} with {@code SPARK_HOME} set (so {@code org.apache.spark.deploy.SparkSubmit}
- * submits the thin jar), with the world's data and the output root on S3 (S3Proxy): the driver and
- * the executors read and write through Hadoop's S3A connector, whose jars the cluster's JVMs load
- * from {@code SPARK_DIST_CLASSPATH} as a cluster's Spark has them, and whose settings come from the
- * spark-defaults file the launcher passes to spark-submit. Every output table, JSON report and CSV
- * export must equal the embedded {@code local[*]} run's on local files.
+ * A real Spark standalone cluster on 127.0.0.1 — a master and a worker (its executors are JVMs
+ * apart from the driver) started by {@code jobs/local-cluster.sh} from the project's own Maven jars
+ * — runs the scheduler's sequence through {@code jobs/assay} with {@code SPARK_HOME} set (so {@code
+ * org.apache.spark.deploy.SparkSubmit} submits the thin jar), with the world's data and the output
+ * root on S3 (S3Proxy): the driver and the executors read and write through Hadoop's S3A connector,
+ * whose jars the cluster's JVMs load from {@code SPARK_DIST_CLASSPATH} as a cluster's Spark has
+ * them, and whose settings come from the spark-defaults file the launcher passes to spark-submit.
+ * Every output table, JSON report and CSV export must equal the embedded {@code local[*]} run's on
+ * local files.
  *
  * <p>Then two embedded {@code balance} runs of the last date (the S3A jars through {@code
  * ASSAY_JARS}, the same spark-defaults file through {@code ASSAY_SPARK_DEFAULTS}) are started
@@ -57,7 +58,19 @@ class ClusterIT {
     Launcher.Result r =
         Launcher.run(
             List.of(SCRIPT.toString(), "start"),
-            Map.of("ASSAY_CLUSTER_PORT", port, "ASSAY_CLUSTER_JARS", S3.connectorJars(",")),
+            Map.of(
+                "ASSAY_CLUSTER_PORT",
+                port,
+                "ASSAY_CLUSTER_JARS",
+                S3.connectorJars(","),
+                // One worker offering both cores: one executor JVM per application, apart from
+                // the driver, as on any cluster. A second executor would add a JVM warming up the
+                // same code on the same two cores (the CI's time budget), and cross-executor
+                // shuffles are Spark's to test, not assay's.
+                "ASSAY_CLUSTER_WORKERS",
+                "1",
+                "ASSAY_CLUSTER_WORKER_CORES",
+                "2"),
             Duration.ofMinutes(3));
     assertEquals(0, r.exit(), r.output());
   }
