@@ -48,14 +48,8 @@ public record OutputTable(String name, StructType columns, List<String> partitio
     for (StructField f : columns.fields()) {
       if (!List.of(have.fieldNames()).contains(f.name())) {
         problems.add("missing column " + f.name());
-      } else if (!sameType(have.apply(f.name()).dataType(), f.dataType())) {
-        problems.add(
-            "column "
-                + f.name()
-                + " is "
-                + have.apply(f.name()).dataType().simpleString()
-                + ", declared "
-                + f.dataType().simpleString());
+      } else if (retyped(f, have) != null) {
+        problems.add("column " + retyped(f, have));
       }
     }
     for (String n : have.fieldNames()) {
@@ -80,17 +74,12 @@ public record OutputTable(String name, StructType columns, List<String> partitio
   Dataset<Row> read(Dataset<Row> stored, String location) {
     StructType have = stored.schema();
     for (StructField f : columns.fields()) {
-      if (List.of(have.fieldNames()).contains(f.name())
-          && !sameType(have.apply(f.name()).dataType(), f.dataType())) {
+      if (List.of(have.fieldNames()).contains(f.name()) && retyped(f, have) != null) {
         throw new InputProblem(
             location,
             name
                 + "."
-                + f.name()
-                + " is "
-                + have.apply(f.name()).dataType().simpleString()
-                + ", not "
-                + f.dataType().simpleString()
+                + retyped(f, have)
                 + " (written by another version of assay?); rerun the stage that writes "
                 + name);
       }
@@ -102,6 +91,17 @@ public record OutputTable(String name, StructType columns, List<String> partitio
     return java.util.Arrays.stream(s.fieldNames())
         .map(n -> col("`" + n + "`"))
         .toArray(Column[]::new);
+  }
+
+  /**
+   * "{@code c is T, declared U}" when column {@code f} of {@code have} has another type than
+   * declared (nullability aside), else null.
+   */
+  private static String retyped(StructField f, StructType have) {
+    DataType t = have.apply(f.name()).dataType();
+    return sameType(t, f.dataType())
+        ? null
+        : f.name() + " is " + t.simpleString() + ", declared " + f.dataType().simpleString();
   }
 
   /** Types equal but for nullability (a DDL declares nullable fields; Spark may infer non-null). */

@@ -106,7 +106,7 @@ class OutputTablesTest {
   void aStoredTableWithADeclaredColumnOfAnotherTypeIsAnInputProblemNamingIt(SparkSession spark) {
     Dataset<Row> retyped = spark.sql("SELECT DATE'2026-11-02' AS date, 'three' AS n, map() AS m");
     InputProblem p = assertThrows(InputProblem.class, () -> T.read(retyped, "s3a://b/out/t"));
-    assertTrue(p.getMessage().contains("t.n is string, not bigint"), p.getMessage());
+    assertTrue(p.getMessage().contains("t.n is string, declared bigint"), p.getMessage());
     assertTrue(p.getMessage().contains("rerun the stage that writes t"), p.getMessage());
     assertTrue(p.getMessage().contains("s3a://b/out/t"), p.getMessage());
     // Fewer columns are read as they are: a reader selects what it uses.
