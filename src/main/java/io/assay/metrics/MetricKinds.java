@@ -9,9 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.MetricKind;
-import io.assay.stats.BivariateMoments;
-import io.assay.stats.MetricMoments;
-import io.assay.stats.json.StatsRequest;
+import io.assay.stats.MetricAnalysis;
 import org.apache.spark.sql.Column;
 
 /**
@@ -24,16 +22,16 @@ import org.apache.spark.sql.Column;
  */
 public enum MetricKinds {
   /** 1 if the unit has any qualifying row, else 0; a proportion (two-proportion z-test). */
-  BINOMIAL(MetricKind.BINOMIAL, false, StatsRequest.Kind.BINOMIAL) {
+  BINOMIAL(MetricKind.BINOMIAL, false, MetricAnalysis.Kind.BINOMIAL) {
     @Override
     Column contribution(Column qualifies, Column value) {
       return max(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
     }
   },
   /** The sum of the value over the unit's qualifying rows; a mean over units (Welch). */
-  MEAN(MetricKind.MEAN, true, StatsRequest.Kind.MEAN),
+  MEAN(MetricKind.MEAN, true, MetricAnalysis.Kind.MEAN),
   /** The number of qualifying rows; a mean over units (Welch). */
-  COUNT(MetricKind.COUNT, false, StatsRequest.Kind.MEAN) {
+  COUNT(MetricKind.COUNT, false, MetricAnalysis.Kind.MEAN) {
     @Override
     Column contribution(Column qualifies, Column value) {
       return sum(when(qualifies, lit(1.0)).otherwise(lit(0.0)));
@@ -43,23 +41,13 @@ public enum MetricKinds {
    * Numerator and denominator are each a sum of values per unit; Σ numerator / Σ denominator over
    * units, by the delta method. The state pairs y with the denominator d.
    */
-  RATIO(MetricKind.RATIO, true, StatsRequest.Kind.RATIO) {
-    @Override
-    boolean cupedApplies() {
-      return false;
-    }
-
-    @Override
-    BivariateMoments paired(MetricMoments m, boolean cuped) {
-      return m.yd();
-    }
-  };
+  RATIO(MetricKind.RATIO, true, MetricAnalysis.Kind.RATIO);
 
   private final MetricKind kind;
   private final boolean readsValue;
-  private final StatsRequest.Kind test;
+  private final MetricAnalysis.Kind test;
 
-  MetricKinds(MetricKind kind, boolean readsValue, StatsRequest.Kind test) {
+  MetricKinds(MetricKind kind, boolean readsValue, MetricAnalysis.Kind test) {
     this.kind = kind;
     this.readsValue = readsValue;
     this.test = test;
@@ -101,20 +89,12 @@ public enum MetricKinds {
   }
 
   /** The test the kind's state is analysed with. */
-  StatsRequest.Kind test() {
+  MetricAnalysis.Kind test() {
     return test;
   }
 
   /** Whether CUPED's pre-period adjustment applies to the kind. */
   boolean cupedApplies() {
-    return true;
-  }
-
-  /**
-   * The second variable the test pairs with y: the pre-period value under CUPED, else none (the
-   * ratio: its denominator).
-   */
-  BivariateMoments paired(MetricMoments m, boolean cuped) {
-    return cuped ? m.yp() : null;
+    return test.cupedApplies();
   }
 }

@@ -6,12 +6,11 @@ import io.assay.config.MetricDefinition;
 import io.assay.io.OutputTables;
 import io.assay.stats.ErrorCode;
 import io.assay.stats.Inference;
+import io.assay.stats.MetricAnalysis;
 import io.assay.stats.MetricMoments;
 import io.assay.stats.PValueAdjustment;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
-import io.assay.stats.json.StatsAnalysis;
-import io.assay.stats.json.StatsRequest;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Turns the sufficient statistics of one experiment version into {@code metric_results} rows on the
- * driver: one statistics request per metric × segment (the same {@link StatsAnalysis} code path as
+ * driver: one statistics request per metric × segment (the same {@link MetricAnalysis} code path as
  * {@code assay stats}), then multiple-testing adjustment over the declared families of the
  * whole-experiment segment — primary metrics × treatment arms, secondary metrics × treatment arms,
  * guardrails × treatment arms, each family on its own with the experiment's correction. Segment
@@ -85,8 +84,8 @@ public final class MetricResults {
       Cell cell,
       MetricDefinition metric,
       String role,
-      StatsAnalysis.Result result,
-      StatsAnalysis.ArmResult arm,
+      MetricAnalysis.Result result,
+      MetricAnalysis.ArmResult arm,
       boolean overflow) {
     /** The comparison's error code, {@link ErrorCode#OVERFLOW} first. */
     public ErrorCode error() {
@@ -127,21 +126,21 @@ public final class MetricResults {
                       .map(a -> new ArmStats(a.arm(), a.moments().countsOnly()))
                       .toList())
               : cell;
-      StatsRequest req = request(e, m, analysedCell, enrollmentPerDay);
-      StatsAnalysis.Result r = StatsAnalysis.compute(req);
-      for (StatsAnalysis.ArmResult arm : r.arms()) {
+      MetricAnalysis.Request req = request(e, m, analysedCell, enrollmentPerDay);
+      MetricAnalysis.Result r = MetricAnalysis.compute(req);
+      for (MetricAnalysis.ArmResult arm : r.arms()) {
         out.add(new Analysed(cell, m, e.metrics().roleOf(m.name()), r, arm, overflow));
       }
     }
     return out;
   }
 
-  static StatsRequest request(
+  static MetricAnalysis.Request request(
       ExperimentDefinition e, MetricDefinition m, Cell cell, Double enrollmentPerDay) {
     AnalysisSettings a = e.analysis();
     MetricKinds kind = MetricKinds.of(m.kind());
     boolean cuped = a.cuped() && m.cupedWindow().isPresent() && kind.cupedApplies();
-    List<StatsRequest.Arm> arms = new ArrayList<>();
+    List<MetricAnalysis.Arm> arms = new ArrayList<>();
     // Every arm of the definition, in definition order; an arm without units is empty.
     for (String armKey : e.armKeys()) {
       MetricMoments s =
@@ -150,9 +149,9 @@ public final class MetricResults {
               .findFirst()
               .map(ArmStats::moments)
               .orElse(MetricMoments.EMPTY);
-      arms.add(new StatsRequest.Arm(armKey, s.y(), kind.paired(s, cuped)));
+      arms.add(new MetricAnalysis.Arm(armKey, s));
     }
-    return new StatsRequest(
+    return new MetricAnalysis.Request(
         kind.test(),
         a.alpha(),
         a.alternative(),
@@ -164,7 +163,7 @@ public final class MetricResults {
         a.power(),
         a.minUnitsPerArm(),
         m.increaseIsGood(),
-        a.sequential() ? new StatsRequest.Sequential(null, null) : null,
+        a.sequential() ? new MetricAnalysis.Sequential(null, null) : null,
         enrollmentPerDay);
   }
 
@@ -226,7 +225,7 @@ public final class MetricResults {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < analysed.size(); i++) {
       Analysed x = analysed.get(i);
-      StatsAnalysis.ArmResult r = x.arm();
+      MetricAnalysis.ArmResult r = x.arm();
       var c = r.comparison();
       long nc = x.result().control().y().n();
       long nt = r.arm().y().n();

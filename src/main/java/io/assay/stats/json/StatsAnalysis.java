@@ -5,32 +5,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.assay.stats.ArmSummary;
 import io.assay.stats.Comparison;
 import io.assay.stats.CupedAdjustment;
-import io.assay.stats.CupedTest;
 import io.assay.stats.Inference;
+import io.assay.stats.MetricAnalysis;
 import io.assay.stats.MixtureSprt;
-import io.assay.stats.NormalPosterior;
 import io.assay.stats.PowerDiagnostics;
-import io.assay.stats.ProportionZTest;
-import io.assay.stats.RatioTest;
-import io.assay.stats.TestOptions;
-import io.assay.stats.WelchTTest;
-import io.assay.stats.json.StatsRequest.Arm;
-import io.assay.stats.json.StatsRequest.Kind;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The analysis behind {@code assay stats}: every treatment arm against control for one metric, as a
- * JSON tree. A pure function of the request. Undefined values are JSON {@code null}, never NaN or
- * ±Infinity; an arm whose comparison is (partly) undefined carries its error code.
- *
- * <p>Which test: {@code mean} → Welch's t-test; {@code binomial} → two-proportion z-test; {@code
- * ratio} → delta method; with {@code cuped} (mean or binomial) → Welch's t-test on CUPED-adjusted
- * means with one θ pooled over all arms. Adjusted p-values apply the request's correction across
- * the treatment arms.
+ * {@code assay stats}: a JSON request in, the {@link MetricAnalysis} of it as JSON out. This class
+ * only renders; the analysis is {@link MetricAnalysis#compute}, the same code the nightly pipeline
+ * calls. Undefined values are JSON {@code null}, never NaN or ±Infinity; an arm whose comparison is
+ * (partly) undefined carries its error code.
  */
 public final class StatsAnalysis {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -50,80 +36,9 @@ public final class StatsAnalysis {
     }
   }
 
-  /** One treatment arm against control, typed: what the report job and the JSON both use. */
-  public record ArmResult(
-      Arm arm,
-      Comparison comparison,
-      Double adjustedPValue,
-      Double varianceReduction,
-      NormalPosterior absolutePosterior,
-      NormalPosterior relativePosterior,
-      PowerDiagnostics power,
-      MixtureSprt.Result sequential,
-      Double sequentialRho) {}
-
-  /**
-   * The analysis of one metric: control, the CUPED fit if any (null without CUPED, or when it is
-   * out of range), and every treatment arm.
-   */
-  public record Result(
-      StatsRequest request, Arm control, CupedAdjustment adjustment, List<ArmResult> arms) {}
-
-  /** The typed analysis: every treatment arm against control. */
-  public static Result compute(StatsRequest req) {
-    TestOptions options = new TestOptions(req.alpha(), req.alternative(), req.minUnitsPerArm());
-    Arm control = req.arms().stream().filter(a -> a.name().equals(req.control())).findFirst().get();
-    List<Arm> treatments = req.arms().stream().filter(a -> a != control).toList();
-    CupedAdjustment adjustment =
-        req.cuped() ? CupedAdjustment.fit(req.arms().stream().map(Arm::xy).toList()) : null;
-    long totalUnits = req.arms().stream().mapToLong(a -> a.y().n()).sum();
-
-    List<Comparison> comparisons = new ArrayList<>();
-    List<Double> reductions = new ArrayList<>();
-    for (Arm t : treatments) {
-      if (req.cuped()) {
-        CupedTest.Result r = CupedTest.with(options).test(control.xy(), t.xy(), adjustment);
-        comparisons.add(r.comparison());
-        reductions.add(r.varianceReduction());
-      } else {
-        comparisons.add(
-            switch (req.kind()) {
-              case MEAN -> WelchTTest.with(options).test(control.y(), t.y());
-              case BINOMIAL -> ProportionZTest.with(options).test(control.y(), t.y());
-              case RATIO -> RatioTest.with(options).test(control.xy(), t.xy());
-            });
-        reductions.add(null);
-      }
-    }
-    List<Double> adjusted =
-        req.correction().adjust(comparisons.stream().map(c -> c.absolute().pValue()).toList());
-    List<ArmResult> arms = new ArrayList<>();
-    for (int i = 0; i < treatments.size(); i++) {
-      Comparison c = comparisons.get(i);
-      MixtureSprt.Result seq = null;
-      Double rho = null;
-      if (req.sequential() != null) {
-        MixtureSprt m = mixture(req);
-        seq = m.test(c, req.alternative());
-        rho = m.rho();
-      }
-      arms.add(
-          new ArmResult(
-              treatments.get(i),
-              c,
-              adjusted.get(i),
-              reductions.get(i),
-              NormalPosterior.of(c.absolute(), req.increaseIsGood()),
-              NormalPosterior.of(c.relative(), req.increaseIsGood()),
-              powerOf(c, control, treatments.get(i), req, totalUnits),
-              seq,
-              rho));
-    }
-    return new Result(req, control, adjustment, arms);
-  }
-
-  public static ObjectNode analyze(StatsRequest req) {
-    Result result = compute(req);
+  /** The analysis of {@code req} as a JSON tree. */
+  public static ObjectNode analyze(MetricAnalysis.Request req) {
+    MetricAnalysis.Result result = MetricAnalysis.compute(req);
     CupedAdjustment adjustment = result.adjustment();
     ObjectNode out = JSON.objectNode();
     out.put("kind", req.kind().label);
@@ -134,11 +49,11 @@ public final class StatsAnalysis {
     if (req.cuped()) {
       num(out, "cuped_theta", adjustment == null ? null : adjustment.theta());
     }
-    out.set("control", arm(result.control(), req, adjustment));
+    out.set("control", arm(result.control(), result));
     ArrayNode arms = out.putArray("arms");
-    for (ArmResult r : result.arms()) {
+    for (MetricAnalysis.ArmResult r : result.arms()) {
       Comparison c = r.comparison();
-      ObjectNode a = arm(r.arm(), req, adjustment);
+      ObjectNode a = arm(r.arm(), result);
       ObjectNode abs = inference(c.absolute());
       abs.remove("df");
       num(abs, "p_value_adjusted", r.adjustedPValue());
@@ -163,24 +78,13 @@ public final class StatsAnalysis {
     return out;
   }
 
-  private static ObjectNode arm(Arm arm, StatsRequest req, CupedAdjustment adjustment) {
+  private static ObjectNode arm(MetricAnalysis.Arm arm, MetricAnalysis.Result result) {
     ObjectNode o = JSON.objectNode();
     o.put("arm", arm.name());
-    o.put("n", arm.y().n());
-    Double estimate = null;
-    if (arm.y().n() > 0) {
-      if (req.kind() == Kind.RATIO) {
-        estimate = arm.xy().sumX() == 0 ? null : arm.xy().sumY() / arm.xy().sumX();
-      } else {
-        estimate = arm.y().mean();
-      }
-    }
-    num(o, "estimate", estimate);
-    if (req.cuped()) {
-      num(
-          o,
-          "estimate_adjusted",
-          adjustment != null && arm.y().n() >= 2 ? adjustment.adjustedMean(arm.xy()) : null);
+    o.put("n", arm.n());
+    num(o, "estimate", result.estimate(arm));
+    if (result.request().cuped()) {
+      num(o, "estimate_adjusted", result.adjustedEstimate(arm));
     }
     return o;
   }
@@ -196,35 +100,12 @@ public final class StatsAnalysis {
     return o;
   }
 
-  private static ObjectNode bayesian(ArmResult r) {
+  private static ObjectNode bayesian(MetricAnalysis.ArmResult r) {
     ObjectNode o = JSON.objectNode();
     num(o, "chance_to_beat_control", r.absolutePosterior().chanceToBeatControl());
     num(o, "expected_loss", r.absolutePosterior().expectedLoss());
     num(o, "expected_loss_relative", r.relativePosterior().expectedLoss());
     return o;
-  }
-
-  private static PowerDiagnostics powerOf(
-      Comparison c, Arm control, Arm treatment, StatsRequest req, long totalUnits) {
-    PowerDiagnostics d = PowerDiagnostics.UNDEFINED;
-    if (c.control() != null && c.treatment() != null) {
-      Double rc = null;
-      Double rt = null;
-      if (req.enrollmentPerDay() != null && totalUnits > 0) {
-        rc = req.enrollmentPerDay() * control.y().n() / totalUnits;
-        rt = req.enrollmentPerDay() * treatment.y().n() / totalUnits;
-      }
-      PowerDiagnostics.Target target =
-          new PowerDiagnostics.Target(
-              req.alpha(), req.power(), req.alternative(), req.mde(), rc, rt);
-      ArmSummary cs = c.control();
-      ArmSummary ts = c.treatment();
-      d =
-          req.kind() == Kind.BINOMIAL && !req.cuped()
-              ? PowerDiagnostics.forProportions(cs, ts, target)
-              : PowerDiagnostics.forMeans(cs, ts, target);
-    }
-    return d;
   }
 
   private static ObjectNode power(PowerDiagnostics d) {
@@ -238,18 +119,7 @@ public final class StatsAnalysis {
     return o;
   }
 
-  private static MixtureSprt mixture(StatsRequest req) {
-    MixtureSprt m = MixtureSprt.withDefaults().withAlpha(req.alpha());
-    StatsRequest.Sequential s = req.sequential();
-    if (s.rho() != null) {
-      m = m.withRho(s.rho());
-    } else if (s.plannedUnitsPerArm() != null) {
-      m = m.tunedFor(s.plannedUnitsPerArm());
-    }
-    return m;
-  }
-
-  private static ObjectNode sequential(ArmResult a) {
+  private static ObjectNode sequential(MetricAnalysis.ArmResult a) {
     MixtureSprt.Result r = a.sequential();
     ObjectNode o = JSON.objectNode();
     o.put("rho", a.sequentialRho());

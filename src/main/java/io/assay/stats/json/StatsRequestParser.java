@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assay.stats.Alternative;
 import io.assay.stats.BivariateMoments;
+import io.assay.stats.MetricAnalysis;
+import io.assay.stats.MetricAnalysis.Arm;
+import io.assay.stats.MetricAnalysis.Kind;
+import io.assay.stats.MetricMoments;
 import io.assay.stats.PValueAdjustment;
 import io.assay.stats.SampleMoments;
-import io.assay.stats.json.StatsRequest.Arm;
-import io.assay.stats.json.StatsRequest.Kind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -57,7 +59,7 @@ public final class StatsRequestParser {
   private StatsRequestParser() {}
 
   /** The validated request. */
-  public static StatsRequest parse(String json) throws InvalidRequestException {
+  public static MetricAnalysis.Request parse(String json) throws InvalidRequestException {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
@@ -68,14 +70,14 @@ public final class StatsRequestParser {
       throw new InvalidRequestException(List.of("the request must be a JSON object"));
     }
     StatsRequestParser p = new StatsRequestParser();
-    StatsRequest r = p.request(root);
+    MetricAnalysis.Request r = p.request(root);
     if (!p.problems.isEmpty()) {
       throw new InvalidRequestException(p.problems);
     }
     return r;
   }
 
-  private StatsRequest request(JsonNode root) {
+  private MetricAnalysis.Request request(JsonNode root) {
     unknownFields(root, "", TOP);
     Kind kind = kind(root.get("kind"));
     double alpha = probability(root, "alpha", 0.05);
@@ -109,12 +111,12 @@ public final class StatsRequestParser {
       minUnits = m == null ? 2 : m;
     }
     boolean increaseIsGood = bool(root, "increase_is_good", true);
-    StatsRequest.Sequential sequential = sequential(root.get("sequential"));
+    MetricAnalysis.Sequential sequential = sequential(root.get("sequential"));
     Double enrollment = positive(root, "enrollment_per_day");
     String control = string(root, "control", true);
     List<String> names = new ArrayList<>();
     List<Arm> arms = arms(root.get("arms"), kind, cuped, names);
-    double units = arms == null ? 0 : arms.stream().mapToDouble(a -> a.y().n()).sum();
+    double units = arms == null ? 0 : arms.stream().mapToDouble(Arm::n).sum();
     if (units > MAX_UNITS) {
       problem(
           "arms",
@@ -130,7 +132,7 @@ public final class StatsRequestParser {
     if (!problems.isEmpty()) {
       return null;
     }
-    return new StatsRequest(
+    return new MetricAnalysis.Request(
         kind,
         alpha,
         alternative,
@@ -248,10 +250,17 @@ public final class StatsRequestParser {
     if (problems.size() > before || name == null) {
       return null;
     }
-    SampleMoments y = new SampleMoments(n, sum, sumSquares);
-    BivariateMoments xy =
-        xSum == null ? null : new BivariateMoments(n, sum, sumSquares, xSum, xSquares, products);
-    return new Arm(name, y, xy);
+    // The records validate what the checks above have not already named.
+    new SampleMoments(n, sum, sumSquares);
+    if (xSum == null) {
+      return new Arm(name, new MetricMoments(n, sum, sumSquares, 0, 0, 0, 0, 0, 0));
+    }
+    new BivariateMoments(n, sum, sumSquares, xSum, xSquares, products);
+    return new Arm(
+        name,
+        kind == Kind.RATIO
+            ? new MetricMoments(n, sum, sumSquares, xSum, xSquares, products, 0, 0, 0)
+            : new MetricMoments(n, sum, sumSquares, 0, 0, 0, xSum, xSquares, products));
   }
 
   /**
@@ -322,12 +331,12 @@ public final class StatsRequestParser {
     return ": no real values" + (arm == null ? "" : " of arm '" + arm + "'") + " have these sums";
   }
 
-  private StatsRequest.Sequential sequential(JsonNode n) {
+  private MetricAnalysis.Sequential sequential(JsonNode n) {
     if (n == null || n.isNull() || (n.isBoolean() && !n.asBoolean())) {
       return null;
     }
     if (n.isBoolean()) {
-      return new StatsRequest.Sequential(null, null);
+      return new MetricAnalysis.Sequential(null, null);
     }
     if (!n.isObject()) {
       problem("sequential", "must be true, false or {\"rho\": …} / {\"planned_n_per_arm\": …}");
@@ -339,7 +348,7 @@ public final class StatsRequestParser {
     if (rho != null && planned != null) {
       problem("sequential", "give rho or planned_n_per_arm, not both");
     }
-    return new StatsRequest.Sequential(rho, planned);
+    return new MetricAnalysis.Sequential(rho, planned);
   }
 
   // ---- field helpers ----------------------------------------------------------------------
