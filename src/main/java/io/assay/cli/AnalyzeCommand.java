@@ -5,6 +5,8 @@ import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.metrics.AnalyzeJob;
 import io.assay.pipeline.Definitions;
+import io.assay.pipeline.NightlyPlan;
+import io.assay.pipeline.NightlyRunner;
 import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -47,11 +49,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("analyze", "date=" + d);
     StageSetup.checkCatalog(spark, ctx, null, true);
-    var summaries =
+    NightlyPlan plan = NightlyPlan.stage(c, NightlyPlan.Stage.ANALYZE, d, d);
+    List<AnalyzeJob.Summary> summaries =
         Runs.record(
             spark,
             ctx,
-            () -> AnalyzeJob.run(spark, ctx, d),
+            () ->
+                NightlyRunner.runStage(spark, ctx, plan, null)
+                    .results(NightlyRunner.Analyzed.class)
+                    .get(0)
+                    .experiments(),
             ss -> {
               List<String> failed = new ArrayList<>();
               for (var s : ss) {

@@ -6,6 +6,8 @@ import io.assay.config.Conf;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
+import io.assay.pipeline.NightlyPlan;
+import io.assay.pipeline.NightlyRunner;
 import io.assay.pipeline.Runs;
 import java.io.PrintWriter;
 import java.time.LocalDate;
@@ -54,18 +56,12 @@ public final class BalanceCommand implements Callable<Integer> {
     SparkSession spark = StageSetup.spark("balance", from + ".." + to);
     StageSetup.checkCatalog(spark, ctx, null, false);
     PrintWriter o = spec.commandLine().getOut();
+    NightlyPlan plan = NightlyPlan.stage(c, NightlyPlan.Stage.BALANCE, from, to);
     List<BalanceJob.Result> results =
         Runs.record(
             spark,
             ctx,
-            () -> {
-              List<BalanceJob.Result> rs = new ArrayList<>();
-              for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                spark.sparkContext().setJobGroup("balance date=" + d, "assay balance", false);
-                rs.add(BalanceJob.run(spark, ctx, d));
-              }
-              return rs;
-            },
+            () -> NightlyRunner.runStage(spark, ctx, plan, null).results(BalanceJob.Result.class),
             BalanceCommand::failureReason);
     boolean alerted = false;
     boolean failed = false;

@@ -5,6 +5,8 @@ import io.assay.config.ExposureSource;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
+import io.assay.pipeline.NightlyPlan;
+import io.assay.pipeline.NightlyRunner;
 import io.assay.pipeline.Runs;
 import io.assay.reconcile.ReconcileJob;
 import java.io.PrintWriter;
@@ -54,8 +56,11 @@ public final class ReconcileCommand implements Callable<Integer> {
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("reconcile", from + ".." + to);
     StageSetup.checkCatalog(spark, ctx, logs, false);
+    NightlyPlan plan = NightlyPlan.stage(c, NightlyPlan.Stage.RECONCILE, from, to);
     ReconcileJob.Result r =
-        Runs.record(spark, ctx, () -> ReconcileJob.run(spark, ctx, logs, from, to));
+        Runs.record(spark, ctx, () -> NightlyRunner.runStage(spark, ctx, plan, logs))
+            .results(ReconcileJob.Result.class)
+            .get(0);
     PrintWriter o = spec.commandLine().getOut();
     o.printf("reconcile %s..%s  run %s  → %s%n", from, to, ctx.runId(), ctx.outputRoot());
     for (var d : r.dates()) {

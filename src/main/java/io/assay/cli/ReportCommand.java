@@ -4,6 +4,8 @@ import io.assay.config.Conf;
 import io.assay.config.Location;
 import io.assay.io.RunContext;
 import io.assay.pipeline.Definitions;
+import io.assay.pipeline.NightlyPlan;
+import io.assay.pipeline.NightlyRunner;
 import io.assay.pipeline.Runs;
 import io.assay.report.ReportJob;
 import java.io.PrintWriter;
@@ -43,7 +45,11 @@ public final class ReportCommand implements Callable<Integer> {
     RunContext ctx = StageSetup.context(spec, c, out);
     SparkSession spark = StageSetup.spark("report", "date=" + d);
     StageSetup.checkCatalog(spark, ctx, null, false);
-    ReportJob.Result r = Runs.record(spark, ctx, () -> ReportJob.run(spark, ctx, d));
+    NightlyPlan plan = NightlyPlan.stage(c, NightlyPlan.Stage.REPORT, d, d);
+    ReportJob.Result r =
+        Runs.record(spark, ctx, () -> NightlyRunner.runStage(spark, ctx, plan, null))
+            .results(ReportJob.Result.class)
+            .get(0);
     PrintWriter o = spec.commandLine().getOut();
     o.printf("report as of %s: %d experiment(s)%n", d, r.experiments().size());
     o.printf("  index   %s%n", r.reports().resolve("index.html"));

@@ -36,13 +36,26 @@ public record NightlyPlan(List<Item> items) {
   }
 
   /**
-   * One unit of work.
+   * One unit of work: a stage over the dates {@code [date, through]} (one date, except a {@code
+   * reconcile} command's range, which is one pass over its logs).
    *
    * @param ready false when the date's input has not landed (the item is a logged skip)
    * @param reason why the item is skipped, or null
    */
   public record Item(
-      LocalDate date, Stage stage, List<String> experiments, boolean ready, String reason) {}
+      LocalDate date,
+      LocalDate through,
+      Stage stage,
+      List<String> experiments,
+      boolean ready,
+      String reason) {
+
+    /** One date's stage. */
+    public Item(
+        LocalDate date, Stage stage, List<String> experiments, boolean ready, String reason) {
+      this(date, date, stage, experiments, ready, reason);
+    }
+  }
 
   public NightlyPlan {
     items = List.copyOf(items);
@@ -94,6 +107,27 @@ public record NightlyPlan(List<Item> items) {
                     + " = "
                     + d
                     + " (not landed)");
+  }
+
+  /**
+   * The plan of one stage's command: {@code reconcile} over {@code [from, to]} as one item (one
+   * pass over the range's logs), any other stage once per date. Nothing is checked for readiness: a
+   * stage command that lacks its input fails, naming it, where a nightly would skip the date.
+   */
+  public static NightlyPlan stage(Conf conf, Stage stage, LocalDate from, LocalDate to) {
+    List<Item> items = new ArrayList<>();
+    if (stage == Stage.RECONCILE) {
+      List<String> active = new ArrayList<>();
+      for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        active(conf, d).stream().filter(e -> !active.contains(e)).forEach(active::add);
+      }
+      items.add(new Item(from, to, stage, active, true, null));
+    } else {
+      for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        items.add(new Item(d, stage, active(conf, d), true, null));
+      }
+    }
+    return new NightlyPlan(items);
   }
 
   /** Plans {@code [from, to]}; {@code notReady} says why a date cannot run yet, or null. */

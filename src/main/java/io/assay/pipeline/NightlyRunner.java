@@ -23,15 +23,34 @@ import org.slf4j.LoggerFactory;
  * A date that is not ready is skipped and logged. A failed stage fails only its date's later stages
  * (they would read stale inputs); within balance and analyze one experiment's failure does not stop
  * the others. Every outcome is a step in the run log.
+ *
+ * <p>The single-stage commands ({@code reconcile}, {@code balance}, {@code analyze}, {@code
+ * report}) execute their one-stage plans ({@link NightlyPlan#stage}) here too, through {@link
+ * #runStage}: the same execution, job groups and run-log steps as a nightly's, except that a stage
+ * that throws stops the command (its exit code tells the kind of failure) where a nightly goes on
+ * with the next date. Each command prints its own report from the typed {@link Outcome#results}.
  */
 public final class NightlyRunner {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyRunner.class);
 
-  /** What happened: summary lines, and whether anything failed or alerted. */
+  /**
+   * What happened: summary lines, whether anything failed or alerted, and what each executed item's
+   * job returned, in plan order ({@link ReconcileJob.Result}, {@link BalanceJob.Result}, {@link
+   * Analyzed}, {@link ReportJob.Result}).
+   */
   public record Outcome(
-      List<String> lines, List<String> failures, boolean alerted, Location lastReport) {
+      List<String> lines,
+      List<String> failures,
+      boolean alerted,
+      Location lastReport,
+      List<Object> results) {
     public boolean failed() {
       return !failures.isEmpty();
+    }
+
+    /** The results of one type, in plan order. */
+    public <T> List<T> results(Class<T> type) {
+      return results.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** Why the run failed (every failure, one per line), or null when nothing failed. */
@@ -39,6 +58,9 @@ public final class NightlyRunner {
       return failures.isEmpty() ? null : String.join("\n", failures);
     }
   }
+
+  /** What {@code analyze} returned for a date: one summary per experiment version. */
+  public record Analyzed(LocalDate date, List<AnalyzeJob.Summary> experiments) {}
 
   private NightlyRunner() {}
 
@@ -48,9 +70,26 @@ public final class NightlyRunner {
     return run(spark, ctx, plan, ExposureSource.files(logs, format));
   }
 
+  /** Runs a nightly's plan: a failed stage is recorded and the run goes on with the next date. */
   public static Outcome run(
       SparkSession spark, RunContext ctx, NightlyPlan plan, ExposureSource logs) {
+    return run(spark, ctx, plan, logs, false);
+  }
+
+  /**
+   * Runs a single-stage command's plan ({@link NightlyPlan#stage}; {@code logs} is read by {@code
+   * reconcile} only, null for the other stages): as a nightly, but the first stage that throws is
+   * recorded in the run log and its exception stops the run.
+   */
+  public static Outcome runStage(
+      SparkSession spark, RunContext ctx, NightlyPlan plan, ExposureSource logs) {
+    return run(spark, ctx, plan, logs, true);
+  }
+
+  private static Outcome run(
+      SparkSession spark, RunContext ctx, NightlyPlan plan, ExposureSource logs, boolean stop) {
     List<String> lines = new ArrayList<>();
+    List<Object> results = new ArrayList<>();
     Set<LocalDate> broken = new HashSet<>();
     List<String> failures = new ArrayList<>();
     boolean alerted = false;
@@ -68,15 +107,21 @@ public final class NightlyRunner {
         ctx.log().step(new RunLog.Step(stage, null, null, "skipped", "upstream failed"));
         continue;
       }
+      String span = d.equals(item.through()) ? d.toString() : d + ".." + item.through();
+      String dates = (d.equals(item.through()) ? "date=" : "dates=") + span;
       spark
           .sparkContext()
-          .setJobGroup("nightly date=" + d + " stage=" + stage, "assay nightly", false);
+          .setJobGroup(
+              stop ? stage + " " + dates : "nightly " + dates + " stage=" + stage,
+              "assay " + (stop ? stage : "nightly"),
+              false);
       long began = System.nanoTime();
       int linesBefore = lines.size();
       try {
         switch (item.stage()) {
           case RECONCILE -> {
-            ReconcileJob.Result r = ReconcileJob.run(spark, ctx, logs, d, d);
+            ReconcileJob.Result r = ReconcileJob.run(spark, ctx, logs, d, item.through());
+            results.add(r);
             for (var c : r.dates()) {
               line(
                   lines,
@@ -111,6 +156,7 @@ public final class NightlyRunner {
           }
           case BALANCE -> {
             BalanceJob.Result r = BalanceJob.run(spark, ctx, d);
+            results.add(r);
             for (var s : r.experiments()) {
               line(
                   lines,
@@ -132,7 +178,9 @@ public final class NightlyRunner {
             }
           }
           case ANALYZE -> {
-            for (var s : AnalyzeJob.run(spark, ctx, d)) {
+            List<AnalyzeJob.Summary> summaries = AnalyzeJob.run(spark, ctx, d);
+            results.add(new Analyzed(d, summaries));
+            for (var s : summaries) {
               if (s.error() != null) {
                 failures.add(
                     line(
@@ -156,20 +204,27 @@ public final class NightlyRunner {
           }
           case REPORT -> {
             ReportJob.Result r = ReportJob.run(spark, ctx, d);
+            results.add(r);
             lastReport = r.reports().resolve("index.html");
             line(lines, d, stage, r.experiments().size() + " report(s) → " + lastReport);
           }
         }
-        ctx.log().step(new RunLog.Step(stage, null, null, "succeeded", d.toString()));
-        progress(d, stage, began, lines.subList(linesBefore, lines.size()));
+        ctx.log().step(new RunLog.Step(stage, null, null, "succeeded", span));
+        progress(
+            stop ? stage + " " + span : "nightly " + span + " " + stage,
+            began,
+            lines.subList(linesBefore, lines.size()));
       } catch (RuntimeException e) {
+        ctx.log().step(new RunLog.Step(stage, null, null, "failed", d + ": " + e));
+        if (stop) {
+          throw e; // the command reports it, with the exit code of its kind
+        }
         broken.add(d);
         LOG.error("nightly {} {}: failed", d, stage, e);
         failures.add(line(lines, d, stage, "FAILED: " + e.getMessage()));
-        ctx.log().step(new RunLog.Step(stage, null, null, "failed", d + ": " + e));
       }
     }
-    return new Outcome(lines, failures, alerted, lastReport);
+    return new Outcome(lines, failures, alerted, lastReport, results);
   }
 
   /**
@@ -183,13 +238,12 @@ public final class NightlyRunner {
     return l;
   }
 
-  private static void progress(LocalDate d, String stage, long began, List<String> stageLines) {
+  private static void progress(String what, long began, List<String> stageLines) {
     long alerts = stageLines.stream().filter(l -> l.contains(" ALERT ")).count();
     long failures = stageLines.stream().filter(l -> l.contains(" FAILED ")).count();
     LOG.info(
-        "nightly {} {}: done in {} s, {} alert(s), {} experiment failure(s)",
-        d,
-        stage,
+        "{}: done in {} s, {} alert(s), {} experiment failure(s)",
+        what,
         String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9),
         alerts,
         failures);
