@@ -104,7 +104,13 @@ class ClusterIT {
             "ASSAY_SPARK_DEFAULTS",
             defaults,
             "ASSAY_SUBMIT_ARGS",
-            "--master spark://127.0.0.1:" + port + " --conf spark.sql.shuffle.partitions=4"));
+            "--master spark://127.0.0.1:"
+                + port
+                + " --conf spark.sql.shuffle.partitions=4"
+                // What embedded runs choose on this machine (one task per core) instead of
+                // Delta's 50: each table read or commit rebuilds a snapshot, and 50 tasks on two
+                // cores is test time, not anything assay does.
+                + " --conf spark.databricks.delta.snapshotPartitions=2"));
     assertTrue(
         Files.readString(Launcher.ROOT.resolve("target/spark-home/run/master.log"))
             .contains("Registering app"),
