@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -222,11 +221,14 @@ public final class ReconcileJob {
     if (logs.source().isCatalog()) {
       requireLanded(logs, dateCounts);
     }
-    // Small (a row per date, experiment and category) and read three times: counted once.
+    // Small (a row per date, experiment and category) and read twice: counted once.
     Dataset<Row> summary = summary(recomputed).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      List<ExperimentCounts> experiments = experimentCounts(summary);
-      List<Alert> alerts = alerts(summary, ctx.conf().assay().alerts().mismatchRate());
+      // One small collect (a row per date and experiment version) gives both the alerts and the
+      // counts per experiment version.
+      List<Row> perDate = perDate(summary);
+      List<ExperimentCounts> experiments = experimentCounts(perDate);
+      List<Alert> alerts = alerts(perDate, ctx.conf().assay().alerts().mismatchRate());
       writeOutputs(spark, ctx, quarantine, recomputed, summary, dateCounts, alerts, from, to);
       return new Result(dateCounts, experiments, alerts);
     } finally {
@@ -331,23 +333,34 @@ public final class ReconcileJob {
             + " Nothing was written");
   }
 
-  /** Accepted and matched exposures per experiment version, from the small summary. */
-  private static List<ExperimentCounts> experimentCounts(Dataset<Row> summary) {
-    List<Row> perExperiment =
-        summary
-            .groupBy(EXPERIMENT, VERSION)
-            .agg(
-                sum("exposures").as("accepted"),
-                sum(when(col("category").equalTo(Category.MATCH.code()), col("exposures"))
-                        .otherwise(0))
-                    .as("matched"))
-            .orderBy(EXPERIMENT, VERSION)
-            .collectAsList();
-    List<ExperimentCounts> experiments = new ArrayList<>();
-    for (Row r : perExperiment) {
-      experiments.add(
-          new ExperimentCounts(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)));
+  /**
+   * Accepted and matched exposures per date and experiment version, from the small summary, in that
+   * order: {@code date, experiment, version, accepted, matched}.
+   */
+  static List<Row> perDate(Dataset<Row> summary) {
+    return summary
+        .groupBy(DATE, EXPERIMENT, VERSION)
+        .agg(
+            sum("exposures").as("accepted"),
+            sum(when(col("category").equalTo(Category.MATCH.code()), col("exposures")).otherwise(0))
+                .as("matched"))
+        .orderBy(DATE, EXPERIMENT, VERSION)
+        .collectAsList();
+  }
+
+  /** Accepted and matched exposures per experiment version, summed over the dates. */
+  private static List<ExperimentCounts> experimentCounts(List<Row> perDate) {
+    Map<List<String>, long[]> sums =
+        new TreeMap<>(
+            java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
+                .thenComparing(k -> k.get(1)));
+    for (Row r : perDate) {
+      long[] s = sums.computeIfAbsent(List.of(r.getString(1), r.getString(2)), k -> new long[2]);
+      s[0] += r.getLong(3);
+      s[1] += r.getLong(4);
     }
+    List<ExperimentCounts> experiments = new ArrayList<>();
+    sums.forEach((k, s) -> experiments.add(new ExperimentCounts(k.get(0), k.get(1), s[0], s[1])));
     return experiments;
   }
 
@@ -413,7 +426,7 @@ public final class ReconcileJob {
     Dataset<Row> allDays = Inputs.upstream(spark, ctx, OutputTables.ENROLLMENT_DAYS);
     String policy = ctx.conf().assay().reconcile().multiArmPolicy();
     List<String> unitKey = List.of(EXPERIMENT, VERSION, "unit_key");
-    if (onlyDates(allDays, from, to)) {
+    if (onlyDates(spark, ctx.table(OutputTables.ENROLLMENT_DAYS), from, to)) {
       // Every stored day is this run's (a first run, or a rerun of all dates): the fold of all
       // days is the whole table, so it replaces it without finding the units seen first.
       LOG.info("reconcile {}..{}: folding enrollments of all units", from, to);
@@ -437,14 +450,35 @@ public final class ReconcileJob {
   }
 
   /**
-   * Whether every row of the date-partitioned table lies in {@code [from, to]} (partition pruning).
+   * Whether the date-partitioned table at {@code table} can hold rows of {@code [from, to]} only:
+   * every {@code date=} directory under it is a date of the range. One listing, no Spark job. The
+   * answer only chooses the cheaper of two equivalent ways to fold enrollments (a rebuild from all
+   * days, or a merge of the units seen): a directory Delta no longer references (a replaced date
+   * before {@code VACUUM}) or an unreadable listing only sends the run the general way.
    */
-  private static boolean onlyDates(Dataset<Row> table, LocalDate from, LocalDate to) {
-    return table
-        .filter(not(col(DATE).between(Date.valueOf(from), Date.valueOf(to))))
-        .select(col(DATE))
-        .limit(1)
-        .isEmpty();
+  private static boolean onlyDates(
+      SparkSession spark, Location table, LocalDate from, LocalDate to) {
+    List<Storage.Entry> entries;
+    try {
+      entries = Storage.of(spark).list(table);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    for (Storage.Entry e : entries) {
+      if (!e.isDirectory() || !e.name().startsWith(DATE + "=")) {
+        continue;
+      }
+      LocalDate d;
+      try {
+        d = LocalDate.parse(e.name().substring(DATE.length() + 1));
+      } catch (java.time.format.DateTimeParseException bad) {
+        return false;
+      }
+      if (d.isBefore(from) || d.isAfter(to)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -561,18 +595,9 @@ public final class ReconcileJob {
             col(SOURCE));
   }
 
-  static List<Alert> alerts(Dataset<Row> summary, double threshold) {
+  static List<Alert> alerts(List<Row> perDate, double threshold) {
     List<Alert> out = new ArrayList<>();
-    for (Row r :
-        summary
-            .groupBy(DATE, EXPERIMENT, VERSION)
-            .agg(
-                sum("exposures").as("accepted"),
-                sum(when(col("category").equalTo(Category.MATCH.code()), col("exposures"))
-                        .otherwise(0))
-                    .as("matched"))
-            .orderBy(DATE, EXPERIMENT, VERSION)
-            .collectAsList()) {
+    for (Row r : perDate) {
       long accepted = r.getLong(3);
       double rate = accepted == 0 ? 0 : 1.0 - (double) r.getLong(4) / accepted;
       if (rate > threshold) {
