@@ -77,7 +77,10 @@ final class MetricCatalogReader {
     String description = m.optionalString("description").orElse("");
     MetricKind kind = m.choice("kind", MetricKind.byName(), null);
     if (!m.has("kind")) {
-      m.error("kind", "missing required field 'kind'", "add kind: binomial, mean, count or ratio");
+      m.error(
+          "kind",
+          "missing required field 'kind'",
+          "add kind: binomial, mean, count, ratio or quantile");
     }
     Measure numerator;
     Optional<Measure> denominator = Optional.empty();
@@ -88,8 +91,10 @@ final class MetricCatalogReader {
       Measure d = den == null ? null : measure(den, sources, true);
       denominator = Optional.ofNullable(d);
     } else {
-      numerator = measure(m, sources, kind == MetricKind.MEAN);
+      numerator = measure(m, sources, kind == MetricKind.MEAN || kind == MetricKind.QUANTILE);
     }
+    Optional<Quantile> quantile =
+        kind == MetricKind.QUANTILE ? Optional.ofNullable(quantile(m)) : Optional.empty();
     Window window = window(m, "window", true);
     if (window != null && window.from().isNegative()) {
       m.error(
@@ -107,6 +112,9 @@ final class MetricCatalogReader {
     if (cuped.isPresent() && kind == MetricKind.RATIO) {
       m.error("cuped_window", "CUPED is not supported for ratio metrics", "remove cuped_window");
     }
+    if (cuped.isPresent() && kind == MetricKind.QUANTILE) {
+      m.error("cuped_window", "CUPED is not supported for quantile metrics", "remove cuped_window");
+    }
     Optional<Cap> cap = Optional.empty();
     SpecNode c = m.object("cap", false, "{value: NUMBER} or {percentile: 0.99}");
     if (c != null) {
@@ -119,6 +127,11 @@ final class MetricCatalogReader {
         c.error("percentile", "percentile " + p.get() + " is outside (0, 1)", "use e.g. 0.99");
       } else if (kind == MetricKind.BINOMIAL) {
         c.error(null, "a binomial metric cannot be capped", "remove cap");
+      } else if (kind == MetricKind.QUANTILE) {
+        c.error(
+            null,
+            "a quantile metric is not capped (a quantile below the cap does not move with it)",
+            "remove cap");
       } else {
         cap =
             Optional.of(
@@ -136,7 +149,10 @@ final class MetricCatalogReader {
           "use a relative margin such as 0.02 (2%)");
     }
     m.finish();
-    if (m.problems().errors().size() > before || kind == null || numerator == null) {
+    if (m.problems().errors().size() > before
+        || kind == null
+        || numerator == null
+        || (kind == MetricKind.QUANTILE && quantile.isEmpty())) {
       return null;
     }
     return new MetricDefinition(
@@ -149,7 +165,42 @@ final class MetricCatalogReader {
         cap,
         cuped,
         increaseIsGood,
-        margin);
+        margin,
+        quantile);
+  }
+
+  /**
+   * A quantile metric's {@code quantile}, {@code level} and {@code accuracy}; null on a problem.
+   */
+  private static Quantile quantile(SpecNode m) {
+    int before = m.problems().errors().size();
+    Optional<Double> level = m.optionalDouble("quantile");
+    if (level.isEmpty() && !m.has("quantile")) {
+      m.error(
+          "quantile",
+          "a quantile metric needs the quantile it estimates",
+          "add e.g. quantile: 0.5 (the median) or quantile: 0.9");
+    } else if (level.isPresent() && !(level.get() > 0 && level.get() < 1)) {
+      m.error("quantile", "quantile " + level.get() + " is outside (0, 1)", "use e.g. 0.9");
+    }
+    Quantile.Of of = m.choice("level", Quantile.Of.byName(), null);
+    if (!m.has("level")) {
+      m.error(
+          "level",
+          "a quantile metric needs the values it is taken over",
+          "add level: unit (each unit's sum in the window) or level: event (each row's value)");
+    }
+    Optional<Double> accuracy = m.optionalDouble("accuracy");
+    if (accuracy.isPresent() && !(accuracy.get() >= 1e-4 && accuracy.get() <= 0.1)) {
+      m.error(
+          "accuracy",
+          "accuracy " + accuracy.get() + " is outside [0.0001, 0.1]",
+          "use e.g. accuracy: 0.005 (every quantile value within 0.5% of an exact one)");
+    }
+    if (m.problems().errors().size() > before || level.isEmpty() || of == null) {
+      return null;
+    }
+    return new Quantile(level.get(), of, accuracy.orElse(Quantile.DEFAULT_ACCURACY));
   }
 
   private static Measure measure(SpecNode m, Set<String> sources, boolean needValue) {

@@ -23,4 +23,5 @@ public record MetricDefinition(
     Optional<Cap> cap,
     Optional<Window> cupedWindow,
     boolean increaseIsGood,
-    Optional<Double> nonInferiorityMargin) {}
+    Optional<Double> nonInferiorityMargin,
+    Optional<Quantile> quantile) {}

@@ -12,7 +12,12 @@ public enum MetricKind {
   /** Number of qualifying rows per unit (0 if none); mean over units. */
   COUNT("count"),
   /** Σ numerator / Σ denominator over units, analysed by the delta method. */
-  RATIO("ratio");
+  RATIO("ratio"),
+  /**
+   * A quantile of values ({@link Quantile}): of units' sums or of rows' values; the difference of
+   * the arms' quantiles, with an interval from the variance of the empirical distribution function.
+   */
+  QUANTILE("quantile");
 
   public final String yaml;
 

@@ -225,6 +225,24 @@ public final class OutputTables {
               "dropped_values BIGINT",
               "date DATE"));
 
+  public static final OutputTable METRIC_QUANTILES =
+      OutputTable.byDate(
+          "metric_quantiles",
+          String.join(
+              ", ",
+              "experiment STRING",
+              "version STRING",
+              "arm STRING",
+              "metric STRING",
+              "segment_key STRING",
+              "segment_value STRING",
+              "bucket BIGINT",
+              "bucket_value DOUBLE",
+              "count DOUBLE",
+              "squares DOUBLE",
+              "cross DOUBLE",
+              "date DATE"));
+
   public static final OutputTable METRIC_RESULTS =
       OutputTable.byDate(
           "metric_results",
@@ -316,6 +334,7 @@ public final class OutputTables {
           BALANCE_CHECKS,
           COVARIATE_BALANCE,
           METRIC_STATS,
+          METRIC_QUANTILES,
           METRIC_RESULTS,
           EXPERIMENT_DECISIONS,
           RUNS);

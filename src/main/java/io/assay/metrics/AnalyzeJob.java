@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricDefinition;
+import io.assay.config.Quantile;
 import io.assay.io.Category;
 import io.assay.io.CovariateBalanceTable;
 import io.assay.io.InputProblem;
@@ -19,6 +20,8 @@ import io.assay.io.Outputs;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
 import io.assay.stats.MetricMoments;
+import io.assay.stats.QuantileBuckets;
+import io.assay.stats.QuantileSketch;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
 import io.assay.stats.decision.PrimaryResult;
@@ -169,6 +172,9 @@ public final class AnalyzeJob {
           date,
           null);
 
+      Map<String, Quantile> quantiles = quantileMetrics(conf.catalog(), experiments);
+      List<Row> bucketRows = quantileBuckets(spark, ctx, date, values, quantiles);
+
       Validity validity = Validity.read(spark, ctx, date);
       List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
@@ -186,6 +192,8 @@ public final class AnalyzeJob {
                   asOf,
                   units,
                   statRows,
+                  bucketRows,
+                  quantiles,
                   caps,
                   validity,
                   resultRows,
@@ -260,12 +268,14 @@ public final class AnalyzeJob {
       Instant asOf,
       long units,
       List<Row> statRows,
+      List<Row> bucketRows,
+      Map<String, Quantile> quantiles,
       Map<MetricStats.CapKey, MetricStats.Caps> caps,
       Validity validity,
       List<Row> resultRows,
       List<Row> decisionRows,
       List<Row> covariateRows) {
-    List<MetricResults.Cell> cells = cells(e, statRows);
+    List<MetricResults.Cell> cells = cells(e, statRows, bucketRows, quantiles);
     Double perDay = enrollmentPerDay(e, units, asOf);
     Map<String, MetricDefinition> metrics = new LinkedHashMap<>();
     Map<String, Double> capValues = new LinkedHashMap<>();
@@ -309,20 +319,60 @@ public final class AnalyzeJob {
 
   /** The collected sufficient statistics of one experiment version, grouped into cells. */
   static List<MetricResults.Cell> cells(ExperimentDefinition e, List<Row> statRows) {
+    return cells(e, statRows, List.of(), Map.of());
+  }
+
+  /**
+   * As above, with the quantile metrics' bucket rows ({@link MetricStats#quantileBuckets}): each
+   * arm of a quantile metric gets its sketch. Quantile metrics have no enrolled-day series.
+   */
+  static List<MetricResults.Cell> cells(
+      ExperimentDefinition e,
+      List<Row> statRows,
+      List<Row> bucketRows,
+      Map<String, Quantile> quantiles) {
+    Map<List<String>, java.util.SortedMap<Long, QuantileSketch.Bucket>> buckets =
+        new LinkedHashMap<>();
+    for (Row r : bucketRows) {
+      if (!r.<String>getAs("experiment").equals(e.key())
+          || !r.<String>getAs("version").equals(e.version().toString())) {
+        continue;
+      }
+      buckets
+          .computeIfAbsent(
+              List.of(
+                  r.<String>getAs(UnitMetrics.METRIC),
+                  r.<String>getAs("segment_key"),
+                  r.<String>getAs("segment_value"),
+                  r.<String>getAs("arm")),
+              k -> new java.util.TreeMap<>())
+          .put(
+              r.<Long>getAs("bucket"),
+              new QuantileSketch.Bucket(
+                  r.<Double>getAs("count"), r.<Double>getAs("squares"), r.<Double>getAs("cross")));
+    }
     Map<List<String>, List<MetricResults.ArmStats>> byCell = new LinkedHashMap<>();
     for (Row r : statRows) {
       if (!r.<String>getAs("experiment").equals(e.key())
           || !r.<String>getAs("version").equals(e.version().toString())) {
         continue;
       }
+      String metric = r.getAs(UnitMetrics.METRIC);
+      String segmentKey = r.getAs("segment_key");
+      String segmentValue = r.getAs("segment_value");
+      String arm = r.getAs("arm");
+      MetricMoments moments = MomentColumns.read(r);
+      Quantile q = quantiles.get(metric);
+      QuantileSketch sketch = null;
+      if (q != null) {
+        if (segmentKey.equals(MetricStats.ENROLLED_DATE)) {
+          continue;
+        }
+        sketch = sketch(q, moments, buckets.get(List.of(metric, segmentKey, segmentValue, arm)));
+      }
       byCell
-          .computeIfAbsent(
-              List.of(
-                  r.<String>getAs(UnitMetrics.METRIC),
-                  r.<String>getAs("segment_key"),
-                  r.<String>getAs("segment_value")),
-              k -> new ArrayList<>())
-          .add(new MetricResults.ArmStats(r.getAs("arm"), MomentColumns.read(r)));
+          .computeIfAbsent(List.of(metric, segmentKey, segmentValue), k -> new ArrayList<>())
+          .add(new MetricResults.ArmStats(arm, moments, sketch));
     }
     List<MetricResults.Cell> out = new ArrayList<>();
     // Whole-experiment cells first, in the definition's metric order; then strata segments; then
@@ -348,6 +398,9 @@ public final class AnalyzeJob {
                           m, x.getKey().get(1), x.getKey().get(2), x.getValue())));
     }
     for (String m : e.metrics().all()) {
+      if (quantiles.containsKey(m)) {
+        continue; // no enrolled-day series for quantiles
+      }
       Map<String, MetricMoments> running = new LinkedHashMap<>();
       List<Map.Entry<List<String>, List<MetricResults.ArmStats>>> days =
           byCell.entrySet().stream()
@@ -367,6 +420,78 @@ public final class AnalyzeJob {
       }
     }
     return out;
+  }
+
+  /**
+   * An arm's quantile sketch: its units from the moments, its buckets (none when it has no value),
+   * and ΣN² — 1 per unit at level unit, the moments' Σd² (d: the unit's number of values) at level
+   * event.
+   */
+  static QuantileSketch sketch(
+      Quantile q, MetricMoments moments, java.util.SortedMap<Long, QuantileSketch.Bucket> buckets) {
+    java.util.SortedMap<Long, QuantileSketch.Bucket> b =
+        buckets == null ? new java.util.TreeMap<>() : buckets;
+    double values = b.values().stream().mapToDouble(QuantileSketch.Bucket::count).sum();
+    double squares = q.of() == Quantile.Of.EVENT ? moments.sumD2() : values;
+    return new QuantileSketch(q.accuracy(), moments.n(), values, Math.max(squares, values), b);
+  }
+
+  /** The quantile metrics of the experiments, by name. */
+  static Map<String, Quantile> quantileMetrics(
+      io.assay.config.MetricCatalog catalog, List<ExperimentDefinition> experiments) {
+    Map<String, Quantile> out = new LinkedHashMap<>();
+    for (ExperimentDefinition e : experiments) {
+      for (String m : e.metrics().all()) {
+        catalog.metric(m).flatMap(MetricDefinition::quantile).ifPresent(q -> out.put(m, q));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The quantile metrics' state: collected (a few rows per value bucket, never a unit's values) and
+   * written to {@code metric_quantiles} for the date. Without quantile metrics nothing is computed,
+   * and the table is written (emptied for the date) only if an earlier run created it.
+   */
+  private static List<Row> quantileBuckets(
+      SparkSession spark,
+      RunContext ctx,
+      LocalDate date,
+      Dataset<Row> values,
+      Map<String, Quantile> quantiles) {
+    List<Row> rows =
+        quantiles.isEmpty() ? List.of() : MetricStats.quantileBuckets(values).collectAsList();
+    if (quantiles.isEmpty()
+        && !io.assay.io.Storage.of(spark).exists(ctx.table(OutputTables.METRIC_QUANTILES))) {
+      return rows;
+    }
+    List<Row> out = new ArrayList<>();
+    for (Row r : rows) {
+      Quantile q = quantiles.get(r.<String>getAs(UnitMetrics.METRIC));
+      long bucket = r.getAs("bucket");
+      out.add(
+          RowFactory.create(
+              r.getAs("experiment"),
+              r.getAs("version"),
+              r.getAs("arm"),
+              r.getAs(UnitMetrics.METRIC),
+              r.getAs("segment_key"),
+              r.getAs("segment_value"),
+              bucket,
+              new QuantileBuckets(q.accuracy()).value(bucket),
+              r.getAs("count"),
+              r.getAs("squares"),
+              r.getAs("cross"),
+              Date.valueOf(date)));
+    }
+    Outputs.replaceDates(
+        ctx,
+        OutputTables.METRIC_QUANTILES,
+        spark.createDataFrame(out, OutputTables.METRIC_QUANTILES.columns()),
+        date,
+        date,
+        null);
+    return rows;
   }
 
   static Double enrollmentPerDay(ExperimentDefinition e, long units, Instant asOf) {

@@ -41,7 +41,14 @@ public enum MetricKinds {
    * Numerator and denominator are each a sum of values per unit; Σ numerator / Σ denominator over
    * units, by the delta method. The state pairs y with the denominator d.
    */
-  RATIO(MetricKind.RATIO, true, MetricAnalysis.Kind.RATIO);
+  RATIO(MetricKind.RATIO, true, MetricAnalysis.Kind.RATIO),
+  /**
+   * A quantile: the unit's value is the sum of its usable values (level unit, as for a mean); at
+   * level event, {@link UnitMetrics} also keeps the bucket key of each value ({@link
+   * UnitMetrics#KEYS}). Its state is the moments plus the buckets ({@link
+   * MetricStats#quantileBuckets}).
+   */
+  QUANTILE(MetricKind.QUANTILE, true, MetricAnalysis.Kind.QUANTILE);
 
   private final MetricKind kind;
   private final boolean readsValue;

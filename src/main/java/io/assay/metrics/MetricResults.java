@@ -9,6 +9,7 @@ import io.assay.stats.Inference;
 import io.assay.stats.MetricAnalysis;
 import io.assay.stats.MetricMoments;
 import io.assay.stats.PValueAdjustment;
+import io.assay.stats.QuantileSketch;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
 import java.sql.Date;
@@ -64,8 +65,15 @@ public final class MetricResults {
           "expected_loss",
           "guardrail_status");
 
-  /** Sufficient statistics of one arm of one metric in one segment. */
-  public record ArmStats(String arm, MetricMoments moments) {
+  /**
+   * Sufficient statistics of one arm of one metric in one segment: its moments and, for a quantile
+   * metric, its sketch (null otherwise).
+   */
+  public record ArmStats(String arm, MetricMoments moments, QuantileSketch sketch) {
+    public ArmStats(String arm, MetricMoments moments) {
+      this(arm, moments, null);
+    }
+
     public long n() {
       return moments.n();
     }
@@ -123,7 +131,7 @@ public final class MetricResults {
                   cell.segmentKey(),
                   cell.segmentValue(),
                   cell.arms().stream()
-                      .map(a -> new ArmStats(a.arm(), a.moments().countsOnly()))
+                      .map(a -> new ArmStats(a.arm(), a.moments().countsOnly(), a.sketch()))
                       .toList())
               : cell;
       MetricAnalysis.Request req = request(e, m, analysedCell, enrollmentPerDay);
@@ -141,15 +149,19 @@ public final class MetricResults {
     MetricKinds kind = MetricKinds.of(m.kind());
     boolean cuped = a.cuped() && m.cupedWindow().isPresent() && kind.cupedApplies();
     List<MetricAnalysis.Arm> arms = new ArrayList<>();
+    Double quantile = m.quantile().map(q -> q.level()).orElse(null);
     // Every arm of the definition, in definition order; an arm without units is empty.
     for (String armKey : e.armKeys()) {
-      MetricMoments s =
+      ArmStats s =
           cell.arms().stream()
               .filter(x -> x.arm().equals(armKey))
               .findFirst()
-              .map(ArmStats::moments)
-              .orElse(MetricMoments.EMPTY);
-      arms.add(new MetricAnalysis.Arm(armKey, s));
+              .orElse(new ArmStats(armKey, MetricMoments.EMPTY));
+      QuantileSketch sketch = s.sketch();
+      if (quantile != null && sketch == null) {
+        sketch = QuantileSketch.empty(m.quantile().get().accuracy());
+      }
+      arms.add(new MetricAnalysis.Arm(armKey, s.moments(), sketch));
     }
     return new MetricAnalysis.Request(
         kind.test(),
@@ -164,7 +176,8 @@ public final class MetricResults {
         a.minUnitsPerArm(),
         m.increaseIsGood(),
         a.sequential() ? new MetricAnalysis.Sequential(null, null) : null,
-        enrollmentPerDay);
+        enrollmentPerDay,
+        quantile);
   }
 
   /**

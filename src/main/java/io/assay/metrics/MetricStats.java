@@ -155,4 +155,79 @@ public final class MetricStats {
             col("segment.value").as("segment_value"))
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
+
+  /** The columns of the quantile state that {@link #quantileBuckets} aggregates, per bucket. */
+  public static final List<String> BUCKET_SUMS = List.of("count", "squares", "cross");
+
+  /**
+   * The state of every quantile metric: per experiment, version, arm, metric, segment and bucket
+   * key (segments: {@code all} and each strata value; quantiles have no enrolled-day series), the
+   * sums over units of {@code c} (the unit's values in the bucket), {@code c·(2·S⁻ + c)} ({@code
+   * S⁻}: the unit's values in lower buckets) and {@code c·N} ({@code N}: the unit's values), from
+   * which cumulative sums give Σ S(b), Σ S(b)² and Σ S(b)·N for every bucket b: what the delta
+   * method needs for the variance of the empirical distribution function at any quantile ({@code
+   * docs/statistics.md} §4.6). Only these rows reach the driver: a few per value bucket, never a
+   * unit's values.
+   */
+  public static Dataset<Row> quantileBuckets(Dataset<Row> unitValues) {
+    Column c = col("c").cast(DataTypes.DoubleType);
+    org.apache.spark.sql.expressions.WindowSpec lower =
+        org.apache.spark.sql.expressions.Window.partitionBy(
+                col("experiment"), col("version"), col("unit_key"), col(METRIC))
+            .orderBy(col("key"))
+            .rowsBetween(
+                org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                org.apache.spark.sql.expressions.Window.currentRow());
+    Column before = sum(c).over(lower).minus(c);
+    Column overall = struct(lit("all").as("key"), lit("all").as("value"));
+    Column strata =
+        transform(
+            map_entries(col("strata")),
+            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
+    Column segments =
+        when(col("strata").isNull(), array(overall))
+            .otherwise(org.apache.spark.sql.functions.concat(array(overall), strata));
+    return unitValues
+        .filter(col(UnitMetrics.KEYS).isNotNull())
+        .select(
+            col("experiment"),
+            col("version"),
+            col("arm"),
+            col("unit_key"),
+            col(METRIC),
+            col("strata"),
+            org.apache.spark.sql.functions.size(col(UnitMetrics.KEYS)).as("n_values"),
+            explode(col(UnitMetrics.KEYS)).as("key"))
+        .groupBy(
+            col("experiment"),
+            col("version"),
+            col("arm"),
+            col("unit_key"),
+            col(METRIC),
+            col("n_values"),
+            col("key"))
+        .agg(
+            org.apache.spark.sql.functions.count(lit(1)).as("c"),
+            org.apache.spark.sql.functions.first(col("strata")).as("strata"))
+        .withColumn("before", before)
+        .select(
+            col("experiment"),
+            col("version"),
+            col("arm"),
+            col(METRIC),
+            col("key"),
+            explode(segments).as("segment"),
+            c.as("count"),
+            c.multiply(col("before").multiply(2).plus(c)).as("squares"),
+            c.multiply(col("n_values").cast(DataTypes.DoubleType)).as("cross"))
+        .groupBy(
+            col("experiment"),
+            col("version"),
+            col("arm"),
+            col(METRIC),
+            col("segment.key").as("segment_key"),
+            col("segment.value").as("segment_value"),
+            col("key").as("bucket"))
+        .agg(sum("count").as("count"), sum("squares").as("squares"), sum("cross").as("cross"));
+  }
 }

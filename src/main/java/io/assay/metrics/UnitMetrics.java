@@ -3,9 +3,12 @@ package io.assay.metrics;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -16,6 +19,7 @@ import io.assay.config.Measure;
 import io.assay.config.MetricCatalog;
 import io.assay.config.MetricDefinition;
 import io.assay.config.MetricSource;
+import io.assay.config.Quantile;
 import io.assay.config.Window;
 import io.assay.io.InputProblem;
 import io.assay.io.Pseudonyms;
@@ -67,6 +71,13 @@ public final class UnitMetrics {
    * here.
    */
   public static final String DROPPED = "dropped";
+
+  /**
+   * A quantile metric's bucket keys ({@link QuantileKeys}) of the unit's values: one per usable
+   * qualifying row (event level), or the key of the unit's value {@code y} (unit level); null for
+   * other kinds. Event level, {@code d} is the number of keys (the unit's values).
+   */
+  public static final String KEYS = "keys";
 
   private UnitMetrics() {}
 
@@ -179,7 +190,7 @@ public final class UnitMetrics {
       Column values =
           array(
               d.metrics().all().stream()
-                  .map(m -> metricValue(m, parts.get(m)))
+                  .map(m -> metricValue(catalog.metric(m).orElseThrow(), parts.get(m)))
                   .toArray(Column[]::new));
       metricsOf = metricsOf == null ? when(applies, values) : metricsOf.when(applies, values);
     }
@@ -187,14 +198,15 @@ public final class UnitMetrics {
     for (String c : enrolled.columns()) {
       out.add(col(c));
     }
-    for (String f : List.of(METRIC, Y, D, P, DROPPED)) {
+    for (String f : List.of(METRIC, Y, D, P, DROPPED, KEYS)) {
       out.add(col("m." + f).as(f));
     }
     return wide.withColumn("m", explode(metricsOf)).select(out.toArray(Column[]::new));
   }
 
   /** A metric's values for one unit from the wide per-unit columns of its parts. */
-  private static Column metricValue(String metric, Map<String, Part> parts) {
+  private static Column metricValue(MetricDefinition definition, Map<String, Part> parts) {
+    String metric = definition.name();
     Column dropped = lit(0L);
     for (Part p : parts.values()) {
       dropped = dropped.plus(coalesce(col(p.column() + "__dropped"), lit(0L)));
@@ -210,6 +222,20 @@ public final class UnitMetrics {
               .as(role));
     }
     fields.add(dropped.as(DROPPED));
+    Column keys = lit(null).cast(QuantileKeys.TYPE);
+    if (definition.quantile().isPresent()) {
+      Quantile q = definition.quantile().get();
+      Part y = parts.get(Y);
+      keys =
+          q.of() == Quantile.Of.EVENT
+              ? coalesce(col(y.column() + "__keys"), array().cast(QuantileKeys.TYPE))
+              : array(QuantileKeys.key(coalesce(col(y.column()), lit(0.0)), q.accuracy()));
+      if (q.of() == Quantile.Of.EVENT) {
+        // The unit's number of values: the ratio of Σ values / Σ count is the event-level mean.
+        fields.set(2, size(keys).cast(DataTypes.DoubleType).as(D));
+      }
+    }
+    fields.add(keys.as(KEYS));
     return struct(fields.toArray(Column[]::new));
   }
 
@@ -278,6 +304,17 @@ public final class UnitMetrics {
         dropped = col("__ts").isNull().or(dropped);
       }
       aggs.add(sum(when(dropped, lit(1L)).otherwise(lit(0L))).as(p.column() + "__dropped"));
+      p.metric()
+          .quantile()
+          .filter(q -> q.of() == Quantile.Of.EVENT)
+          .ifPresent(
+              q ->
+                  aggs.add(
+                      collect_list(
+                              when(
+                                  qualifies.and(not(valueUnusable(p))),
+                                  QuantileKeys.key(value(p), q.accuracy())))
+                          .as(p.column() + "__keys")));
     }
     Dataset<Row> perUnit =
         joined

@@ -10,11 +10,12 @@ import java.util.List;
  * io.assay.stats.json}, which only parses and renders). Results are typed; undefined values are
  * null, never NaN or ±∞, and a (partly) undefined comparison carries its {@link ErrorCode}.
  *
- * <p>Which test: {@link Kind} chooses it from the arms' {@link MetricMoments} — {@code mean} →
- * Welch's t-test on y; {@code binomial} → two-proportion z-test on y; {@code ratio} → delta method
- * on (y, d); with {@code cuped} (mean or binomial) → Welch's t-test on CUPED-adjusted means of (y,
- * p) with one θ pooled over all arms. Adjusted p-values apply the request's correction across the
- * treatment arms.
+ * <p>Which test: {@link Kind} chooses it from the arms' state — {@code mean} → Welch's t-test on y;
+ * {@code binomial} → two-proportion z-test on y; {@code ratio} → delta method on (y, d); {@code
+ * quantile} → the difference of the arms' quantiles ({@link QuantileTest}) from their {@link
+ * QuantileSketch}es; with {@code cuped} (mean or binomial) → Welch's t-test on CUPED-adjusted means
+ * of (y, p) with one θ pooled over all arms. Adjusted p-values apply the request's correction
+ * across the treatment arms.
  */
 public final class MetricAnalysis {
   private MetricAnalysis() {}
@@ -26,7 +27,9 @@ public final class MetricAnalysis {
     /** A proportion of units: the two-proportion z-test. */
     BINOMIAL("binomial"),
     /** Σy/Σd over units: the delta method. */
-    RATIO("ratio");
+    RATIO("ratio"),
+    /** A quantile of the arms' values: Woodruff's interval with a delta-method rank variance. */
+    QUANTILE("quantile");
 
     public final String label;
 
@@ -36,13 +39,17 @@ public final class MetricAnalysis {
 
     /** Whether CUPED's pre-period adjustment is implemented for the kind. */
     public boolean cupedApplies() {
-      return this != RATIO;
+      return this == MEAN || this == BINOMIAL;
     }
 
     /** The arm's point estimate, or null when it is undefined (no units, no denominator). */
-    Double estimate(MetricMoments m) {
+    Double estimate(Arm arm, Double quantile) {
+      MetricMoments m = arm.moments();
       if (m.n() == 0) {
         return null;
+      }
+      if (this == QUANTILE) {
+        return arm.sketch() == null ? null : arm.sketch().quantile(quantile);
       }
       if (this == RATIO) {
         return m.sumD() == 0 ? null : m.sumY() / m.sumD();
@@ -50,8 +57,10 @@ public final class MetricAnalysis {
       return m.sumY() / m.n();
     }
 
-    private Comparison compare(TestOptions options, Arm control, Arm treatment) {
+    private Comparison compare(TestOptions options, Request req, Arm control, Arm treatment) {
       return switch (this) {
+        case QUANTILE ->
+            QuantileTest.with(options).test(control.sketch(), treatment.sketch(), req.quantile());
         case MEAN -> WelchTTest.with(options).test(control.y(), treatment.y());
         case BINOMIAL -> ProportionZTest.with(options).test(control.y(), treatment.y());
         case RATIO ->
@@ -77,6 +86,7 @@ public final class MetricAnalysis {
    * @param increaseIsGood direction for the Bayesian summaries
    * @param sequential always-valid (mSPRT) settings, or null when off
    * @param enrollmentPerDay units entering the experiment per day over all arms, or null
+   * @param quantile the quantile a {@code quantile} request compares, in (0, 1); null otherwise
    */
   public record Request(
       Kind kind,
@@ -91,23 +101,73 @@ public final class MetricAnalysis {
       long minUnitsPerArm,
       boolean increaseIsGood,
       Sequential sequential,
-      Double enrollmentPerDay) {
+      Double enrollmentPerDay,
+      Double quantile) {
 
     public Request {
       arms = List.copyOf(arms);
       if (cuped && !kind.cupedApplies()) {
         throw new IllegalArgumentException("cuped is not supported for kind " + kind.label);
       }
+      if ((kind == Kind.QUANTILE) != (quantile != null)) {
+        throw new IllegalArgumentException(
+            "quantile must be set for kind quantile, and only then, was " + quantile);
+      }
+      if (quantile != null && !(quantile > 0 && quantile < 1)) {
+        throw new IllegalArgumentException("quantile must be in (0, 1), was " + quantile);
+      }
+      if (kind == Kind.QUANTILE && arms.stream().anyMatch(a -> a.sketch() == null)) {
+        throw new IllegalArgumentException("every arm of a quantile request needs its sketch");
+      }
+    }
+
+    /** A request of a kind other than quantile. */
+    public Request(
+        Kind kind,
+        double alpha,
+        Alternative alternative,
+        boolean cuped,
+        String control,
+        List<Arm> arms,
+        PValueAdjustment correction,
+        Double mde,
+        double power,
+        long minUnitsPerArm,
+        boolean increaseIsGood,
+        Sequential sequential,
+        Double enrollmentPerDay) {
+      this(
+          kind,
+          alpha,
+          alternative,
+          cuped,
+          control,
+          arms,
+          correction,
+          mde,
+          power,
+          minUnitsPerArm,
+          increaseIsGood,
+          sequential,
+          enrollmentPerDay,
+          null);
     }
   }
 
   /**
-   * One arm's state: its name and its additive moments (sums a kind does not use are 0).
+   * One arm's state: its name, its additive moments (sums a kind does not use are 0) and, for a
+   * quantile, its sketch.
    *
    * @param name the arm
    * @param moments n and the sums of y, d (ratio) and p (CUPED) with squares and cross-products
+   * @param sketch the arm's values in buckets (kind quantile), else null
    */
-  public record Arm(String name, MetricMoments moments) {
+  public record Arm(String name, MetricMoments moments, QuantileSketch sketch) {
+    /** An arm whose state is its moments. */
+    public Arm(String name, MetricMoments moments) {
+      this(name, moments, null);
+    }
+
     /** The metric value's moments. */
     public SampleMoments y() {
       return moments.y();
@@ -146,7 +206,7 @@ public final class MetricAnalysis {
 
     /** The arm's point estimate: a mean, a proportion or a ratio; null when undefined. */
     public Double estimate(Arm arm) {
-      return request.kind().estimate(arm.moments());
+      return request.kind().estimate(arm, request.quantile());
     }
 
     /** The arm's CUPED-adjusted mean, or null without CUPED, without a fit, or below two units. */
@@ -182,7 +242,7 @@ public final class MetricAnalysis {
         comparisons.add(r.comparison());
         reductions.add(r.varianceReduction());
       } else {
-        comparisons.add(req.kind().compare(options, control, t));
+        comparisons.add(req.kind().compare(options, req, control, t));
         reductions.add(null);
       }
     }

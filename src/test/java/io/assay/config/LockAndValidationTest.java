@@ -86,6 +86,66 @@ class LockAndValidationTest {
   }
 
   @Test
+  void quantileMetricsAreReadAndTheirMistakesNamed() throws IOException {
+    Path conf = TestConf.copy();
+    String metrics = Files.readString(conf.resolve("metrics.yaml"));
+    String good =
+        """
+          load_p90:
+            kind: quantile
+            quantile: 0.9
+            level: event
+            source: page_views
+            value: "1"
+            window: "[0d, 7d)"
+        """;
+    TestConf.write(conf, "metrics.yaml", metrics + good);
+    Quantile q =
+        ConfigLoader.load(conf).catalog().metric("load_p90").orElseThrow().quantile().orElseThrow();
+    assertEquals(new Quantile(0.9, Quantile.Of.EVENT, 0.005), q);
+
+    String bad =
+        """
+          no_level:
+            kind: quantile
+            quantile: 1.5
+            source: page_views
+            value: "1"
+            window: "[0d, 7d)"
+            cap: {value: 10}
+          bad_accuracy:
+            kind: quantile
+            quantile: 0.5
+            level: session
+            accuracy: 0.5
+            source: page_views
+            value: "1"
+            window: "[0d, 7d)"
+            cuped_window: "[-7d, 0d)"
+          not_a_quantile:
+            kind: mean
+            quantile: 0.5
+            source: page_views
+            value: "1"
+            window: "[0d, 7d)"
+        """;
+    TestConf.write(conf, "metrics.yaml", metrics + bad);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf));
+    List<String> paths = e.errors().stream().map(Problem::path).toList();
+    for (String p :
+        List.of(
+            "metrics.no_level.quantile",
+            "metrics.no_level.level",
+            "metrics.no_level.cap",
+            "metrics.bad_accuracy.level",
+            "metrics.bad_accuracy.accuracy",
+            "metrics.bad_accuracy.cuped_window",
+            "metrics.not_a_quantile.quantile")) {
+      assertTrue(paths.contains(p), p + " not in " + paths);
+    }
+  }
+
+  @Test
   void eligibilityIsParsedIntoTheStructuredCondition() throws IOException {
     Path conf = TestConf.copy();
     Files.delete(conf.resolve(DefinitionLock.FILE_NAME));

@@ -154,6 +154,13 @@ public final class StatsRequestParser {
       return null;
     }
     String s = n.isTextual() ? n.asText().trim().toLowerCase(Locale.ROOT) : "";
+    if (s.equals(Kind.QUANTILE.label)) {
+      problem(
+          "kind",
+          "quantile is analysed from bucketed values (the metric_quantiles table), not from sums:"
+              + " assay stats takes mean, binomial or ratio");
+      return null;
+    }
     for (Kind k : Kind.values()) {
       if (k.label.equals(s)) {
         return k;
