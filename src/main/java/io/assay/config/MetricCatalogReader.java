@@ -109,9 +109,6 @@ final class MetricCatalogReader {
           "the CUPED window " + cuped.get() + " reaches past first exposure",
           "end it at 0d or earlier, e.g. [-14d, 0d)");
     }
-    if (cuped.isPresent() && kind == MetricKind.RATIO) {
-      m.error("cuped_window", "CUPED is not supported for ratio metrics", "remove cuped_window");
-    }
     if (cuped.isPresent() && kind == MetricKind.QUANTILE) {
       m.error("cuped_window", "CUPED is not supported for quantile metrics", "remove cuped_window");
     }

@@ -222,6 +222,12 @@ public final class OutputTables {
               "sum_p DOUBLE",
               "sum_p2 DOUBLE",
               "sum_yp DOUBLE",
+              "sum_q DOUBLE",
+              "sum_q2 DOUBLE",
+              "sum_pq DOUBLE",
+              "sum_yq DOUBLE",
+              "sum_dp DOUBLE",
+              "sum_dq DOUBLE",
               "dropped_values BIGINT",
               "date DATE"));
 

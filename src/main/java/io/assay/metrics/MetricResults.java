@@ -267,9 +267,9 @@ public final class MetricResults {
       Double treatment = c.treatment() == null ? null : c.treatment().mean();
       // (Boxed on purpose: a conditional mixing double and a null Double would unbox the null.)
       Double measuredControl =
-          cuped && control != null ? Double.valueOf(x.result().control().y().mean()) : control;
+          cuped && control != null ? x.result().estimate(x.result().control()) : control;
       Double measuredTreatment =
-          cuped && treatment != null ? Double.valueOf(r.arm().y().mean()) : treatment;
+          cuped && treatment != null ? x.result().estimate(r.arm()) : treatment;
       v.put("estimate_control", measuredControl);
       v.put("estimate_treatment", measuredTreatment);
       v.put("estimate_control_adjusted", cuped ? control : null);

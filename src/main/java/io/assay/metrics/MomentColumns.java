@@ -2,6 +2,7 @@ package io.assay.metrics;
 
 import static io.assay.metrics.UnitMetrics.D;
 import static io.assay.metrics.UnitMetrics.P;
+import static io.assay.metrics.UnitMetrics.Q;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -39,7 +40,13 @@ public final class MomentColumns {
           new Term("sum_yd", col(Y).multiply(col(D))),
           new Term("sum_p", col(P)),
           new Term("sum_p2", col(P).multiply(col(P))),
-          new Term("sum_yp", col(Y).multiply(col(P))));
+          new Term("sum_yp", col(Y).multiply(col(P))),
+          new Term("sum_q", col(Q)),
+          new Term("sum_q2", col(Q).multiply(col(Q))),
+          new Term("sum_pq", col(P).multiply(col(Q))),
+          new Term("sum_yq", col(Y).multiply(col(Q))),
+          new Term("sum_dp", col(D).multiply(col(P))),
+          new Term("sum_dq", col(D).multiply(col(Q))));
 
   private MomentColumns() {}
 
@@ -61,6 +68,20 @@ public final class MomentColumns {
       s[i] = r.isNullAt(at) ? 0.0 : r.getDouble(at);
     }
     return new MetricMoments(
-        r.getLong(r.fieldIndex(N)), s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+        r.getLong(r.fieldIndex(N)),
+        s[0],
+        s[1],
+        s[2],
+        s[3],
+        s[4],
+        s[5],
+        s[6],
+        s[7],
+        s[8],
+        s[9],
+        s[10],
+        s[11],
+        s[12],
+        s[13]);
   }
 }

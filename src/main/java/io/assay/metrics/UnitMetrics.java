@@ -65,6 +65,9 @@ public final class UnitMetrics {
   public static final String D = "d";
   public static final String P = "p";
 
+  /** A ratio metric's pre-period denominator (CUPED for ratios). */
+  public static final String Q = "q";
+
   /**
    * Rows of an enrolled unit that could not be used: no usable timestamp, or a value (in the
    * window) that is null, not a number, NaN or ±∞. They add nothing to the sums and are counted
@@ -96,6 +99,8 @@ public final class UnitMetrics {
       add(out, new Part(m, Y, m.numerator(), m.window()));
       m.denominator().ifPresent(den -> add(out, new Part(m, D, den, m.window())));
       m.cupedWindow().ifPresent(w -> add(out, new Part(m, P, m.numerator(), w)));
+      m.cupedWindow()
+          .ifPresent(w -> m.denominator().ifPresent(den -> add(out, new Part(m, Q, den, w))));
     }
     return out;
   }
@@ -198,7 +203,7 @@ public final class UnitMetrics {
     for (String c : enrolled.columns()) {
       out.add(col(c));
     }
-    for (String f : List.of(METRIC, Y, D, P, DROPPED, KEYS)) {
+    for (String f : List.of(METRIC, Y, D, P, Q, DROPPED, KEYS)) {
       out.add(col("m." + f).as(f));
     }
     return wide.withColumn("m", explode(metricsOf)).select(out.toArray(Column[]::new));
@@ -213,7 +218,7 @@ public final class UnitMetrics {
     }
     List<Column> fields = new ArrayList<>();
     fields.add(lit(metric).as(METRIC));
-    for (String role : List.of(Y, D, P)) {
+    for (String role : List.of(Y, D, P, Q)) {
       Part p = parts.get(role);
       fields.add(
           (p == null

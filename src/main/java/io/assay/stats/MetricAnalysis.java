@@ -13,9 +13,10 @@ import java.util.List;
  * <p>Which test: {@link Kind} chooses it from the arms' state — {@code mean} → Welch's t-test on y;
  * {@code binomial} → two-proportion z-test on y; {@code ratio} → delta method on (y, d); {@code
  * quantile} → the difference of the arms' quantiles ({@link QuantileTest}) from their {@link
- * QuantileSketch}es; with {@code cuped} (mean or binomial) → Welch's t-test on CUPED-adjusted means
- * of (y, p) with one θ pooled over all arms. Adjusted p-values apply the request's correction
- * across the treatment arms.
+ * QuantileSketch}es; with {@code cuped}: mean or binomial → Welch's t-test on CUPED-adjusted means
+ * of (y, p), ratio → the regression-adjusted ratio of (y, d) on the pre-period ratio (p, q) by the
+ * delta method ({@link RatioCupedTest}), each with one θ pooled over all arms. Adjusted p-values
+ * apply the request's correction across the treatment arms.
  */
 public final class MetricAnalysis {
   private MetricAnalysis() {}
@@ -39,7 +40,7 @@ public final class MetricAnalysis {
 
     /** Whether CUPED's pre-period adjustment is implemented for the kind. */
     public boolean cupedApplies() {
-      return this == MEAN || this == BINOMIAL;
+      return this != QUANTILE;
     }
 
     /** The arm's point estimate, or null when it is undefined (no units, no denominator). */
@@ -202,7 +203,11 @@ public final class MetricAnalysis {
    * out of range), and every treatment arm.
    */
   public record Result(
-      Request request, Arm control, CupedAdjustment adjustment, List<ArmResult> arms) {
+      Request request,
+      Arm control,
+      CupedAdjustment adjustment,
+      RatioCupedAdjustment ratioAdjustment,
+      List<ArmResult> arms) {
 
     /** The arm's point estimate: a mean, a proportion or a ratio; null when undefined. */
     public Double estimate(Arm arm) {
@@ -211,10 +216,15 @@ public final class MetricAnalysis {
 
     /** The arm's CUPED-adjusted mean, or null without CUPED, without a fit, or below two units. */
     public Double adjustedEstimate(Arm arm) {
-      if (!request.cuped() || adjustment == null || arm.n() < 2) {
+      if (!request.cuped() || arm.n() < 2) {
         return null;
       }
-      return adjustment.adjustedMean(arm.moments().yp());
+      if (request.kind() == Kind.RATIO) {
+        return ratioAdjustment == null || arm.moments().sumD() == 0
+            ? null
+            : ratioAdjustment.adjustedRatio(arm.moments().ratio());
+      }
+      return adjustment == null ? null : adjustment.adjustedMean(arm.moments().yp());
     }
   }
 
@@ -227,16 +237,27 @@ public final class MetricAnalysis {
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no arm named " + req.control()));
     List<Arm> treatments = req.arms().stream().filter(a -> a != control).toList();
+    boolean ratioCuped = req.cuped() && req.kind() == Kind.RATIO;
     CupedAdjustment adjustment =
-        req.cuped()
+        req.cuped() && !ratioCuped
             ? CupedAdjustment.fit(req.arms().stream().map(a -> a.moments().yp()).toList())
+            : null;
+    RatioCupedAdjustment ratioAdjustment =
+        ratioCuped
+            ? RatioCupedAdjustment.fit(req.arms().stream().map(a -> a.moments().ratio()).toList())
             : null;
     long totalUnits = req.arms().stream().mapToLong(Arm::n).sum();
 
     List<Comparison> comparisons = new ArrayList<>();
     List<Double> reductions = new ArrayList<>();
     for (Arm t : treatments) {
-      if (req.cuped()) {
+      if (ratioCuped) {
+        RatioCupedTest.Result r =
+            RatioCupedTest.with(options)
+                .test(control.moments().ratio(), t.moments().ratio(), ratioAdjustment);
+        comparisons.add(r.comparison());
+        reductions.add(r.varianceReduction());
+      } else if (req.cuped()) {
         CupedTest.Result r =
             CupedTest.with(options).test(control.moments().yp(), t.moments().yp(), adjustment);
         comparisons.add(r.comparison());
@@ -270,7 +291,7 @@ public final class MetricAnalysis {
               seq,
               rho));
     }
-    return new Result(req, control, adjustment, arms);
+    return new Result(req, control, adjustment, ratioAdjustment, arms);
   }
 
   private static PowerDiagnostics powerOf(

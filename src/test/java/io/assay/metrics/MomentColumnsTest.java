@@ -40,20 +40,22 @@ class MomentColumnsTest {
 
   @Test
   void theAggregationSumsEachTermAndIsReadBackByName(SparkSession spark) {
-    // Three units: (y, d, p) = (2, 1, 3), (5, 2, null), (-1, 4, 0); p null counts as no term.
-    StructType schema = StructType.fromDDL("y DOUBLE, d DOUBLE, p DOUBLE");
+    // Three units: (y, d, p, q) = (2, 1, 3, 1), (5, 2, null, null), (-1, 4, 0, 2); null counts
+    // as no term.
+    StructType schema = StructType.fromDDL("y DOUBLE, d DOUBLE, p DOUBLE, q DOUBLE");
     Dataset<Row> units =
         spark.createDataFrame(
             List.of(
-                RowFactory.create(2.0, 1.0, 3.0),
-                RowFactory.create(5.0, 2.0, null),
-                RowFactory.create(-1.0, 4.0, 0.0)),
+                RowFactory.create(2.0, 1.0, 3.0, 1.0),
+                RowFactory.create(5.0, 2.0, null, null),
+                RowFactory.create(-1.0, 4.0, 0.0, 2.0)),
             schema);
     List<Column> aggs = MomentColumns.aggregates();
     Dataset<Row> sums = units.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     // Hand sums: Σy = 6, Σy² = 4+25+1 = 30, Σd = 7, Σd² = 1+4+16 = 21, Σyd = 2+10-4 = 8,
-    // Σp = 3, Σp² = 9, Σyp = 6 (the null p adds nothing).
-    MetricMoments expected = new MetricMoments(3, 6, 30, 7, 21, 8, 3, 9, 6);
+    // Σp = 3, Σp² = 9, Σyp = 6 (the null p adds nothing); Σq = 3, Σq² = 1+4 = 5, Σpq = 3+0 = 3,
+    // Σyq = 2-2 = 0, Σdp = 3+0 = 3, Σdq = 1+8 = 9.
+    MetricMoments expected = new MetricMoments(3, 6, 30, 7, 21, 8, 3, 9, 6, 3, 5, 3, 0, 3, 9);
     assertEquals(expected, MomentColumns.read(sums.first()));
     // The same row with its columns in reverse order reads the same.
     List<String> names = new ArrayList<>(Arrays.asList(sums.columns()));

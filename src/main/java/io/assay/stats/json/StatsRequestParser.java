@@ -92,7 +92,11 @@ public final class StatsRequestParser {
     }
     boolean cuped = bool(root, "cuped", false);
     if (cuped && kind == Kind.RATIO) {
-      problem("cuped", "is not supported for kind ratio (only mean and binomial)");
+      problem(
+          "cuped",
+          "is not available for kind ratio through assay stats (a ratio's CUPED needs the"
+              + " pre-period denominator's sums; the nightly pipeline has it): only mean and"
+              + " binomial");
     }
     PValueAdjustment correction = PValueAdjustment.NONE;
     String corr = string(root, "correction", false);

@@ -15,6 +15,8 @@ import io.assay.stats.Comparison;
 import io.assay.stats.QuantileBuckets;
 import io.assay.stats.QuantileSketch;
 import io.assay.stats.QuantileTest;
+import io.assay.stats.RatioCupedTest;
+import io.assay.stats.RatioMoments;
 import io.assay.stats.TestOptions;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
@@ -38,7 +40,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Quantile metrics through Spark: the per-unit keys ({@link UnitMetrics}), the bucket state ({@link
+ * The metric kinds added by issue 22 through Spark, on one world. Ratio CUPED: the pre-period sums
+ * of an average-order-value ratio ({@code metric_stats}) equal {@link RatioMoments#of} of the
+ * per-unit values computed in plain Java, and the analysis equals {@link RatioCupedTest} on those.
+ * Quantile metrics: the per-unit keys ({@link UnitMetrics}), the bucket state ({@link
  * MetricStats#quantileBuckets}) and the analysis ({@link AnalyzeJob#cells}, {@link
  * MetricResults#analyse}) on 400 units with random orders, each checked against the stats library's
  * reference builders ({@link QuantileSketch#ofEvents}, {@link QuantileSketch#ofUnitValues},
@@ -47,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * unit-level 90th percentile of the units' paid revenue (0 without orders).
  */
 @SparkTest
-class QuantileMetricsTest {
+class NewMetricKindsTest {
   static final Instant ENROLLED = Instant.parse("2026-11-02T12:00:00Z");
   static final Instant AS_OF = Instant.parse("2026-11-20T00:00:00Z");
   static final int UNITS = 400;
@@ -55,7 +60,7 @@ class QuantileMetricsTest {
   static ExperimentDefinition checkout;
 
   /** Per unit: its arm, platform and the values of its qualifying orders. */
-  record Unit(String id, String arm, String platform, List<Double> paid) {}
+  record Unit(String id, String arm, String platform, List<Double> paid, List<Double> pre) {}
 
   static final List<Unit> UNIT_ROWS = new ArrayList<>();
   static Dataset<Row> values;
@@ -79,6 +84,13 @@ class QuantileMetricsTest {
                 value: revenue
                 filter: "status = 'paid'"
                 window: "[0d, 7d)"
+              aov:
+                description: Paid revenue per paid order, adjusted with the pre-period's
+                kind: ratio
+                numerator: {source: orders, value: revenue, filter: "status = 'paid'"}
+                denominator: {source: orders, value: "1", filter: "status = 'paid'"}
+                window: "[0d, 7d)"
+                cuped_window: "[-14d, 0d)"
               revenue_p90:
                 description: 90th percentile of paid revenue per unit (unit level)
                 kind: quantile
@@ -93,7 +105,7 @@ class QuantileMetricsTest {
     TestConf.edit(
         dir.resolve("experiments/checkout_button/1.0.0.yaml"),
         "secondary: [revenue, orders_per_user, revenue_per_session]",
-        "secondary: [revenue, order_value_median, revenue_p90]");
+        "secondary: [revenue, order_value_median, revenue_p90, aov]");
     conf = ConfigLoader.load(dir);
     checkout = conf.resolve("checkout_button");
 
@@ -104,10 +116,18 @@ class QuantileMetricsTest {
       String arm = i % 2 == 0 ? "control" : "big_button";
       double lift = arm.equals("control") ? 1.0 : 1.1;
       List<Double> paid = new ArrayList<>();
+      List<Double> pre = new ArrayList<>();
+      double unitLevel = 3 + 0.6 * rnd.nextGaussian(); // the unit's spending level, both periods
+      int m = rnd.nextInt(4); // 0–3 paid orders in the 14 days before exposure
+      for (int k = 0; k < m; k++) {
+        double v = Math.round(100 * Math.exp(unitLevel + 0.5 * rnd.nextGaussian())) / 100.0;
+        pre.add(v);
+        orders.add(order(id, ENROLLED.minusSeconds(60 + rnd.nextInt(13 * 86400)), v, "paid"));
+      }
       int n = rnd.nextInt(6); // 0–5 paid orders in the window
       for (int k = 0; k < n; k++) {
         // Cents, with ties across units (many orders share a value's bucket).
-        double v = Math.round(100 * lift * Math.exp(3 + 0.8 * rnd.nextGaussian())) / 100.0;
+        double v = Math.round(100 * lift * Math.exp(unitLevel + 0.5 * rnd.nextGaussian())) / 100.0;
         paid.add(v);
         orders.add(order(id, ENROLLED.plusSeconds(60 + rnd.nextInt(160 * 3600)), v, "paid"));
       }
@@ -117,7 +137,7 @@ class QuantileMetricsTest {
       if (i % 7 == 0) {
         orders.add(order(id, ENROLLED.plusSeconds(8 * 86400), 999.0, "paid")); // after 7 days
       }
-      UNIT_ROWS.add(new Unit(id, arm, i % 3 == 0 ? "ios" : "web", paid));
+      UNIT_ROWS.add(new Unit(id, arm, i % 3 == 0 ? "ios" : "web", paid, pre));
     }
     Fixtures.rows(
             spark,
@@ -287,6 +307,80 @@ class QuantileMetricsTest {
                       a.metric().name().equals(metric)
                           && a.cell().segmentKey().equals(AnalyzeJob.ENROLLED_THROUGH)));
     }
+  }
+
+  @Test
+  void ratioCupedSumsAndAnalysisEqualTheLibraryOnThePerUnitValues() {
+    List<Row> stats = MetricStats.sufficientStats(values).collectAsList();
+    Map<String, RatioMoments> reference = new LinkedHashMap<>();
+    for (String arm : List.of("control", "big_button")) {
+      List<Unit> units = UNIT_ROWS.stream().filter(u -> u.arm().equals(arm)).toList();
+      double[] y = new double[units.size()];
+      double[] d = new double[units.size()];
+      double[] p = new double[units.size()];
+      double[] q = new double[units.size()];
+      for (int i = 0; i < y.length; i++) {
+        Unit u = units.get(i);
+        y[i] = u.paid().stream().mapToDouble(Double::doubleValue).sum();
+        d[i] = u.paid().size();
+        p[i] = u.pre().stream().mapToDouble(Double::doubleValue).sum();
+        q[i] = u.pre().size();
+      }
+      RatioMoments expected = RatioMoments.of(y, d, p, q);
+      reference.put(arm, expected);
+      Row row =
+          stats.stream()
+              .filter(
+                  r ->
+                      r.getAs("metric").equals("aov")
+                          && r.getAs("arm").equals(arm)
+                          && r.getAs("segment_key").equals("all"))
+              .findFirst()
+              .orElseThrow();
+      RatioMoments got = MomentColumns.read(row).ratio();
+      assertEquals(expected.n(), got.n());
+      double[] e = sums(expected);
+      double[] g = sums(got);
+      for (int k = 0; k < e.length; k++) {
+        assertEquals(e[k], g[k], 1e-9 * Math.abs(e[k]), arm + " sum " + k);
+      }
+    }
+    List<Row> buckets = MetricStats.quantileBuckets(values).collectAsList();
+    Map<String, Quantile> quantiles = AnalyzeJob.quantileMetrics(conf.catalog(), List.of(checkout));
+    Map<String, MetricDefinition> metrics = new LinkedHashMap<>();
+    for (String m : checkout.metrics().all()) {
+      metrics.put(m, conf.catalog().metric(m).orElseThrow());
+    }
+    MetricResults.Analysed x =
+        MetricResults.analyse(
+                checkout, metrics, AnalyzeJob.cells(checkout, stats, buckets, quantiles), null)
+            .stream()
+            .filter(a -> a.metric().name().equals("aov") && a.cell().segmentKey().equals("all"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(x.result().request().cuped());
+    RatioCupedTest.Result expected =
+        RatioCupedTest.with(
+                new TestOptions(
+                    checkout.analysis().alpha(),
+                    checkout.analysis().alternative(),
+                    checkout.analysis().minUnitsPerArm()))
+            .test(reference.get("control"), reference.get("big_button"));
+    Comparison actual = x.arm().comparison();
+    assertNull(actual.error(), actual.toString());
+    assertEquals(expected.comparison().absolute().effect(), actual.absolute().effect(), 1e-12);
+    assertEquals(expected.comparison().absolute().se(), actual.absolute().se(), 1e-12);
+    assertEquals(expected.comparison().relative().effect(), actual.relative().effect(), 1e-12);
+    assertEquals(expected.varianceReduction(), x.arm().varianceReduction(), 1e-9);
+    // The pre-period shares the unit's level: the adjustment narrows the interval.
+    assertTrue(x.arm().varianceReduction() > 0.05, "reduction " + x.arm().varianceReduction());
+  }
+
+  static double[] sums(RatioMoments m) {
+    return new double[] {
+      m.sumY(), m.sumY2(), m.sumD(), m.sumD2(), m.sumYD(), m.sumP(), m.sumP2(), m.sumQ(), m.sumQ2(),
+      m.sumPQ(), m.sumYP(), m.sumYQ(), m.sumDP(), m.sumDQ()
+    };
   }
 
   @Test
