@@ -124,7 +124,6 @@ public final class MetricStats {
    * from which cumulative results over time are summed without another pass.
    */
   public static Dataset<Row> sufficientStats(Dataset<Row> unitValues) {
-    Column overall = struct(lit("all").as("key"), lit("all").as("value"));
     Column day =
         struct(
             lit(ENROLLED_DATE).as("key"),
@@ -135,13 +134,7 @@ public final class MetricStats {
                 .to_date(col("enrolled_ts"))
                 .cast(DataTypes.StringType)
                 .as("value"));
-    Column strata =
-        transform(
-            map_entries(col("strata")),
-            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
-    Column segments =
-        when(col("strata").isNull(), array(overall, day))
-            .otherwise(org.apache.spark.sql.functions.concat(array(overall, day), strata));
+    Column segments = segments(day);
     List<Column> aggregates = new ArrayList<>(MomentColumns.aggregates());
     aggregates.add(sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
     return unitValues
@@ -156,8 +149,22 @@ public final class MetricStats {
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
   }
 
-  /** The columns of the quantile state that {@link #quantileBuckets} aggregates, per bucket. */
-  public static final List<String> BUCKET_SUMS = List.of("count", "squares", "cross");
+  /**
+   * A unit's segments, as {@code (key, value)} structs: {@code all}, then {@code more} (or none),
+   * then each strata attribute's value.
+   */
+  private static Column segments(Column... more) {
+    List<Column> first = new ArrayList<>();
+    first.add(struct(lit("all").as("key"), lit("all").as("value")));
+    first.addAll(List.of(more));
+    Column fixed = array(first.toArray(Column[]::new));
+    Column strata =
+        transform(
+            map_entries(col("strata")),
+            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
+    return when(col("strata").isNull(), fixed)
+        .otherwise(org.apache.spark.sql.functions.concat(fixed, strata));
+  }
 
   /**
    * The state of every quantile metric: per experiment, version, arm, metric, segment and bucket
@@ -179,14 +186,7 @@ public final class MetricStats {
                 org.apache.spark.sql.expressions.Window.unboundedPreceding(),
                 org.apache.spark.sql.expressions.Window.currentRow());
     Column before = sum(c).over(lower).minus(c);
-    Column overall = struct(lit("all").as("key"), lit("all").as("value"));
-    Column strata =
-        transform(
-            map_entries(col("strata")),
-            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
-    Column segments =
-        when(col("strata").isNull(), array(overall))
-            .otherwise(org.apache.spark.sql.functions.concat(array(overall), strata));
+    Column segments = segments();
     return unitValues
         .filter(col(UnitMetrics.KEYS).isNotNull())
         .select(
