@@ -79,10 +79,13 @@ class QuantileBucketsTest {
       v[4] = -Double.MIN_VALUE;
       Arrays.sort(v);
       for (int i = 1; i < v.length; i++) {
-        assertTrue(b.key(v[i - 1]) <= b.key(v[i]), "key order at " + v[i - 1] + " <= " + v[i]);
+        double lo = v[i - 1];
+        double hi = v[i];
+        assertTrue(b.key(lo) <= b.key(hi), () -> "key order at " + lo + " <= " + hi);
       }
       for (double x : v) {
-        assertEquals(Math.signum(x), Math.signum((double) b.key(x)), "sign of the key of " + x);
+        assertEquals(
+            Math.signum(x), Math.signum((double) b.key(x)), () -> "sign of key(" + x + ")");
       }
       // A more negative value has a smaller (more negative) key.
       assertTrue(b.key(-1000) < b.key(-10));
