@@ -260,12 +260,14 @@ public record QuantileSketch(
   }
 
   /**
-   * The estimate of the {@code p}-quantile: the representative value of the bucket holding the
-   * {@code ⌈p·T⌉}-th smallest value, {@code T = ΣN_i}. This is the lower empirical quantile, R's
-   * {@code quantile(x, p, type = 1)} (the smallest value with empirical CDF {@code ≥ p}), up to the
-   * bucket's relative error: within a relative {@code α} of it. For event-level data every value
-   * counts once (the quantile of the pooled values, not of per-unit quantiles). Null when the
-   * sketch has no values.
+   * The estimate of the {@code p}-quantile: {@link #valueAtRank} at {@code k = ⌈p·T⌉}, {@code T =
+   * ΣN_i}, the rank of the lower empirical quantile, R's {@code quantile(x, p, type = 1)} (the
+   * smallest value with empirical CDF {@code ≥ p}), with the value interpolated within its bucket
+   * ({@code u = (k − C⁻ − ½)/c}). Both it and the exact order statistic lie in one bucket, so it is
+   * within a factor {@code γ} of it: a relative error below {@code γ − 1 = 2α/(1 − α)}, and below
+   * {@code α} when the bucket holds only that value (it is then the representative). For
+   * event-level data every value counts once (the quantile of the pooled values, not of per-unit
+   * quantiles). Null when the sketch has no values.
    *
    * @throws IllegalArgumentException if {@code p} is not in {@code (0, 1)}
    */
