@@ -6,7 +6,10 @@ package io.assay.stats;
  * apply, the first in declaration order is reported.
  */
 public enum ErrorCode {
-  /** An arm has no units: nothing about the comparison is defined. */
+  /**
+   * An arm has no units (for a quantile metric: no values): nothing about the comparison is
+   * defined.
+   */
   EMPTY_ARM,
   /**
    * An arm has fewer units than the minimum ({@code max(2, minUnitsPerArm)}): no variance (or not

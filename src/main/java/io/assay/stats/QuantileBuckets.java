@@ -105,4 +105,31 @@ public final class QuantileBuckets {
     double magnitude = Math.min(Double.MAX_VALUE, StrictMath.exp(j * logGamma) * scale);
     return key > 0 ? magnitude : -magnitude;
   }
+
+  /**
+   * The point at fraction {@code u ∈ [0, 1]} of bucket {@code key}'s range in value order,
+   * interpolated so that {@code 1/|v|} is linear in {@code u}: for {@code key > 0}, {@code v(u) =
+   * γ^j/(γ − u(γ − 1))}, running from {@code γ^(j−1)} at {@code u = 0} to {@code γ^j} at {@code u =
+   * 1}, with {@code v(½) = 2γ^j/(γ + 1)} = {@link #value(long)} exactly. For {@code key < 0} the
+   * mirror image, {@code −v_{|key|}(1 − u)}, so that a larger {@code u} is a larger value; 0 for
+   * key 0. The result is inside the bucket's closed range, so within a factor {@code γ} of each of
+   * its values; the ends of adjacent buckets meet, so it is continuous and nondecreasing in {@code
+   * (key, u)} over consecutive keys.
+   *
+   * @throws IllegalArgumentException if {@code u} is not in {@code [0, 1]}
+   */
+  public double value(long key, double u) {
+    if (!(u >= 0 && u <= 1)) {
+      throw new IllegalArgumentException("fraction must be in [0, 1], was " + u);
+    }
+    if (key == 0) {
+      return 0;
+    }
+    double f = key > 0 ? u : 1 - u; // fraction from the lower end of the magnitudes
+    long j = Math.abs(key) - OFFSET;
+    // γ^j·(2/(γ + 1))·(γ + 1)/(2γ − 2f(γ − 1)): γ − 1 and 2γ are exact, so f = ½ gives value(key).
+    double w = (gamma + 1) / (2 * gamma - 2 * f * (gamma - 1));
+    double magnitude = Math.min(Double.MAX_VALUE, StrictMath.exp(j * logGamma) * scale * w);
+    return key > 0 ? magnitude : -magnitude;
+  }
 }

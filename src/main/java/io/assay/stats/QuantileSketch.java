@@ -260,12 +260,14 @@ public record QuantileSketch(
   }
 
   /**
-   * The estimate of the {@code p}-quantile: the representative value of the bucket holding the
-   * {@code ⌈p·T⌉}-th smallest value, {@code T = ΣN_i}. This is the lower empirical quantile, R's
-   * {@code quantile(x, p, type = 1)} (the smallest value with empirical CDF {@code ≥ p}), up to the
-   * bucket's relative error: within a relative {@code α} of it. For event-level data every value
-   * counts once (the quantile of the pooled values, not of per-unit quantiles). Null when the
-   * sketch has no values.
+   * The estimate of the {@code p}-quantile: {@link #valueAtRank} at {@code k = ⌈p·T⌉}, {@code T =
+   * ΣN_i}, the rank of the lower empirical quantile, R's {@code quantile(x, p, type = 1)} (the
+   * smallest value with empirical CDF {@code ≥ p}), with the value interpolated within its bucket
+   * ({@code u = (k − C⁻ − ½)/c}). Both it and the exact order statistic lie in one bucket, so it is
+   * within a factor {@code γ} of it: a relative error below {@code γ − 1 = 2α/(1 − α)}, and below
+   * {@code α} when the bucket holds only that value (it is then the representative). For
+   * event-level data every value counts once (the quantile of the pooled values, not of per-unit
+   * quantiles). Null when the sketch has no values.
    *
    * @throws IllegalArgumentException if {@code p} is not in {@code (0, 1)}
    */
@@ -293,12 +295,47 @@ public record QuantileSketch(
   }
 
   /**
-   * The representative value of the bucket holding the {@code k}-th smallest value.
+   * The estimate of the {@code k}-th smallest value: {@link #valueAtPosition} at {@code k − ½}. In
+   * the bucket holding ranks {@code C⁻ + 1 … C⁻ + c} it is {@link QuantileBuckets#value(long,
+   * double)} at {@code u = (k − C⁻ − ½)/c}: the bucket's {@code c} values are spread evenly (in
+   * {@code 1/|v|}) over its range, each at the middle of its own {@code 1/c}-th. A bucket holding
+   * one value reports its representative.
    *
    * @throws IllegalArgumentException if {@code k} is not in {@code [1, T]}
    */
   public double valueAtRank(long k) {
-    return bucketing().value(keyAtRank(k));
+    checkRank(k);
+    return valueAtPosition(k - 0.5);
+  }
+
+  /**
+   * The sketch's continuous quantile function at position {@code r ∈ [0, T]} on the rank scale: in
+   * the bucket {@code b} with {@code C⁻ ≤ r ≤ C⁻ + c} ({@code C⁻} values in earlier buckets, {@code
+   * c} in {@code b}), {@code value(b, (r − C⁻)/c)} of {@link QuantileBuckets#value(long, double)}:
+   * the inverse of the empirical CDF interpolated across each bucket's range. Continuous and
+   * nondecreasing within a bucket and across adjacent buckets; it jumps over empty buckets. At a
+   * boundary {@code r = C⁻ + c} the lower bucket is used.
+   *
+   * @throws IllegalArgumentException if {@code r} is not in {@code [0, T]} or there are no values
+   */
+  public double valueAtPosition(double r) {
+    if (!(r >= 0 && r <= sumEvents) || sumEvents == 0) {
+      throw new IllegalArgumentException("position must be in [0, " + sumEvents + "], was " + r);
+    }
+    double before = 0; // C⁻
+    long last = 0;
+    for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
+      double c = e.getValue().count();
+      if (c == 0) {
+        continue;
+      }
+      last = e.getKey();
+      if (r <= before + c) {
+        return bucketing().value(last, Math.max(0, Math.min(1, (r - before) / c)));
+      }
+      before += c;
+    }
+    return bucketing().value(last, 1); // rounding in a sum beyond 2⁵³
   }
 
   /**
@@ -321,18 +358,6 @@ public record QuantileSketch(
       }
     }
     return new Cumulative(sum, squares, cross); // rounding in a sum beyond 2⁵³
-  }
-
-  private long keyAtRank(long k) {
-    checkRank(k);
-    double sum = 0;
-    for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
-      sum += e.getValue().count();
-      if (sum >= k) {
-        return e.getKey();
-      }
-    }
-    return buckets.lastKey(); // rounding in a sum beyond 2⁵³
   }
 
   private void checkRank(long k) {

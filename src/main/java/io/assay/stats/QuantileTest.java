@@ -8,7 +8,7 @@ package io.assay.stats;
  * values in the buckets up to the one holding {@code Q̂}, and {@code z = Φ⁻¹(0.975)}:
  *
  * <pre>
- *   Q̂        = quantile(p)                     value of the bucket holding the ⌈p·T⌉-th value
+ *   Q̂        = quantile(p)                     the ⌈p·T⌉-th value, interpolated in its bucket
  *   F̂        = ΣS_i / ΣN_i                     empirical CDF at Q̂'s bucket
  *   Var_Δ(F̂) = Σ(S_i − F̂·N_i)² / T²           delta method for a ratio of per-unit sums
  *            = (ΣS² − 2F̂·ΣSN + F̂²·ΣN²) / T²
@@ -46,10 +46,17 @@ package io.assay.stats;
  * below the bucket's resolution {@code α}. If both arms' are 0 the result is {@link
  * ErrorCode#ZERO_VARIANCE}; a control quantile of 0 is {@link ErrorCode#ZERO_BASELINE}.
  *
- * <p>The interval's resolution is the bucket's: {@code se} is resolved when {@code 2z·σ/f(Q)} is
- * large against the bucket width {@code 2α·|Q|}, which fails for very large arms (millions of
- * values at {@code α = 0.005}); use a smaller accuracy there. Near {@code p = 0} or 1 with few
- * values the interval is truncated at the smallest or largest value and {@code se} is too small.
+ * <p>{@code Q̂}, {@code L} and {@code U} are {@link QuantileSketch#valueAtRank}: the value at a
+ * rank is interpolated within its bucket ({@code u = (k − C⁻ − ½)/c}, {@code 1/|v|} linear in
+ * {@code u}), so they move by a fraction of a bucket from one rank to the next instead of by a
+ * whole bucket (a relative {@code 2α}). Before this the interval broke once the sampling error was
+ * about a bucket (A/A coverage 0.54 at 200,000 values per arm, α = 0.005); with it, seeded
+ * simulations cover within [0.94, 0.96] from 2,000 to 2,000,000 values per arm, where the rank
+ * interval spans a third of a bucket (docs/statistics.md §4.6). The interpolation assumes the
+ * values are spread evenly over a bucket; ties (values recorded to whole milliseconds, say) are
+ * spread over their bucket's width too, and an arm of one repeated value gets a {@code se} below
+ * that width instead of 0. Near {@code p = 0} or 1 with few values the interval is truncated at the
+ * smallest or largest value and {@code se} is too small.
  */
 public final class QuantileTest {
   /** {@code z = Φ⁻¹(0.975)}: the level of the rank interval whose width gives {@code se}. */

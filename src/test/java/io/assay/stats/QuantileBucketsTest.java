@@ -79,10 +79,13 @@ class QuantileBucketsTest {
       v[4] = -Double.MIN_VALUE;
       Arrays.sort(v);
       for (int i = 1; i < v.length; i++) {
-        assertTrue(b.key(v[i - 1]) <= b.key(v[i]), "key order at " + v[i - 1] + " <= " + v[i]);
+        double lo = v[i - 1];
+        double hi = v[i];
+        assertTrue(b.key(lo) <= b.key(hi), () -> "key order at " + lo + " <= " + hi);
       }
       for (double x : v) {
-        assertEquals(Math.signum(x), Math.signum((double) b.key(x)), "sign of the key of " + x);
+        assertEquals(
+            Math.signum(x), Math.signum((double) b.key(x)), () -> "sign of key(" + x + ")");
       }
       // A more negative value has a smaller (more negative) key.
       assertTrue(b.key(-1000) < b.key(-10));
@@ -142,5 +145,33 @@ class QuantileBucketsTest {
   private static double randomValue(RandomGenerator rng) {
     double magnitude = Math.pow(10, 600 * rng.nextDouble() - 300);
     return rng.nextBoolean() ? magnitude : -magnitude;
+  }
+
+  /**
+   * Interpolation within a bucket, by hand at α = 0.01: γ = 101/99, γ − 1 = 2/99. Key(1) is the
+   * bucket (99/101, 1] (j = 0); 1/v is linear in u: v(u) = 1/(γ − u(γ − 1)) = 99/(101 − 2u). v(0) =
+   * 99/101, v(¼) = 99/100.5, v(½) = 99/100 = value(key) (the representative), v(1) = 1. Key(−1)
+   * mirrors it: v(u) = −99/(99 + 2u), from −1 at u = 0 to −99/101 at u = 1; v(¼) = −99/99.5.
+   */
+  @Test
+  void interpolationWithinABucketByHand() {
+    QuantileBuckets b = new QuantileBuckets(0.01);
+    long k = b.key(1);
+    assertEquals(99.0 / 101, b.value(k, 0), 1e-15);
+    assertEquals(99 / 100.5, b.value(k, 0.25), 1e-15);
+    assertEquals(b.value(k), b.value(k, 0.5));
+    assertEquals(0.99, b.value(k, 0.5), 1e-15);
+    assertEquals(1.0, b.value(k, 1), 1e-15);
+    assertEquals(b.value(k, 1), b.value(k + 1, 0), 1e-15); // adjacent ends meet
+    assertEquals(-1.0, b.value(-k, 0), 1e-15);
+    assertEquals(-99 / 99.5, b.value(-k, 0.25), 1e-15);
+    assertEquals(b.value(-k), b.value(-k, 0.5));
+    assertEquals(-99.0 / 101, b.value(-k, 1), 1e-15);
+    assertEquals(0.0, b.value(0, 0.3));
+    for (double u : new double[] {-0.1, 1.1, Double.NaN}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> b.value(k, u));
+      assertTrue(e.getMessage().startsWith("fraction"), e.getMessage());
+    }
   }
 }

@@ -105,6 +105,63 @@ class QuantileSketchTest {
   }
 
   /**
+   * The values of a bucket are spread over its range, by hand at α = 0.01 (v(u) = 99/(101 − 2u) in
+   * the bucket (99/101, 1] of 1, see {@code QuantileBucketsTest}). 1, 1, 1, 1, 2: the four 1s have
+   * ranks 1–4 at u = (k − ½)/4 = 1/8, 3/8, 5/8, 7/8: 99/100.75, 99/100.25, 99/99.75, 99/99.25; the
+   * lone 2 is its bucket's representative. The median is rank ⌈2.5⌉ = 3: 99/99.75. Positions:
+   * 99/101 at 0, 1 at 4, 99/100.5 at 1. −1, −1, −1, −1 mirror: rank 1 is −99/99.25 … rank 4
+   * −99/100.75.
+   */
+  @Test
+  void valuesAreSpreadOverTheirBucket() {
+    QuantileBuckets b = new QuantileBuckets(0.01);
+    QuantileSketch s = QuantileSketch.ofUnitValues(b, new double[] {1, 2, 1, 1, 1});
+    double[] expected = {99 / 100.75, 99 / 100.25, 99 / 99.75, 99 / 99.25};
+    for (int k = 1; k <= 4; k++) {
+      assertEquals(expected[k - 1], s.valueAtRank(k), 1e-15, "rank " + k);
+    }
+    assertEquals(b.value(b.key(2)), s.valueAtRank(5));
+    assertEquals(99 / 99.75, s.quantile(0.5), 1e-15);
+    assertEquals(99.0 / 101, s.valueAtPosition(0), 1e-15);
+    assertEquals(1.0, s.valueAtPosition(4), 1e-15);
+    assertEquals(99 / 100.5, s.valueAtPosition(1), 1e-15);
+    QuantileSketch neg = QuantileSketch.ofUnitValues(b, new double[] {-1, -1, -1, -1});
+    for (int k = 1; k <= 4; k++) {
+      assertEquals(-expected[4 - k], neg.valueAtRank(k), 1e-15, "rank " + k);
+    }
+    assertMessage("position", () -> s.valueAtPosition(5.5));
+  }
+
+  /**
+   * On random data with ties, zeros and negatives: the estimates are nondecreasing in the rank, and
+   * every one is within a relative γ − 1 = 2α/(1 − α) of the exact order statistic (both lie in one
+   * bucket); a bucket's lone value is within α.
+   */
+  @Test
+  void everyRankIsWithinItsBucket() {
+    Random rng = new Random(17);
+    double[] x = new double[3000];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextInt(20) == 0 ? 0 : Math.round(Math.exp(2 * rng.nextGaussian()) * 100) / 100.0;
+      x[i] *= rng.nextInt(4) == 0 ? -1 : 1;
+    }
+    QuantileSketch s = QuantileSketch.ofUnitValues(B, x);
+    double[] sorted = x.clone();
+    Arrays.sort(sorted);
+    double g = 2 * B.accuracy() / (1 - B.accuracy());
+    double previous = Double.NEGATIVE_INFINITY;
+    for (int k = 1; k <= sorted.length; k++) {
+      double v = s.valueAtRank(k);
+      double exact = sorted[k - 1];
+      assertTrue(v >= previous, "rank " + k);
+      boolean alone = s.buckets().get(B.key(exact)).count() == 1;
+      double bound = (alone ? B.accuracy() : g) * Math.abs(exact) * (1 + 1e-12);
+      assertEquals(exact, v, bound, "rank " + k);
+      previous = v;
+    }
+  }
+
+  /**
    * The rank of a decimal level does not depend on floating-point rounding: 0.07·100 is
    * 7.000000000000001 in doubles, yet the 0.07-quantile of 1..100 is the 7th value; 0.35·180 is
    * 62.99999999999999 and its rank 63.

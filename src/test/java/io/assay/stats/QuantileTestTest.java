@@ -235,13 +235,30 @@ class QuantileTestTest {
     QuantileTest strict = QuantileTest.with(TestOptions.defaults().withMinUnitsPerArm(100));
     assertEquals(ErrorCode.TOO_FEW_UNITS, strict.test(some, some, 0.5).error());
 
-    // Every value equal in both arms: U = L, se 0 in both arms.
-    QuantileSketch flat = QuantileSketch.ofUnitValues(FINE, new double[] {3, 3, 3, 3, 3});
-    Comparison z = test.test(flat, flat, 0.5);
+    // Every value 0 in both arms: the zero bucket has no width, U = L = 0, se 0 in both arms.
+    QuantileSketch nothing = QuantileSketch.ofUnitValues(FINE, new double[] {0, 0, 0, 0, 0});
+    Comparison z = test.test(nothing, nothing, 0.5);
     assertEquals(ErrorCode.ZERO_VARIANCE, z.error());
     assertEquals(0.0, z.absolute().effect());
     assertNull(z.absolute().pValue());
     assertNull(z.absolute().ciLower());
+
+    // Every value 3: the sketch knows them only to their bucket (γ^(j−1), γ^j], 3 = γ^(j−0.23…),
+    // so the ranks are spread over it. σ² = 0.25/5, zσ = 0.4382613: ranks ⌈0.309⌉ = 1 and
+    // ⌈4.691⌉ = 5 at u = 0.1 and 0.9, Q̂ at u = 0.5: with g = γ − 1 = 2α/(1 − α), v(u) = γ^j/(1 +
+    // g(1 − u)), U − L = γ^j·0.8g/((1 + 0.1g)(1 + 0.9g)), a se below the bucket's resolution.
+    QuantileSketch flat = QuantileSketch.ofUnitValues(FINE, new double[] {3, 3, 3, 3, 3});
+    double g = 2 * ALPHA / (1 - ALPHA);
+    double top = Math.pow(1 + g, Math.ceil(Math.log(3) / Math.log(1 + g)));
+    QuantileTest.Estimate f = QuantileTest.estimate(flat, 0.5);
+    assertEquals(top / (1 + g / 2), f.quantile(), 1e-12);
+    assertEquals(top / (1 + 0.9 * g), f.lower(), 1e-12);
+    assertEquals(top / (1 + 0.1 * g), f.upper(), 1e-12);
+    assertEquals(top * 0.8 * g / ((1 + 0.1 * g) * (1 + 0.9 * g)) / (2 * Z975), f.se(), 1e-12);
+    Comparison flatArms = test.test(flat, flat, 0.5);
+    assertNull(flatArms.error());
+    assertEquals(0.0, flatArms.absolute().effect());
+    assertEquals(1.0, flatArms.absolute().pValue(), 1e-12);
 
     // Control quantile 0: the difference is defined, the lift is not.
     QuantileSketch zeros = QuantileSketch.ofUnitValues(FINE, new double[] {0, 0, 0, 0, 0, 1, 2});
