@@ -192,7 +192,7 @@ final class MetricCatalogReader {
       m.error(
           "accuracy",
           "accuracy " + accuracy.get() + " is outside [0.0001, 0.1]",
-          "use e.g. accuracy: 0.005 (every quantile value within 0.5% of an exact one)");
+          "use e.g. accuracy: 0.005 (every quantile within about 1% of the exact one)");
     }
     if (m.problems().errors().size() > before || level.isEmpty() || of == null) {
       return null;

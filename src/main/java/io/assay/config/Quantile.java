@@ -6,15 +6,15 @@ import java.util.Map;
 
 /**
  * What a {@code kind: quantile} metric estimates: the {@code level}-quantile (0.5 the median, 0.9
- * the 90th percentile) of the values at one {@link Of level of analysis}, kept in log buckets whose
- * representative values are within a relative {@code accuracy} of every value they hold.
+ * the 90th percentile) of the values at one {@link Of level of analysis}, kept in log buckets of
+ * relative width {@code accuracy} (α): every quantile is within 2α/(1 − α) of the exact one.
  *
  * @param level the quantile, in (0, 1)
  * @param of whose values: each unit's (its sum in the window) or each qualifying row's
- * @param accuracy relative error bound of every quantile value, in [0.0001, 0.1]
+ * @param accuracy the buckets' relative accuracy α, in [0.0001, 0.1]
  */
 public record Quantile(double level, Of of, double accuracy) {
-  /** The default relative accuracy: every quantile value within 0.5% of an exact one. */
+  /** The default relative accuracy α: every quantile within 2α/(1 − α) ≈ 1% of the exact one. */
   public static final double DEFAULT_ACCURACY = QuantileBuckets.DEFAULT_ACCURACY;
 
   /** The values a quantile is taken over. */
