@@ -433,7 +433,7 @@ public final class AnalyzeJob {
         buckets == null ? new java.util.TreeMap<>() : buckets;
     double values = b.values().stream().mapToDouble(QuantileSketch.Bucket::count).sum();
     double squares = q.of() == Quantile.Of.EVENT ? moments.sumD2() : values;
-    return new QuantileSketch(q.accuracy(), moments.n(), values, Math.max(squares, values), b);
+    return new QuantileSketch(q.accuracy(), moments.n(), values, squares, b);
   }
 
   /** The quantile metrics of the experiments, by name. */
