@@ -1,6 +1,7 @@
 package io.assay.robust;
 
 import io.assay.testing.Jvm;
+import io.assay.testing.Launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class ChildJvm {
   static List<String> command(List<String> jvmOptions, String... args) {
     List<String> options = new ArrayList<>();
     options.add("-Xmx1g");
-    options.add("-XX:TieredStopAtLevel=1"); // short runs: C1 only (testing/Launcher says why)
+    options.addAll(Launcher.C1_ONLY); // short runs: C1 only (testing/Launcher says why)
     options.add(
         "-Dlog4j2.configurationFile=" + Path.of("conf/spark/log4j2.properties").toAbsolutePath());
     options.add("-Dspark.ui.enabled=false");

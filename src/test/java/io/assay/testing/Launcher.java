@@ -27,8 +27,17 @@ public final class Launcher {
     }
   }
 
+  /**
+   * C1 alone for short child runs (see {@link #run}), with the code cache a tiered JVM gets.
+   * Without C2 the JVM reserves only 48 MB for compiled code; a night of the demo world compiles
+   * about 60 MB (Spark's generated classes included): the cache filled, the compiler stopped, and
+   * in a CI run (2026-12-07) the demo's nightly then failed in its enrollments merge.
+   */
+  public static final List<String> C1_ONLY =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=256m");
+
   /** The child JVMs' options unless a test gives its own ({@code ASSAY_JAVA_OPTS}). */
-  public static final String TEST_JAVA_OPTS = "-Xmx4g -XX:TieredStopAtLevel=1";
+  public static final String TEST_JAVA_OPTS = "-Xmx4g " + String.join(" ", C1_ONLY);
 
   private Launcher() {}
 

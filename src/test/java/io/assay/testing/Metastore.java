@@ -69,7 +69,8 @@ public final class Metastore {
    * partitions.
    */
   public Launcher.Result run(String mainClass, List<String> args) {
-    List<String> options = new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"));
+    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    options.addAll(Launcher.C1_ONLY);
     options.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     options.add("-Dspark.ui.enabled=false");
     options.add("-Dspark.sql.shuffle.partitions=2");
