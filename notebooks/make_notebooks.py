@@ -69,7 +69,8 @@ def notebook(title, intro, cells):
 overview = notebook(
     "Experiment overview",
     "Every experiment's decision and its metrics as of the report date, with the relative lifts and "
-    "their confidence intervals, and how the primary metric's effect evolved as units enrolled.",
+    "their confidence intervals, how the primary metric's effect evolved as units enrolled, and the "
+    "distributions behind quantile metrics.",
     [
         ("code", '''decisions = table("experiment_decisions")
 decisions[["experiment", "version", "arm", "decision", "enrolled_units", "srm_failed", "reconciliation_failed"]] if len(decisions) else "no decisions yet"'''),
@@ -102,6 +103,33 @@ if len(series):
         plt.axhline(0, color="grey", linestyle="--")
         plt.title(f"{exp}: {metric}, {arm} vs control")
         plt.tight_layout()'''),
+        ("md", "## Quantile metrics: the distributions behind them\n\n"
+               "A `kind: quantile` metric (such as the median order value) keeps each arm's values in log "
+               "buckets (`metric_quantiles`, each within a relative `accuracy` of its `bucket_value`). Their "
+               "cumulated counts are each arm's distribution: a treatment that scales every value moves the "
+               "whole curve to the right, and the dotted lines are the quantiles `metric_results` compares."),
+        ("code", '''buckets = table("metric_quantiles")
+if len(buckets):
+    whole = buckets[buckets.segment_key == "all"]
+    for (exp, metric), g in whole.groupby(["experiment", "metric"]):
+        plt.figure(figsize=(7, 3))
+        for i, (arm, a) in enumerate(g.groupby("arm")):
+            a = a.sort_values("bucket")
+            plt.step(a.bucket_value, a["count"].cumsum() / a["count"].sum(), where="post", label=arm, color=f"C{i}")
+        est = overall[(overall.experiment == exp) & (overall.metric == metric)]
+        for _, r in est.iterrows():
+            plt.axvline(r.estimate_control, color="grey", linestyle=":")
+            plt.axvline(r.estimate_treatment, color="black", linestyle=":")
+        if (g.bucket_value > 0).all():
+            plt.xscale("log")
+        plt.ylabel("share of values <= x")
+        plt.title(f"{exp}: {metric}")
+        plt.legend()
+        plt.tight_layout()
+    display(overall[overall.metric.isin(whole.metric.unique())][["experiment", "metric", "arm", "estimate_control",
+            "estimate_treatment", "relative_effect", "relative_ci_lower", "relative_ci_upper", "p_value"]])
+else:
+    print("no quantile metrics in these outputs")'''),
     ],
 )
 

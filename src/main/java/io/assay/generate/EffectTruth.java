@@ -1,5 +1,6 @@
 package io.assay.generate;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -9,6 +10,8 @@ import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
@@ -19,6 +22,7 @@ import io.assay.config.ExperimentDefinition;
 import io.assay.config.MetricCatalog;
 import io.assay.config.MetricDefinition;
 import io.assay.config.MetricKind;
+import io.assay.config.Quantile;
 import io.assay.config.Window;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -27,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.math3.special.Erf;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -49,7 +54,15 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>ratio: {@code (K_a^num avg C^num) / (K_a^den avg C^den)}, relative {@code (K_a^num /
  *       K_a^den) / (K_c^num / K_c^den) - 1};
  *   <li>binomial (a Poisson process has no event in the window with probability {@code exp(-C_i)}):
- *       {@code mean_a = avg_i (1 - exp(-K_a C_i))}, relative {@code mean_a / mean_c - 1}.
+ *       {@code mean_a = avg_i (1 - exp(-K_a C_i))}, relative {@code mean_a / mean_c - 1};
+ *   <li>quantile of order values at event level: an order's value is a lognormal draw of its unit's
+ *       country times the order-value multipliers in force, so without the experiment's own effect
+ *       the pooled values of the window follow a mixture of lognormals, weighted by the expected
+ *       number of orders of each country and multiplier ({@link #mixtureQuantile}). Arm {@code a}
+ *       multiplies every value by {@code K_a^value} and leaves the weights' proportions alone (a
+ *       rate effect scales every unit's orders alike), so its quantile is {@code K_a^value · x_q},
+ *       relative {@code K_a^value / K_c^value - 1} exactly. A unit-level quantile (of per-unit
+ *       sums) has no closed form and gets no truth.
  * </ul>
  *
  * <p>Reads the unit-level rows (persisted by the caller) once, plus one scan per filtered source
@@ -128,7 +141,15 @@ final class EffectTruth {
       aggs.add(sum(when(col(A).equalTo(get(armKeys, lit(j))), 1).otherwise(0)).as(armUnits(j)));
     }
     Map<String, MetricDefinition> modelled = new LinkedHashMap<>();
+    List<MetricDefinition> quantiles = new ArrayList<>();
     for (MetricDefinition m : catalog.all()) {
+      if (m.kind() == MetricKind.QUANTILE) {
+        if (quantileModel(m).isPresent()) {
+          modelled.put(m.name(), m);
+          quantiles.add(m);
+        }
+        continue;
+      }
       if (results(m).stream().allMatch(r -> r.model().isPresent())) {
         modelled.put(m.name(), m);
         MeasureModel num = MeasureModel.of(m.numerator()).model().orElseThrow();
@@ -153,10 +174,107 @@ final class EffectTruth {
             .groupBy(col(E))
             .agg(count(lit(1)).as(N), aggs.toArray(Column[]::new))
             .collectAsList();
-    return toJson(rows, modelled);
+    return toJson(rows, modelled, mixtures(enrolled, quantiles));
   }
 
-  private ObjectNode toJson(List<Row> rows, Map<String, MetricDefinition> modelled) {
+  /** The model of a quantile metric with a closed form: at event level, of the orders' revenue. */
+  private static Optional<MeasureModel> quantileModel(MetricDefinition m) {
+    Optional<MeasureModel> mm = MeasureModel.of(m.numerator()).model();
+    boolean events = m.quantile().map(q -> q.of() == Quantile.Of.EVENT).orElse(false);
+    return events ? mm.filter(MeasureModel::revenue) : Optional.empty();
+  }
+
+  /**
+   * Per experiment and quantile metric, the mixture its values follow without the experiment's own
+   * effect: the expected number of orders in the window (the weight, up to the filter's share,
+   * which is the same for all) per country and order-value multiplier of the other experiments. One
+   * aggregation of the enrolled rows, exploded over metrics and segment slots; a few rows per
+   * experiment reach the driver.
+   */
+  private Map<List<String>, List<double[]>> mixtures(
+      Dataset<Row> enrolled, List<MetricDefinition> quantiles) {
+    Map<List<String>, List<double[]>> out = new LinkedHashMap<>();
+    if (quantiles.isEmpty()) {
+      return out;
+    }
+    List<Column> parts = new ArrayList<>();
+    for (MetricDefinition m : quantiles) {
+      MeasureModel mm = quantileModel(m).orElseThrow();
+      Channel c = mm.channel();
+      Column from = col(F).plus(m.window().from().toMillis());
+      Column to = col(F).plus(m.window().to().toMillis());
+      Column ownRate = effects.multiplier(col(E), col(A), c);
+      Column ownValue = effects.multiplier(col(E), col(A), Channel.ORDER_VALUE);
+      for (int r = 0; r <= online.experiments().size(); r++) {
+        Column s = get(col(Segments.SEGMENTS), lit(r));
+        Column overlap =
+            greatest(
+                lit(0L),
+                least(s.getField(Segments.END), to)
+                    .minus(greatest(s.getField(Segments.START), from)));
+        Column orders =
+            MetricEvents.dailyRate(c)
+                .multiply(s.getField(Segments.multiplier(c)))
+                .multiply(overlap.cast(DataTypes.DoubleType).divide(Timeline.DAY_MS))
+                .divide(ownRate);
+        Column value = s.getField(Segments.multiplier(Channel.ORDER_VALUE)).divide(ownValue);
+        parts.add(
+            struct(
+                lit(m.name()).as("metric"),
+                round(value, 12).as("value"),
+                coalesce(orders, lit(0.0)).as("orders")));
+      }
+    }
+    List<Row> rows =
+        enrolled
+            .select(
+                col(E), col(Units.COUNTRY), explode(array(parts.toArray(Column[]::new))).as("q"))
+            .filter(col("q.orders").gt(0))
+            .groupBy(col(E), col("q.metric"), col(Units.COUNTRY), col("q.value"))
+            .agg(exact(col("q.orders")).as("orders"))
+            .collectAsList();
+    for (Row r : rows) {
+      int country = WorldModel.COUNTRIES.indexOf(r.getString(2));
+      double s = WorldModel.ORDER_VALUE_SIGMA;
+      double mu = Math.log(WorldModel.ORDER_VALUE_MEAN[country]) - s * s / 2;
+      out.computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+          .add(new double[] {mu + Math.log(r.getDouble(3)), decimal(r, "orders")});
+    }
+    return out;
+  }
+
+  /**
+   * The {@code q}-quantile of a mixture of lognormals with log-scale {@code sigma}: component
+   * {@code {μ, weight}}. Bisection on the log scale to double precision.
+   */
+  static double mixtureQuantile(double q, List<double[]> components, double sigma) {
+    double total = 0;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double[] c : components) {
+      total += c[1];
+      lo = Math.min(lo, c[0] - 40 * sigma);
+      hi = Math.max(hi, c[0] + 40 * sigma);
+    }
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); i++) {
+      double mid = (lo + hi) / 2;
+      double cdf = 0;
+      for (double[] c : components) {
+        cdf += c[1] * 0.5 * Erf.erfc(-(mid - c[0]) / (sigma * Math.sqrt(2)));
+      }
+      if (cdf < q * total) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.exp((lo + hi) / 2);
+  }
+
+  private ObjectNode toJson(
+      List<Row> rows,
+      Map<String, MetricDefinition> modelled,
+      Map<List<String>, List<double[]>> mixtures) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode out = f.objectNode();
     ObjectNode enrollment = out.putObject("enrollment");
@@ -185,7 +303,12 @@ final class EffectTruth {
             metric.put("note", "no closed form: " + reason(m));
             continue;
           }
-          Optional<double[]> means = n == 0 ? Optional.empty() : means(d, m, r, n, control, j);
+          Optional<double[]> means =
+              n == 0
+                  ? Optional.empty()
+                  : m.kind() == MetricKind.QUANTILE
+                      ? quantiles(d, m, mixtures.get(List.of(d.key(), m.name())), control, j)
+                      : means(d, m, r, n, control, j);
           if (means.isEmpty()) {
             metric.putNull("relative");
             metric.put("note", "no enrolled units or a zero control mean");
@@ -228,7 +351,29 @@ final class EffectTruth {
     return c == 0 ? Optional.empty() : Optional.of(new double[] {c, a});
   }
 
+  /** {control quantile, arm quantile} of an event-level quantile of order values. */
+  private Optional<double[]> quantiles(
+      ExperimentDefinition d, MetricDefinition m, List<double[]> mixture, int control, int arm) {
+    if (mixture == null) {
+      return Optional.empty();
+    }
+    double x =
+        mixtureQuantile(m.quantile().orElseThrow().level(), mixture, WorldModel.ORDER_VALUE_SIGMA);
+    String c = d.armKeys().get(control);
+    String a = d.armKeys().get(arm);
+    return Optional.of(
+        new double[] {
+          effects.multiplier(d.key(), c, Channel.ORDER_VALUE) * x,
+          effects.multiplier(d.key(), a, Channel.ORDER_VALUE) * x
+        });
+  }
+
   private static String reason(MetricDefinition m) {
+    if (m.kind() == MetricKind.QUANTILE) {
+      return m.quantile().map(q -> q.of() == Quantile.Of.UNIT).orElse(false)
+          ? "a unit-level quantile (of per-unit sums)"
+          : "an event-level quantile of a value other than orders' revenue";
+    }
     return results(m).stream()
         .filter(r -> r.model().isEmpty())
         .map(MeasureModel.Result::reason)

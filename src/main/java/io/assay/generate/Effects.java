@@ -34,6 +34,8 @@ public final class Effects {
     put(t, "onboarding_copy", "benefits", Channel.SESSIONS, 0.02);
     put(t, "pricing_banner", "banner", Channel.ORDER_VALUE, 0.04);
     put(t, "recs_widget", "widget", Channel.PAGE_VIEWS, 0.06);
+    put(t, "checkout_upsell", "upsell", Channel.ORDER_VALUE, 0.08); // each order worth more
+    put(t, "checkout_upsell", "upsell", Channel.ORDERS, -0.03); // a few fewer orders
     return new Effects(t);
   }
 

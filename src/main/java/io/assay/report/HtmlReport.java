@@ -3,6 +3,7 @@ package io.assay.report;
 import static io.assay.report.Format.html;
 
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricKind;
 import io.assay.stats.PValueAdjustment;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -196,7 +197,8 @@ public final class HtmlReport {
 
     b.append("<h2>Metrics</h2>")
         .append("<p class=\"small muted\" id=\"metrics-legend\">control, treatment: each arm's")
-        .append(" mean (proportion, ratio) as measured; for a CUPED metric the CUPED-adjusted")
+        .append(" mean (proportion, ratio; for a quantile metric the quantile itself, such as")
+        .append(" the median) as measured; for a CUPED metric the CUPED-adjusted")
         .append(" mean is below it, and effect, CI, lift and p compare the adjusted means.")
         .append(
             correction(d) == PValueAdjustment.NONE
@@ -232,6 +234,14 @@ public final class HtmlReport {
             "<h2>Effect over time</h2><p class=\"small muted\">Cumulative relative lift of each primary")
         .append(" metric for the units enrolled through each date, with its interval.</p>");
     for (String metric : d.metrics().primary()) {
+      if (r.metrics().stream()
+          .anyMatch(m -> m.metric().equals(metric) && QUANTILE.equals(m.kind()))) {
+        b.append("<h3 class=\"small\">")
+            .append(html(metric))
+            .append("</h3><p class=\"muted\">A quantile metric has no series by enrollment date:")
+            .append(" its value buckets are kept for all enrolled units together.</p>");
+        continue;
+      }
       Map<String, List<Svg.Point>> byArm = new LinkedHashMap<>();
       for (ExperimentReport.MetricRow m : r.series()) {
         if (m.metric().equals(metric) && !m.suppressed()) {
@@ -323,6 +333,9 @@ public final class HtmlReport {
         .append("</code></footer>");
     return page(d.id() + " as of " + r.date(), b.toString());
   }
+
+  /** {@code metric_kind} of a quantile metric. */
+  private static final String QUANTILE = MetricKind.QUANTILE.yaml;
 
   private static boolean isIncreaseGood(ExperimentReport r, String metric) {
     return r.increaseIsGood().getOrDefault(metric, true);
@@ -512,6 +525,7 @@ public final class HtmlReport {
           .append(" <span class=\"small muted\">")
           .append(html(m.role()))
           .append(m.cuped() ? " · CUPED" : "")
+          .append(QUANTILE.equals(m.kind()) ? " · quantile" : "")
           .append("</span></td>");
       if (!overall) {
         b.append("<td class=\"l\">")

@@ -3,6 +3,7 @@ package io.assay.report;
 import static io.assay.report.Format.md;
 
 import io.assay.config.ExperimentDefinition;
+import io.assay.config.MetricKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -116,6 +117,11 @@ public final class MarkdownReport {
       b.append("| ")
           .append(String.join(" | ", cells.stream().map(Format::md).toList()))
           .append(" |\n");
+    }
+    if (r.metrics().stream().anyMatch(m -> MetricKind.QUANTILE.yaml.equals(m.kind()))) {
+      b.append(
+          "\ncontrol, treatment: for a quantile metric, each arm's quantile (such as its median)"
+              + " as measured; lift compares the quantiles.\n");
     }
     if (r.metrics().stream().anyMatch(m -> m.estimateControlAdjusted() != null)) {
       b.append(

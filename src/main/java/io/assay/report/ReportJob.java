@@ -46,6 +46,7 @@ public final class ReportJob {
   static final List<OutputTable> EXPORTS =
       List.of(
           OutputTables.METRIC_RESULTS,
+          OutputTables.METRIC_QUANTILES,
           OutputTables.EXPERIMENT_DECISIONS,
           OutputTables.BALANCE_CHECKS,
           OutputTables.COVARIATE_BALANCE,

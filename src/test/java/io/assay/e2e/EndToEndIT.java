@@ -107,6 +107,7 @@ class EndToEndIT {
     for (String experiment :
         List.of(
             "checkout_button",
+            "checkout_upsell",
             "onboarding_copy",
             "pricing_banner",
             "recs_widget",

@@ -133,14 +133,17 @@ class UnitMetricsTest {
     check(byKey, "a/conversion", 1.0, null, null);
     check(byKey, "a/revenue", 10.0, null, 2.0); // pre-period: the 2.0 order of the day before
     check(byKey, "a/orders_per_user", 1.0, null, null);
-    check(byKey, "a/revenue_per_session", 10.0, 3.0, null); // 3 sessions in [0d, 7d)
+    // 3 sessions in [0d, 7d); pre-period [-14d, 0d): the 2.0 order over the session of Oct 30
+    check(byKey, "a/revenue_per_session", 10.0, 3.0, 2.0);
+    assertEquals(1.0, byKey.get("a/revenue_per_session").<Double>getAs("q"), "a q");
     check(byKey, "a/crash_rate", 0.0, null, null);
     check(byKey, "b/crash_rate", 1.0, null, null);
     for (String m : List.of("conversion", "revenue", "orders_per_user")) {
       check(byKey, "b/" + m, 0.0, null, m.equals("revenue") ? 0.0 : null);
       check(byKey, "c/" + m, 0.0, null, m.equals("revenue") ? 0.0 : null); // events after as-of
     }
-    check(byKey, "c/revenue_per_session", 0.0, 0.0, null);
+    check(byKey, "c/revenue_per_session", 0.0, 0.0, 0.0);
+    assertEquals(0.0, byKey.get("c/revenue_per_session").<Double>getAs("q"), "c q");
     assertEquals("control", byKey.get("a/revenue").getAs("arm"));
   }
 
