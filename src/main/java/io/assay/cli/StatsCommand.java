@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = {
-      "Effects, confidence intervals, p-values and power for one metric, from per-arm sums.",
+      "Effects, confidence intervals, p-values and power for one metric, from per-arm sums",
+      "(mean, binomial, ratio, with or without CUPED) or value buckets (quantile).",
       "Reads a JSON request (kind, alpha, alternative, control, arms with n, sum, sum_squares…)"
-          + " and prints a JSON report. See docs/statistics.md."
+          + " and prints a JSON report. See docs/statistics.md §11."
     })
 public final class StatsCommand implements Callable<Integer> {
   static final int INVALID_INPUT = 2;

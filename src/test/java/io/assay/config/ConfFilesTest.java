@@ -75,7 +75,7 @@ class ConfFilesTest {
     Path elsewhere = conf.getParent().resolve("definitions");
     Files.move(conf.resolve("experiments"), elsewhere);
     Files.createSymbolicLink(conf.resolve("experiments"), Path.of("../definitions"));
-    assertEquals(5, ConfigLoader.load(conf).experiments().size());
+    assertEquals(6, ConfigLoader.load(conf).experiments().size());
   }
 
   @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class QuantileTestTest {
+public class QuantileTestTest {
   static final double Z975 = 1.959963984540054; // qnorm(0.975)
 
   /** Fine buckets for the hand examples: every value is reported within 0.01% of itself. */
@@ -18,13 +18,13 @@ class QuantileTestTest {
   static final QuantileBuckets FINE = new QuantileBuckets(ALPHA);
 
   // Sorted: 0.5 0.9 1.4 1.9 2.2 2.7 3.3 3.9 4.1 4.6 | 5.0 5.6 6.1 7.3 8.4 9.6 11.8 12.7 14.9 19.2
-  static final double[] CONTROL = {
+  public static final double[] CONTROL = {
     4.1, 0.9, 7.3, 2.2, 11.8, 5.0, 3.3, 9.6, 1.4, 6.1, 14.9, 2.7, 8.4, 0.5, 3.9, 19.2, 5.6, 1.9,
     12.7, 4.6
   };
 
   // Sorted: 0.8 1.2 2.0 2.5 3.0 3.6 4.4 5.2 6.0 6.3 | 7.1 7.7 8.3 9.9 10.7 12.2 15.5 16.1 18.6 24.0
-  static final double[] TREATMENT = {
+  public static final double[] TREATMENT = {
     6.3, 1.2, 9.9, 3.0, 15.5, 7.1, 4.4, 12.2, 2.0, 8.3, 18.6, 3.6, 10.7, 0.8, 5.2, 24.0, 7.7, 2.5,
     16.1, 6.0
   };

@@ -46,8 +46,16 @@ public final class StatsAnalysis {
     out.put("alternative", req.alternative().label);
     out.put("correction", req.correction().label);
     out.put("cuped", req.cuped());
+    if (req.quantile() != null) {
+      out.put("quantile", req.quantile());
+      out.put("accuracy", req.arms().get(0).sketch().accuracy());
+    }
     if (req.cuped()) {
-      num(out, "cuped_theta", adjustment == null ? null : adjustment.theta());
+      Double theta =
+          result.ratioAdjustment() != null
+              ? Double.valueOf(result.ratioAdjustment().theta())
+              : adjustment == null ? null : adjustment.theta();
+      num(out, "cuped_theta", theta);
     }
     out.set("control", arm(result.control(), result));
     ArrayNode arms = out.putArray("arms");

@@ -12,6 +12,9 @@ import io.assay.stats.MetricAnalysis.Arm;
 import io.assay.stats.MetricAnalysis.Kind;
 import io.assay.stats.MetricMoments;
 import io.assay.stats.PValueAdjustment;
+import io.assay.stats.QuantileBuckets;
+import io.assay.stats.QuantileSketch;
+import io.assay.stats.RatioMoments;
 import io.assay.stats.SampleMoments;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Parses and validates a stats request. Every problem is collected before failing, each naming its
@@ -45,11 +49,34 @@ public final class StatsRequestParser {
           "min_units",
           "increase_is_good",
           "sequential",
-          "enrollment_per_day");
+          "enrollment_per_day",
+          "quantile",
+          "accuracy");
   private static final Set<String> RATIO_FIELDS =
       Set.of("den_sum", "den_sum_squares", "sum_products");
   private static final Set<String> CUPED_FIELDS =
       Set.of("pre_sum", "pre_sum_squares", "pre_sum_products");
+
+  /** A ratio's pre-period denominator q, for CUPED of a ratio: its sums and cross-products. */
+  private static final Set<String> RATIO_CUPED_FIELDS =
+      Set.of(
+          "pre_den_sum",
+          "pre_den_sum_squares",
+          "pre_sum_pre_den_products",
+          "sum_pre_den_products",
+          "den_pre_sum_products",
+          "den_pre_den_products");
+
+  private static final Set<String> QUANTILE_FIELDS =
+      Set.of("sum_events", "sum_events_squares", "buckets");
+
+  private static final Set<String> BUCKET_FIELDS = Set.of("bucket", "count", "squares", "cross");
+
+  /** Bucket keys are 0 or ±(2^24 + j) with |j| < 2^24 ({@link QuantileBuckets#key}). */
+  private static final long MAX_BUCKET = 2 * QuantileBuckets.OFFSET;
+
+  /** The buckets' accuracy of a quantile request. */
+  private double accuracy = QuantileBuckets.DEFAULT_ACCURACY;
 
   /** 2^53: unit counts enter the statistics as doubles, which hold every whole number up to it. */
   static final long MAX_UNITS = 1L << 53;
@@ -91,12 +118,32 @@ public final class StatsRequestParser {
       }
     }
     boolean cuped = bool(root, "cuped", false);
-    if (cuped && kind == Kind.RATIO) {
-      problem(
-          "cuped",
-          "is not available for kind ratio through assay stats (a ratio's CUPED needs the"
-              + " pre-period denominator's sums; the nightly pipeline has it): only mean and"
-              + " binomial");
+    if (cuped && kind != null && !kind.cupedApplies()) {
+      problem("cuped", "is not defined for kind " + kind.label + ": only mean, binomial and ratio");
+    }
+    Double quantile = null;
+    if (kind == Kind.QUANTILE) {
+      if (!root.has("quantile") || root.get("quantile").isNull()) {
+        problem(
+            "quantile", "is required for kind quantile: the level compared, such as 0.5 or 0.9");
+      } else {
+        quantile = probability(root, "quantile", 0.5);
+      }
+      if (root.has("accuracy") && !root.get("accuracy").isNull()) {
+        JsonNode a = root.get("accuracy");
+        try {
+          new QuantileBuckets(a.isNumber() ? a.asDouble() : Double.NaN);
+          accuracy = a.asDouble();
+        } catch (IllegalArgumentException e) {
+          problem("accuracy", e.getMessage() + " (the accuracy the buckets were made with)");
+        }
+      }
+    } else {
+      for (String f : List.of("quantile", "accuracy")) {
+        if (root.has(f)) {
+          problem(f, "only for kind quantile");
+        }
+      }
     }
     PValueAdjustment correction = PValueAdjustment.NONE;
     String corr = string(root, "correction", false);
@@ -149,22 +196,16 @@ public final class StatsRequestParser {
         minUnits,
         increaseIsGood,
         sequential,
-        enrollment);
+        enrollment,
+        quantile);
   }
 
   private Kind kind(JsonNode n) {
     if (n == null || n.isNull()) {
-      problem("kind", "is required: mean, binomial or ratio");
+      problem("kind", "is required: mean, binomial, ratio or quantile");
       return null;
     }
     String s = n.isTextual() ? n.asText().trim().toLowerCase(Locale.ROOT) : "";
-    if (s.equals(Kind.QUANTILE.label)) {
-      problem(
-          "kind",
-          "quantile is analysed from bucketed values (the metric_quantiles table), not from sums:"
-              + " assay stats takes mean, binomial or ratio");
-      return null;
-    }
     for (Kind k : Kind.values()) {
       if (k.label.equals(s)) {
         return k;
@@ -173,7 +214,7 @@ public final class StatsRequestParser {
     if (s.equals("count")) {
       return Kind.MEAN; // a count per unit is analysed as a mean
     }
-    problem("kind", "must be mean, binomial or ratio, was " + n);
+    problem("kind", "must be mean, binomial, ratio or quantile, was " + n);
     return null;
   }
 
@@ -197,12 +238,26 @@ public final class StatsRequestParser {
       Set<String> allowed = new HashSet<>(Set.of("arm", "n", "sum", "sum_squares"));
       allowed.addAll(RATIO_FIELDS);
       allowed.addAll(CUPED_FIELDS);
+      allowed.addAll(RATIO_CUPED_FIELDS);
+      allowed.addAll(QUANTILE_FIELDS);
       unknownFields(a, at + ".", allowed);
       if (kind != Kind.RATIO) {
         notApplicable(a, at, RATIO_FIELDS, "only for kind ratio");
       }
       if (!cuped) {
         notApplicable(a, at, CUPED_FIELDS, "only with \"cuped\": true");
+      }
+      if (kind != Kind.RATIO || !cuped) {
+        notApplicable(a, at, RATIO_CUPED_FIELDS, "only for kind ratio with \"cuped\": true");
+      }
+      if (kind == Kind.QUANTILE) {
+        notApplicable(
+            a,
+            at,
+            Set.of("sum", "sum_squares"),
+            "not for kind quantile: its values are in buckets");
+      } else {
+        notApplicable(a, at, QUANTILE_FIELDS, "only for kind quantile");
       }
       String name = string(a, "arm", true, at + ".arm");
       if (name != null && !seen.add(name)) {
@@ -219,6 +274,9 @@ public final class StatsRequestParser {
   }
 
   private Arm arm(JsonNode a, String at, String name, Kind kind, boolean cuped) {
+    if (kind == Kind.QUANTILE) {
+      return quantileArm(a, at, name);
+    }
     int before = problems.size();
     Long n = whole(a.get("n"), at + ".n");
     Double sum = number(a, "sum", at, true);
@@ -258,6 +316,9 @@ public final class StatsRequestParser {
       String field = at + (kind == Kind.RATIO ? ".sum_products" : ".pre_sum_products");
       productsConsistent(field, name, n, sum, sumSquares, xSum, xSquares, products);
     }
+    if (kind == Kind.RATIO && cuped) {
+      return ratioCupedArm(a, at, name, n, sum, sumSquares, xSum, xSquares, products, before);
+    }
     if (problems.size() > before || name == null) {
       return null;
     }
@@ -272,6 +333,167 @@ public final class StatsRequestParser {
         kind == Kind.RATIO
             ? new MetricMoments(n, sum, sumSquares, xSum, xSquares, products, 0, 0, 0)
             : new MetricMoments(n, sum, sumSquares, 0, 0, 0, xSum, xSquares, products));
+  }
+
+  /**
+   * An arm of a ratio with CUPED: besides the ratio's y and d, the pre-period numerator p ({@code
+   * pre_sum…}) and denominator q ({@code pre_den_sum…}) with every cross-product, each checked as
+   * the ratio's own.
+   */
+  private Arm ratioCupedArm(
+      JsonNode a,
+      String at,
+      String name,
+      Long n,
+      Double y,
+      Double y2,
+      Double d,
+      Double d2,
+      Double yd,
+      int before) {
+    Double p = number(a, "pre_sum", at, true);
+    Double p2 = number(a, "pre_sum_squares", at, true);
+    Double q = number(a, "pre_den_sum", at, true);
+    Double q2 = number(a, "pre_den_sum_squares", at, true);
+    Double yp = number(a, "pre_sum_products", at, true);
+    Double pq = number(a, "pre_sum_pre_den_products", at, true);
+    Double yq = number(a, "sum_pre_den_products", at, true);
+    Double dp = number(a, "den_pre_sum_products", at, true);
+    Double dq = number(a, "den_pre_den_products", at, true);
+    if (problems.size() > before || name == null) {
+      return null;
+    }
+    squaresConsistent(at + ".pre_sum_squares", name, n, p, p2);
+    squaresConsistent(at + ".pre_den_sum_squares", name, n, q, q2);
+    if (problems.size() > before) {
+      return null;
+    }
+    productsConsistent(at + ".pre_sum_products", name, n, y, y2, p, p2, yp);
+    productsConsistent(at + ".pre_sum_pre_den_products", name, n, p, p2, q, q2, pq);
+    productsConsistent(at + ".sum_pre_den_products", name, n, y, y2, q, q2, yq);
+    productsConsistent(at + ".den_pre_sum_products", name, n, d, d2, p, p2, dp);
+    productsConsistent(at + ".den_pre_den_products", name, n, d, d2, q, q2, dq);
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      new RatioMoments(n, y, y2, d, d2, yd, p, p2, q, q2, pq, yp, yq, dp, dq);
+    } catch (IllegalArgumentException e) {
+      problem(at, e.getMessage());
+      return null;
+    }
+    return new Arm(name, new MetricMoments(n, y, y2, d, d2, yd, p, p2, yp, q, q2, pq, yq, dp, dq));
+  }
+
+  /**
+   * An arm of a quantile: its units, its number of values ΣN and ΣN², and its buckets as {@code
+   * metric_quantiles} holds them. Counts, squares and cross sums are whole numbers (sums of whole
+   * products), each bucket's squares and cross at least its count (c² ≥ c, N ≥ c), and over all
+   * buckets the squares and the cross sums both add up to ΣN² (S_i = N_i past the last bucket).
+   */
+  private Arm quantileArm(JsonNode a, String at, String name) {
+    int before = problems.size();
+    Long n = whole(a.get("n"), at + ".n");
+    Double events = number(a, "sum_events", at, true);
+    Double events2 = number(a, "sum_events_squares", at, true);
+    JsonNode list = a.get("buckets");
+    TreeMap<Long, QuantileSketch.Bucket> buckets = new TreeMap<>();
+    double count = 0;
+    double squares = 0;
+    double cross = 0;
+    if (list == null || !list.isArray()) {
+      problem(
+          at + ".buckets",
+          "is required: a list of {bucket, count, squares, cross} (rows of metric_quantiles)");
+    } else {
+      for (int j = 0; j < list.size(); j++) {
+        String bt = at + ".buckets[" + j + "]";
+        JsonNode b = list.get(j);
+        if (!b.isObject()) {
+          problem(bt, "must be an object {bucket, count, squares, cross}");
+          continue;
+        }
+        unknownFields(b, bt + ".", BUCKET_FIELDS);
+        JsonNode k = b.get("bucket");
+        Long key = null;
+        if (k == null || !k.isIntegralNumber() || !k.canConvertToLong()) {
+          problem(
+              bt + ".bucket", "is required: a whole number (metric_quantiles.bucket), was " + k);
+        } else if (k.asLong() != 0
+            && (Math.abs(k.asLong()) <= 0 || Math.abs(k.asLong()) >= MAX_BUCKET)) {
+          problem(bt + ".bucket", "must be 0 or ±(2^24 + j) with |j| < 2^24, was " + k);
+        } else if (buckets.containsKey(k.asLong())) {
+          problem(bt + ".bucket", "duplicate bucket " + k);
+        } else {
+          key = k.asLong();
+        }
+        Double c = wholeSum(b, "count", bt);
+        Double sq = wholeSum(b, "squares", bt);
+        Double cr = wholeSum(b, "cross", bt);
+        if (c != null && sq != null && sq < c) {
+          problem(bt + ".squares", "must be at least count = " + c + " (Σc(2S⁻ + c) ≥ Σc)");
+        }
+        if (c != null && cr != null && cr < c) {
+          problem(bt + ".cross", "must be at least count = " + c + " (Σc·N ≥ Σc)");
+        }
+        if (key != null && c != null && sq != null && cr != null) {
+          buckets.put(key, new QuantileSketch.Bucket(c, sq, cr));
+          count += c;
+          squares += sq;
+          cross += cr;
+        }
+      }
+    }
+    if (problems.size() > before || name == null) {
+      return null;
+    }
+    if (!close(count, events)) {
+      problem(
+          at + ".sum_events", "must equal the buckets' total count " + count + ", was " + events);
+    }
+    if (!close(squares, events2)) {
+      problem(
+          at + ".sum_events_squares",
+          "must equal the buckets' total squares "
+              + squares
+              + " (Σ S_i² = Σ N_i²), was "
+              + events2);
+    }
+    if (!close(cross, events2)) {
+      problem(
+          at + ".sum_events_squares",
+          "must equal the buckets' total cross " + cross + " (Σ S_i·N_i = Σ N_i²), was " + events2);
+    }
+    if (n == 0 && events > 0) {
+      problem(at + ".n", "must be at least 1 when the arm has values");
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    try {
+      return new Arm(
+          name,
+          new MetricMoments(n, 0, 0, 0, 0, 0, 0, 0, 0),
+          new QuantileSketch(accuracy, n, events, events2, buckets));
+    } catch (IllegalArgumentException e) {
+      problem(at, e.getMessage());
+      return null;
+    }
+  }
+
+  /** A required whole number ≥ 0 held as a double (bucket sums exceed a long's range late). */
+  private Double wholeSum(JsonNode obj, String name, String at) {
+    Double v = number(obj, name, at, true);
+    if (v != null && (v < 0 || v != Math.rint(v))) {
+      problem(at + "." + name, "must be a whole number ≥ 0, was " + v);
+      return null;
+    }
+    return v;
+  }
+
+  /** Equal up to a relative 1e-9 (sums of doubles). */
+  private static boolean close(double a, double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
   }
 
   /**

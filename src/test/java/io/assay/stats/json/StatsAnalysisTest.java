@@ -224,11 +224,7 @@ class StatsAnalysisTest {
             "{'kind': 'ratio', 'control': 'a', 'cuped': true, 'arms': ["
                 + "{'arm': 'a', 'n': 2, 'sum': 4, 'sum_squares': 1},"
                 + "{'arm': 'b', 'n': 2, 'sum': 1}]}");
-    assertTrue(
-        p.stream()
-            .anyMatch(
-                x -> x.startsWith("cuped: is not available for kind ratio through assay stats")),
-        p.toString());
+    assertTrue(p.contains("arms[1].pre_den_sum: is required: a finite number"), p.toString());
     assertTrue(
         p.contains(
             "arms[0].sum_squares: must be at least sum²/n = 8.0: no real values of arm 'a' have"
@@ -361,5 +357,157 @@ class StatsAnalysisTest {
     InvalidRequestException e =
         assertThrows(InvalidRequestException.class, () -> StatsAnalysis.run("{\"kind\": "));
     assertTrue(e.problems().get(0).startsWith("not valid JSON"), e.problems().toString());
+  }
+
+  /**
+   * CUPED of a ratio through JSON: GrowthBook's own test vector for {@code
+   * RegressionAdjustedRatioStatistic} (gbstats tests/frequentist/test_tests.py, 100 units per arm;
+   * see {@code RatioCupedTestTest.reproducesGrowthBooksTestVector} for the mapping of its sums and
+   * the full-precision values gbstats computes: θ = 0.8290044254063291, δ = −0.0005005051931391558,
+   * se = 0.00278823977470492). The arms' ratios are gbstats' published 0.713495487 and 0.729754963.
+   */
+  @Test
+  void ratioCupedReproducesGrowthBooksVector() throws Exception {
+    JsonNode r =
+        run(
+            "{'kind': 'ratio', 'cuped': true, 'control': 'a', 'arms': ["
+                + "{'arm': 'a', 'n': 100, 'sum': 485.112236689623, 'sum_squares': 2715.484666118136,"
+                + " 'den_sum': 679.9093275844917, 'den_sum_squares': 4939.424001640236,"
+                + " 'sum_products': 3602.146836776702,"
+                + " 'pre_sum': 192.59138069991536, 'pre_sum_squares': 460.076026390857,"
+                + " 'pre_den_sum': 290.1398399750233, 'pre_den_sum_squares': 920.9461385038898,"
+                + " 'pre_sum_products': 1113.6215759318352,"
+                + " 'pre_sum_pre_den_products': 634.239482353647,"
+                + " 'sum_pre_den_products': 1559.2878434944676,"
+                + " 'den_pre_sum_products': 1460.3181079276983,"
+                + " 'den_pre_den_products': 2130.9404074446747},"
+                + "{'arm': 'b', 'n': 100, 'sum': 514.7757826608777, 'sum_squares': 2994.897482705013,"
+                + " 'den_sum': 705.4090874383759, 'den_sum_squares': 5291.36604146392,"
+                + " 'sum_products': 3918.1561431600717,"
+                + " 'pre_sum': 206.94157227402536, 'pre_sum_squares': 514.2903702246757,"
+                + " 'pre_den_sum': 302.54389139107326, 'pre_den_sum_squares': 994.4506208125663,"
+                + " 'pre_sum_products': 1237.0953021125997,"
+                + " 'pre_sum_pre_den_products': 698.4173425817908,"
+                + " 'sum_pre_den_products': 1701.0287270040265,"
+                + " 'den_pre_sum_products': 1604.0759503266522,"
+                + " 'den_pre_den_products': 2292.081739775257}]}");
+    assertEquals(0.8290044254063291, r.get("cuped_theta").asDouble(), 1e-12 * 0.83);
+    assertEquals(0.713495487, r.at("/control/estimate").asDouble(), 5e-10);
+    assertEquals(0.729754963, r.at("/arms/0/estimate").asDouble(), 5e-10);
+    JsonNode a = r.at("/arms/0/absolute");
+    assertEquals(-0.0005005051931391558, a.get("effect").asDouble(), 1e-10 * 5.0e-4);
+    assertEquals(0.00278823977470492, a.get("se").asDouble(), 1e-10 * 2.8e-3);
+    assertTrue(r.at("/arms/0/error").isNull());
+    assertTrue(r.at("/arms/0/variance_reduction").asDouble() > 0);
+  }
+
+  /** The cross-products of a ratio's CUPED are checked like the ratio's own. */
+  @Test
+  void ratioCupedCrossProductsBeyondCauchySchwarzAreRefused() {
+    List<String> p =
+        problems(
+            "{'kind': 'ratio', 'cuped': true, 'control': 'a', 'arms': ["
+                + "{'arm': 'a', 'n': 2, 'sum': 2, 'sum_squares': 2, 'den_sum': 2,"
+                + " 'den_sum_squares': 2, 'sum_products': 2, 'pre_sum': 2, 'pre_sum_squares': 2,"
+                + " 'pre_den_sum': 2, 'pre_den_sum_squares': 2, 'pre_sum_products': 2,"
+                + " 'pre_sum_pre_den_products': 2, 'sum_pre_den_products': 2,"
+                + " 'den_pre_sum_products': 2, 'den_pre_den_products': 5},"
+                + "{'arm': 'b', 'n': 2, 'sum': 2, 'sum_squares': 2, 'den_sum': 2,"
+                + " 'den_sum_squares': 2, 'sum_products': 2}]}");
+    // Every value 1 (no spread): each cross-product must be ΣxΣy/n = 2 exactly.
+    assertTrue(
+        p.stream().anyMatch(x -> x.startsWith("arms[0].den_pre_den_products: must be between 2")),
+        p.toString());
+    assertTrue(p.contains("arms[1].pre_sum: is required: a finite number"), p.toString());
+  }
+
+  /** The 20 values per arm of {@code QuantileTestTest.unitLevelByHand}, one per unit. */
+  static String unitBuckets(double[] values, double accuracy) {
+    io.assay.stats.QuantileBuckets b = new io.assay.stats.QuantileBuckets(accuracy);
+    StringBuilder out = new StringBuilder("[");
+    for (double v : values) {
+      // One value per unit: count 1, S⁻ = 0 so squares = 1·(0 + 1), cross = 1·N = 1.
+      out.append(out.length() > 1 ? "," : "")
+          .append("{'bucket': ")
+          .append(b.key(v))
+          .append(", 'count': 1, 'squares': 1, 'cross': 1}");
+    }
+    return out.append("]").toString();
+  }
+
+  /**
+   * A quantile through JSON: the hand computation of {@code QuantileTestTest.unitLevelByHand} (20
+   * units per arm, p = 0.5, accuracy 10⁻⁴): control median x_(10) = 4.6, treatment 6.3, δ = 1.7,
+   * 95% interval 1.7 ± √82.9/2 = 1.7 ± 4.5524719 (Woodruff bounds x_(6) and x_(15) per arm).
+   */
+  @Test
+  void quantileMatchesTheHandComputation() throws Exception {
+    double acc = 1e-4;
+    String control = unitBuckets(io.assay.stats.QuantileTestTest.CONTROL, acc);
+    String treatment = unitBuckets(io.assay.stats.QuantileTestTest.TREATMENT, acc);
+    JsonNode r =
+        run(
+            "{'kind': 'quantile', 'quantile': 0.5, 'accuracy': 0.0001, 'control': 'c', 'arms': ["
+                + "{'arm': 'c', 'n': 20, 'sum_events': 20, 'sum_events_squares': 20, 'buckets': "
+                + control
+                + "},"
+                + "{'arm': 't', 'n': 20, 'sum_events': 20, 'sum_events_squares': 20, 'buckets': "
+                + treatment
+                + "}]}");
+    assertEquals(0.5, r.get("quantile").asDouble());
+    assertEquals(4.6, r.at("/control/estimate").asDouble(), acc * 4.6);
+    assertEquals(6.3, r.at("/arms/0/estimate").asDouble(), acc * 6.3);
+    JsonNode a = r.at("/arms/0/absolute");
+    double tol = acc * (4.6 + 6.3 + 2.7 + 8.4 + 3.6 + 10.7);
+    assertEquals(1.7, a.get("effect").asDouble(), acc * 10.9);
+    assertEquals(1.7 - 4.5524719, a.get("ci_lower").asDouble(), tol + 1e-7);
+    assertEquals(1.7 + 4.5524719, a.get("ci_upper").asDouble(), tol + 1e-7);
+    assertEquals(0.3695652, r.at("/arms/0/relative/effect").asDouble(), 1e-6 + 3 * acc);
+    assertTrue(r.at("/arms/0/error").isNull());
+  }
+
+  /** A quantile request's mistakes, each named. */
+  @Test
+  void quantileMistakesAreNamed() {
+    List<String> p =
+        problems(
+            "{'kind': 'quantile', 'cuped': true, 'accuracy': 0.5, 'control': 'a', 'arms': ["
+                + "{'arm': 'a', 'n': 3, 'sum': 1, 'sum_events': 4, 'sum_events_squares': 6,"
+                + " 'buckets': [{'bucket': 16777300, 'count': 2, 'squares': 4, 'cross': 4},"
+                + " {'bucket': 16777300, 'count': 1, 'squares': 1, 'cross': 1},"
+                + " {'bucket': 99999999999, 'count': 1.5, 'squares': 0, 'cross': 1}]},"
+                + "{'arm': 'b', 'n': 1, 'sum_events': 2, 'sum_events_squares': 2,"
+                + " 'buckets': [{'bucket': 0, 'count': 2, 'squares': 4, 'cross': 4}]}]}");
+    assertTrue(
+        p.stream().anyMatch(x -> x.startsWith("cuped: is not defined for kind quantile")),
+        p.toString());
+    assertTrue(
+        p.stream().anyMatch(x -> x.startsWith("quantile: is required for kind quantile")),
+        p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("accuracy: ")), p.toString());
+    assertTrue(
+        p.contains("arms[0].sum: not for kind quantile: its values are in buckets"), p.toString());
+    assertTrue(p.contains("arms[0].buckets[1].bucket: duplicate bucket 16777300"), p.toString());
+    assertTrue(
+        p.contains(
+            "arms[0].buckets[2].bucket: must be 0 or ±(2^24 + j) with |j| < 2^24, was 99999999999"),
+        p.toString());
+    assertTrue(
+        p.contains("arms[0].buckets[2].count: must be a whole number ≥ 0, was 1.5"), p.toString());
+    // Arm b: its 2 values in one bucket give ΣS² = 4 = ΣN², not the 2 it claims.
+    assertTrue(
+        p.stream()
+            .anyMatch(
+                x ->
+                    x.startsWith(
+                        "arms[1].sum_events_squares: must equal the buckets' total squares 4.0")),
+        p.toString());
+    List<String> mean =
+        problems(
+            "{'kind': 'mean', 'quantile': 0.5, 'control': 'a', 'arms': ["
+                + "{'arm': 'a', 'n': 1, 'sum': 1, 'sum_squares': 1, 'buckets': []},"
+                + "{'arm': 'b', 'n': 1, 'sum': 1, 'sum_squares': 1}]}");
+    assertTrue(mean.contains("quantile: only for kind quantile"), mean.toString());
+    assertTrue(mean.contains("arms[0].buckets: only for kind quantile"), mean.toString());
   }
 }
