@@ -201,21 +201,14 @@ final class EffectTruth {
     for (MetricDefinition m : quantiles) {
       MeasureModel mm = quantileModel(m).orElseThrow();
       Channel c = mm.channel();
-      Column from = col(F).plus(m.window().from().toMillis());
-      Column to = col(F).plus(m.window().to().toMillis());
       Column ownRate = effects.multiplier(col(E), col(A), c);
       Column ownValue = effects.multiplier(col(E), col(A), Channel.ORDER_VALUE);
       for (int r = 0; r <= online.experiments().size(); r++) {
         Column s = get(col(Segments.SEGMENTS), lit(r));
-        Column overlap =
-            greatest(
-                lit(0L),
-                least(s.getField(Segments.END), to)
-                    .minus(greatest(s.getField(Segments.START), from)));
         Column orders =
             MetricEvents.dailyRate(c)
                 .multiply(s.getField(Segments.multiplier(c)))
-                .multiply(overlap.cast(DataTypes.DoubleType).divide(Timeline.DAY_MS))
+                .multiply(overlap(s, m.window()).cast(DataTypes.DoubleType).divide(Timeline.DAY_MS))
                 .divide(ownRate);
         Column value = s.getField(Segments.multiplier(Channel.ORDER_VALUE)).divide(ownValue);
         parts.add(
@@ -386,19 +379,13 @@ final class EffectTruth {
    * without the experiment's own effect (divided out: the segments carry every served effect).
    */
   private Column expected(MeasureModel mm, Window w) {
-    Column from = col(F).plus(w.from().toMillis());
-    Column to = col(F).plus(w.to().toMillis());
     Channel c = mm.channel();
     // Unrolled over the segment slots (a null slot contributes 0): plain expressions are code
     // generated, a lambda would be interpreted.
     Column integral = lit(0.0);
     for (int r = 0; r <= online.experiments().size(); r++) {
       Column s = get(col(Segments.SEGMENTS), lit(r));
-      Column overlap =
-          greatest(
-              lit(0L),
-              least(s.getField(Segments.END), to)
-                  .minus(greatest(s.getField(Segments.START), from)));
+      Column overlap = overlap(s, w);
       Column m = s.getField(Segments.multiplier(c));
       if (mm.revenue()) {
         m = m.multiply(s.getField(Segments.multiplier(Channel.ORDER_VALUE)));
@@ -417,6 +404,20 @@ final class EffectTruth {
         .divide(own)
         .multiply(perEvent)
         .multiply(share);
+  }
+
+  /**
+   * Milliseconds of segment {@code s} inside window {@code w} after the row's first exposure, 0
+   * when they do not meet. For an empty slot (null) {@code least} and {@code greatest} skip the
+   * nulls and give the window's length: callers multiply it by the slot's multiplier, which is null
+   * there, and count the null term as 0.
+   */
+  private static Column overlap(Column s, Window w) {
+    Column from = col(F).plus(w.from().toMillis());
+    Column to = col(F).plus(w.to().toMillis());
+    return greatest(
+        lit(0L),
+        least(s.getField(Segments.END), to).minus(greatest(s.getField(Segments.START), from)));
   }
 
   /** {@code K} of arm slot {@code j} of the row's experiment for a measure; null past its arms. */
