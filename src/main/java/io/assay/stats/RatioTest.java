@@ -74,6 +74,13 @@ public final class RatioTest {
     // R̂·(R̂·s_x²) and two divisions by x̄ keep the intermediate values in range longer.
     double spread =
         m.y().variance() - 2 * ratio * m.covariance() + ratio * (ratio * m.x().variance());
+    // Each of the three sums is known to within its rounding bound, so their combination to within
+    // the bound of (√Σy² + |R̂|·√Σx²)²: a constant per-unit ratio (y = R̂x) lands inside it, and
+    // its variance is 0 rather than a residue of the roundings.
+    double root = Math.sqrt(m.y().sumSquares()) + Math.abs(ratio) * Math.sqrt(m.x().sumSquares());
+    if (m.n() > 1 && spread * (m.n() - 1) <= SampleMoments.roundingBound(m.n(), root * root)) {
+      spread = 0;
+    }
     double v = Checks.inRange("linearized variance", spread / xBar / xBar);
     if (spread > 0 && v < Double.MIN_NORMAL) {
       throw new ArithmeticException("linearized variance underflows: " + v);

@@ -59,12 +59,25 @@ public record SampleMoments(long n, double sum, double sumSquares) {
   }
 
   /**
-   * The sample variance {@code s² = (Σy² − (Σy)²/n) / (n − 1)}; requires {@code n ≥ 2}. Rounding in
-   * the difference of two large sums can make it slightly negative when the true value is 0; it is
-   * clamped to 0.
+   * The sample variance {@code s² = (Σy² − (Σy)²/n) / (n − 1)}; requires {@code n ≥ 2}. The
+   * difference of two sums is known only to within {@link #roundingBound} of 0: a difference inside
+   * it (every value the same, such as 0.1, whose sums do not cancel exactly; or values so close
+   * that the sums cannot tell them apart) is 0, not a rounding residue that would make any
+   * difference between arms look significant.
    */
   public double variance() {
     Checks.atLeast("n", n, 2);
-    return Math.max(0.0, (sumSquares - sum * (sum / n)) / (n - 1));
+    double spread = sumSquares - sum * (sum / n);
+    return spread <= roundingBound(n, sumSquares) ? 0.0 : spread / (n - 1);
+  }
+
+  /**
+   * How far rounding can move a difference {@code Σa² − (Σa)²/n} (or one of several such sums whose
+   * square roots add to {@code √scale}) from its exact value: adding n terms rounds by at most (n −
+   * 1)·2⁻⁵³ of the sum of their magnitudes, and {@code (Σa)²/n} by at most 2(n − 1)·2⁻⁵³·Σa² more
+   * (Cauchy–Schwarz), so {@code 4n·2⁻⁵³·scale} bounds it.
+   */
+  static double roundingBound(long n, double scale) {
+    return 4.0 * n * 0x1p-53 * scale;
   }
 }

@@ -34,6 +34,39 @@ class DegenerateInputsTest {
     assertNoNonFinite(r);
   }
 
+  /**
+   * Every unit the same value that a double cannot hold (0.1, 0.7): the sums do not cancel exactly,
+   * and the residue of rounding used to count as a variance, making 0.1 against 0.1000000001 look
+   * significant. It is 0 now, so the comparison is {@code zero_variance}; a ratio that is the same
+   * for every unit (y = 3x) too. Values that differ only in the fifth decimal are still resolved:
+   * for 1 and 1.00001 the sums give s² = (10⁻⁵)²/2 = 5·10⁻¹¹, to about 10⁻⁵ relative.
+   */
+  @Test
+  void roundingResidueIsNotAVariance() {
+    Comparison r =
+        WelchTTest.withDefaults()
+            .test(SampleMoments.of(0.1, 0.1, 0.1), SampleMoments.of(0.7, 0.7, 0.7, 0.7, 0.7));
+    assertEquals(ErrorCode.ZERO_VARIANCE, r.error());
+    assertEquals(0.0, SampleMoments.of(0.1, 0.1, 0.1).variance());
+    assertEquals(5e-11, SampleMoments.of(1, 1.00001).variance(), 5e-11 * 1e-4);
+
+    double[] x = {0.1, 0.2, 0.3, 0.7};
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = 3 * x[i];
+    }
+    double[] x2 = {0.3, 0.9, 1.1};
+    double[] y2 = new double[x2.length];
+    for (int i = 0; i < x2.length; i++) {
+      y2[i] = 3.0000001 * x2[i];
+    }
+    Comparison ratio =
+        RatioTest.withDefaults().test(BivariateMoments.of(y, x), BivariateMoments.of(y2, x2));
+    assertEquals(0.0, RatioTest.linearize(BivariateMoments.of(y, x)).variance());
+    assertEquals(ErrorCode.ZERO_VARIANCE, ratio.error());
+    assertNoNonFinite(ratio);
+  }
+
   @Test
   void zeroVarianceInOneArmIsFine() {
     Comparison r =
