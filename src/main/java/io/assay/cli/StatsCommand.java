@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = {
-      "Effects, confidence intervals, p-values and power for one metric, from per-arm sums",
-      "(mean, binomial, ratio, with or without CUPED) or value buckets (quantile).",
+      "Effects, confidence intervals, p-values and power for one metric, from per-arm sums"
+          + " (mean, binomial, ratio, with or without CUPED) or value buckets (quantile).",
       "Reads a JSON request (kind, alpha, alternative, control, arms with n, sum, sum_squares…)"
           + " and prints a JSON report. See docs/statistics.md §11."
     })
