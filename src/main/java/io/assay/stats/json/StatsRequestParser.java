@@ -419,8 +419,7 @@ public final class StatsRequestParser {
         if (k == null || !k.isIntegralNumber() || !k.canConvertToLong()) {
           problem(
               bt + ".bucket", "is required: a whole number (metric_quantiles.bucket), was " + k);
-        } else if (k.asLong() != 0
-            && (Math.abs(k.asLong()) <= 0 || Math.abs(k.asLong()) >= MAX_BUCKET)) {
+        } else if (k.asLong() <= -MAX_BUCKET || k.asLong() >= MAX_BUCKET) {
           problem(bt + ".bucket", "must be 0 or ±(2^24 + j) with |j| < 2^24, was " + k);
         } else if (buckets.containsKey(k.asLong())) {
           problem(bt + ".bucket", "duplicate bucket " + k);
