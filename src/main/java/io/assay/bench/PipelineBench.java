@@ -24,6 +24,7 @@ import io.assay.io.RunContext;
 import io.assay.metrics.AnalyzeJob;
 import io.assay.metrics.MetricStats;
 import io.assay.metrics.UnitMetrics;
+import io.assay.reconcile.Classified;
 import io.assay.reconcile.Ingest;
 import io.assay.reconcile.Recompute;
 import io.assay.reconcile.ReconcileJob;
@@ -83,8 +84,8 @@ public final class PipelineBench {
    * Runs the benchmark.
    *
    * @param warmup how many untimed rounds of the ratio timings run first
-   * @param repeat how many times the ratio timings (scan, recomputation, ingest, the metrics pair)
-   *     are taken; each is reported as its median
+   * @param repeat how many times the ratio timings (scan, recomputation, the metrics pair) are
+   *     taken; each is reported as its median
    * @param quick only those and the metrics comparison, not the stages with their writes
    */
   public static Report run(
@@ -103,8 +104,8 @@ public final class PipelineBench {
     // Warm the JVM and the file listing cache once, untimed.
     ExposureLogs.read(spark, ctx, logs, dates).limit(1).count();
 
-    // The goal's ratio: a bare scan; the assignment recomputation alone over every parsed row;
-    // ingest alone (checks and the exact duplicate detection, a shuffle); and ingest + recompute.
+    // The goal's ratio: a bare scan; the assignment recomputation alone over every parsed row; and
+    // ingest (checks and exact duplicate detection) + recompute, as reconcile runs them.
     // Interleaved `repeat` times so that a noisy moment hits them alike; each reported as its
     // median.
     long[] rows = new long[1];
@@ -132,18 +133,6 @@ public final class PipelineBench {
           return "bare scan: every field parsed, " + r.getLong(0) + " rows";
         });
     trio.put(
-        "ingest",
-        () -> {
-          List<Row> dispositions =
-              Ingest.classify(ExposureLogs.read(spark, ctx, logs, dates), defs, dates, List.of())
-                  .groupBy(col(Ingest.DISPOSITION))
-                  .count()
-                  .collectAsList();
-          return "parse, structural checks, duplicate detection; "
-              + dispositions.size()
-              + " dispositions";
-        });
-    trio.put(
         "recompute_no_dedup",
         () -> {
           Dataset<Row> parsed =
@@ -156,12 +145,17 @@ public final class PipelineBench {
     trio.put(
         "recompute",
         () -> {
-          Dataset<Row> accepted =
-              Ingest.classify(ExposureLogs.read(spark, ctx, logs, dates), defs, dates, List.of())
-                  .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED));
-          return "ingest (with duplicate detection) + recompute, "
-              + categories(accepted, ctx)
-              + " categories";
+          // What reconcile does: rows checked and recomputed once (cached), exact duplicate
+          // detection from the cache, then the accepted rows counted by category.
+          try (Classified classified = Classified.of(spark, ctx, logs, dates, List.of())) {
+            List<Row> categories =
+                classified.accepted().groupBy(col(Recompute.CATEGORY)).count().collectAsList();
+            return "ingest (with exact duplicate detection) + recompute, "
+                + categories.size()
+                + " categories, "
+                + classified.repeatedHashes()
+                + " repeated id hashes";
+          }
         });
     out.addAll(medians(trio, warmup, repeat));
     if (quick && !Inputs.upstreamExists(spark, ctx, OutputTables.ENROLLMENTS)) {

@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "1",
       description =
-          "Take the timings the goals' ratios use (scan, recomputation, ingest, the metrics"
+          "Take the timings the goals' ratios use (scan, recomputation, the metrics"
               + " stage and the hand query) N times, interleaved, and report each one's median"
               + " (default: ${DEFAULT-VALUE}).")
   int repeat;
@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "Only the timings the goals' ratios need (scan, ingest, recompute and the metrics"
+          "Only the timings the goals' ratios need (scan, recompute and the metrics"
               + " comparison, which reads the enrollments of an earlier full run under --out),"
               + " not the stages with their Delta writes.")
   boolean quick;

@@ -18,7 +18,9 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.assay.assignment.UnitIds;
 import io.assay.config.ExperimentDefinition;
@@ -42,14 +44,17 @@ import org.apache.spark.sql.types.DataTypes;
  * ({@link UnitIds}: not blank, at most {@value #MAX_UNIT_ID_CHARS} characters, free of control
  * characters and of lone UTF-16 surrogates), the arm is not empty, {@code ts} is an ISO-8601
  * timestamp ({@link #TIMESTAMP_PATTERN}); (2) duplicates — among structurally valid rows, the first
- * copy of an {@code event_id} (earliest partition, then the smallest raw text) is kept and the
- * others are duplicates, counted and never quarantined; (3) references — the experiment, the
- * version and the arm exist in the definitions. Rows of partitions outside {@code scope} take part
- * in deduplication only (the late-arrival lookback) and are dropped afterwards.
+ * copy of an {@code event_id} (earliest partition, then the smallest 64-bit digests of the raw
+ * text) is kept and the others are duplicates, counted and never quarantined; (3) references — the
+ * experiment, the version and the arm exist in the definitions. Rows of partitions outside {@code
+ * scope} take part in deduplication only (the late-arrival lookback) and are dropped afterwards.
  *
- * <p>Cost: one shuffle by {@code event_id} for deduplication, plus, with a lookback, one shuffle of
- * the lookback partitions' distinct valid event ids (not their rows); the reference checks are
- * literal set lookups.
+ * <p>Cost: the checks are per row ({@link #check}; the reference checks are literal set lookups).
+ * Duplicate detection shuffles 64-bit hashes of the event ids, not rows ({@link #repeatedHashes}):
+ * only the valid rows whose id hash occurs more than once (a few percent of a real log) are
+ * shuffled and ordered by event id ({@link #dispose}); with a lookback, the lookback partitions'
+ * distinct valid event ids are shuffled once too. A caller that caches the checked rows ({@link
+ * ReconcileJob}) reads the logs once.
  */
 public final class Ingest {
   public static final String DISPOSITION = "disposition";
@@ -88,6 +93,17 @@ public final class Ingest {
   static final String SURROGATE_ESCAPE = "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}";
 
   private static final String SEEN = "_seen_earlier";
+  private static final String STRUCTURAL = "_structural";
+  private static final String REFERENCE = "_reference";
+  private static final String LATER_COPY = "_later_copy";
+
+  /** The 64-bit hash of the event id ({@code xxhash64}). */
+  public static final String ID_HASH = "_id_hash";
+
+  /** Two 64-bit digests of the raw text, which order copies of an event id of the same date. */
+  static final String DIGEST = "_raw_digest";
+
+  static final String DIGEST_2 = "_raw_digest_2";
 
   static final String NESTED_PATTERN = "^\\s*[\\[{]";
 
@@ -122,6 +138,25 @@ public final class Ingest {
       List<LocalDate> scope,
       List<LocalDate> earlier,
       boolean inferVersion) {
+    Dataset<Row> checked = check(raw, definitions, inferVersion);
+    Dataset<Row> current =
+        checked.filter(col(DATE).isin(scope.stream().map(Date::valueOf).toArray()));
+    Dataset<Row> earlierIds =
+        earlier.isEmpty()
+            ? null
+            : earlierIds(
+                checked.filter(col(DATE).isin(earlier.stream().map(Date::valueOf).toArray())));
+    return dispose(current, repeatedHashes(current, earlierIds), earlierIds, false);
+  }
+
+  /**
+   * The checks of each row on its own (step 1 and 3 of the class comment): adds {@link #EVENT_TS},
+   * the structural and the reference problem (null when none), and the 64-bit hashes duplicate
+   * detection uses: of the event id, and two of the raw text, which order copies. What {@link
+   * #dispose} needs, so a caller can cache the checked rows and derive everything from them.
+   */
+  public static Dataset<Row> check(
+      Dataset<Row> raw, List<ExperimentDefinition> definitions, boolean inferVersion) {
     Column eventTs = eventTs();
     if (inferVersion) {
       raw = raw.withColumn(VERSION, versionAt(definitions, eventTs));
@@ -160,32 +195,6 @@ public final class Ingest {
             .when(col(ARM).equalTo(""), reason(QuarantineReason.EMPTY_ARM, null))
             .when(eventTs.isNull(), reason(QuarantineReason.BAD_TIMESTAMP, null));
 
-    Dataset<Row> s = raw.withColumn(EVENT_TS, eventTs).withColumn("structural", structural);
-    Column valid = col("structural").isNull();
-    Object[] inScope = scope.stream().map(Date::valueOf).toArray();
-    Dataset<Row> current = s.filter(col(DATE).isin(inScope));
-    // A valid copy in an earlier (lookback) partition precedes every copy in scope, so for those
-    // partitions only the set of their valid event ids matters: it is shuffled, not their rows.
-    Column seenEarlier = lit(false);
-    if (!earlier.isEmpty()) {
-      Object[] before = earlier.stream().map(Date::valueOf).toArray();
-      Dataset<Row> earlierIds =
-          s.filter(col(DATE).isin(before).and(valid)).select(col(EVENT_ID).as(SEEN)).distinct();
-      current = current.join(earlierIds, col(EVENT_ID).equalTo(col(SEEN)), "left_outer");
-      seenEarlier = col(SEEN).isNotNull();
-    }
-    // The first copy of an event id wins: earliest partition, then the smallest raw text, so the
-    // choice is the same on every run whatever the file order. Valid rows sort first, so their
-    // row numbers count valid copies only.
-    Column copy =
-        row_number()
-            .over(
-                Window.partitionBy(col(EVENT_ID))
-                    .orderBy(col("structural").isNotNull(), col(DATE), col(RAW)));
-    Dataset<Row> d =
-        current.withColumn(
-            "copy", when(valid, when(seenEarlier, lit(2)).otherwise(copy)).otherwise(lit(null)));
-
     List<String> keys = new ArrayList<>();
     List<String> versions = new ArrayList<>();
     List<String> arms = new ArrayList<>();
@@ -211,20 +220,109 @@ public final class Ingest {
                     concat(col(EXPERIMENT), lit("@"), col(VERSION), lit("#"), col(ARM))
                         .isin(arms.toArray())),
                 reason(QuarantineReason.UNKNOWN_ARM, null));
+    return raw.withColumn(EVENT_TS, eventTs)
+        .withColumn(STRUCTURAL, structural)
+        .withColumn(REFERENCE, reference)
+        .withColumn(ID_HASH, xxhash64(col(EVENT_ID)))
+        .withColumn(DIGEST, xxhash64(col(RAW)))
+        .withColumn(DIGEST_2, xxhash64(col(RAW), col(RAW)));
+  }
+
+  /** Whether a checked row is structurally valid (it takes part in duplicate detection). */
+  public static Column valid() {
+    return col(STRUCTURAL).isNull();
+  }
+
+  /** Whether a checked row will be quarantined if it is not a duplicate (its raw text is kept). */
+  public static Column hasProblem() {
+    return col(STRUCTURAL).isNotNull().or(col(REFERENCE).isNotNull());
+  }
+
+  /**
+   * The distinct valid event ids of checked rows of the lookback partitions: a copy in scope of one
+   * of them is a duplicate. Their ids are shuffled, not their rows.
+   */
+  public static Dataset<Row> earlierIds(Dataset<Row> checkedEarlier) {
+    return checkedEarlier.filter(valid()).select(col(EVENT_ID).as(SEEN), col(ID_HASH)).distinct();
+  }
+
+  /**
+   * The {@link #ID_HASH} values that need the copy order: those of more than one valid row in
+   * scope, or of a valid row in scope and an earlier id. A superset of the repeated event ids (two
+   * ids may share a hash), so it only chooses which rows {@link #dispose} orders exactly. One
+   * aggregation of 64-bit hashes.
+   *
+   * @param earlierIds {@link #earlierIds}, or null without a lookback
+   */
+  public static Dataset<Row> repeatedHashes(Dataset<Row> checkedScope, Dataset<Row> earlierIds) {
+    Dataset<Row> inScope =
+        checkedScope.filter(valid()).select(col(ID_HASH), lit(1L).as("n"), lit(0L).as("e"));
+    Dataset<Row> all =
+        earlierIds == null
+            ? inScope
+            : inScope.unionByName(
+                earlierIds.select(col(ID_HASH), lit(0L).as("n"), lit(1L).as("e")));
+    return all.groupBy(col(ID_HASH))
+        .agg(sum("n").as("n"), sum("e").as("e"))
+        .filter(col("n").gt(1).or(col("n").equalTo(1).and(col("e").gt(0))))
+        .select(col(ID_HASH));
+  }
+
+  /**
+   * Gives checked rows in scope their disposition. Valid rows whose id hash is in {@code repeated}
+   * are ordered exactly: per event id, a copy after the first valid one, or any copy of an earlier
+   * id, is a duplicate; only these rows are shuffled. Every other valid row is the only valid copy
+   * of its id. Adds {@link #DISPOSITION}, {@link #REASON} and {@link #DETAIL}; drops the columns
+   * {@link #check} added, {@link #EVENT_TS} aside.
+   *
+   * @param repeated {@link #repeatedHashes}
+   * @param earlierIds {@link #earlierIds}, or null without a lookback
+   * @param broadcast whether {@code repeated} is small enough to send to every task
+   */
+  public static Dataset<Row> dispose(
+      Dataset<Row> checkedScope,
+      Dataset<Row> repeated,
+      Dataset<Row> earlierIds,
+      boolean broadcast) {
+    Dataset<Row> hashes = broadcast ? org.apache.spark.sql.functions.broadcast(repeated) : repeated;
+    Dataset<Row> single =
+        checkedScope
+            .filter(not(valid()))
+            .unionByName(checkedScope.filter(valid()).join(hashes, ID_HASH, "left_anti"))
+            .withColumn(LATER_COPY, lit(false));
+    Dataset<Row> copies = checkedScope.filter(valid()).join(hashes, ID_HASH, "left_semi");
+    Column seenEarlier = lit(false);
+    if (earlierIds != null) {
+      Dataset<Row> ids = earlierIds.join(hashes, ID_HASH, "left_semi").select(col(SEEN));
+      copies = copies.join(ids, col(EVENT_ID).equalTo(col(SEEN)), "left_outer");
+      seenEarlier = col(SEEN).isNotNull();
+    }
+    // The first copy of an event id wins: earliest partition, then the smallest digest of the raw
+    // text, so the choice is the same on every run whatever the file order (copies with the same
+    // digests are the same text).
+    Column copy =
+        row_number()
+            .over(Window.partitionBy(col(EVENT_ID)).orderBy(col(DATE), col(DIGEST), col(DIGEST_2)));
+    copies = copies.withColumn(LATER_COPY, seenEarlier.or(copy.gt(1)));
+    if (earlierIds != null) {
+      copies = copies.drop(SEEN);
+    }
     Column problem =
-        when(col("structural").isNotNull(), col("structural"))
-            .when(col("copy").gt(1), lit(null))
-            .otherwise(reference);
+        when(col(STRUCTURAL).isNotNull(), col(STRUCTURAL))
+            .when(col(LATER_COPY), lit(null))
+            .otherwise(col(REFERENCE));
     Column disposition =
-        when(col("structural").isNotNull(), lit(QUARANTINED))
-            .when(col("copy").gt(1), lit(DUPLICATE))
-            .when(reference.isNotNull(), lit(QUARANTINED))
+        when(col(STRUCTURAL).isNotNull(), lit(QUARANTINED))
+            .when(col(LATER_COPY), lit(DUPLICATE))
+            .when(col(REFERENCE).isNotNull(), lit(QUARANTINED))
             .otherwise(lit(ACCEPTED));
-    return d.withColumn("problem", problem)
+    return single
+        .unionByName(copies)
+        .withColumn("problem", problem)
         .withColumn(DISPOSITION, disposition)
         .withColumn(REASON, col("problem.reason"))
         .withColumn(DETAIL, col("problem.detail"))
-        .drop("structural", "copy", "problem", SEEN);
+        .drop(STRUCTURAL, REFERENCE, ID_HASH, DIGEST, DIGEST_2, LATER_COPY, "problem");
   }
 
   /**

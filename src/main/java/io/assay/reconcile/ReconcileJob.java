@@ -171,34 +171,11 @@ public final class ReconcileJob {
         to,
         read.size(),
         logs.source().describe());
-    // One cached frame for every later pass: every row with its disposition, and the recomputed
-    // decision (used for accepted rows only; a duplicate or quarantined row's is ignored). Caching
-    // the accepted rows a second time would hold nearly all rows twice.
-    Dataset<Row> classified =
-        Recompute.classify(
-                Ingest.classify(
-                        ExposureLogs.read(spark, ctx, logs, read),
-                        defs,
-                        scope,
-                        lookback,
-                        infersVersion(logs))
-                    // Only quarantined rows keep their raw text and file (the quarantine table
-                    // shows them).
-                    .withColumn(
-                        RAW, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(RAW)))
-                    .withColumn(
-                        FILE, when(col(Ingest.DISPOSITION).equalTo(Ingest.QUARANTINED), col(FILE))),
-                defs,
-                site)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Dataset<Row> recomputed =
-          classified
-              .filter(col(Ingest.DISPOSITION).equalTo(Ingest.ACCEPTED))
-              .drop(RAW, FILE, ExposureLogs.BINARY);
-      return write(spark, ctx, logs, classified, recomputed, scope, from, to);
-    } finally {
-      classified.unpersist();
+    // One cached frame for every later pass (Classified): every row with its disposition, and
+    // the recomputed decision (used for accepted rows only; a duplicate or quarantined row's is
+    // ignored).
+    try (Classified classified = Classified.of(spark, ctx, logs, scope, lookback)) {
+      return write(spark, ctx, logs, classified.rows(), classified.accepted(), scope, from, to);
     }
   }
 

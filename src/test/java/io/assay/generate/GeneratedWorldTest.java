@@ -325,7 +325,7 @@ public class GeneratedWorldTest {
     assertTrue(printed.matches("(?s).*metrics_equal +0\\.0 s +equal.*"), printed);
     assertTrue(printed.contains("median of 2"), printed);
     assertTrue(printed.contains("after 1 untimed round(s)"), printed);
-    for (String stage : List.of("scan", "recompute_no_dedup", "ingest", "recompute")) {
+    for (String stage : List.of("scan", "recompute_no_dedup", "recompute")) {
       assertTrue(
           printed.matches("(?s).*\\n  " + stage + " +\\d+\\.\\d s .*"), stage + ":" + printed);
     }

@@ -1,8 +1,11 @@
 package io.assay.reconcile;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.assay.assignment.Xxh64;
 import io.assay.config.ConfigLoader;
 import io.assay.config.DefinitionLock;
 import io.assay.io.ExposureLogs;
@@ -10,6 +13,7 @@ import io.assay.io.RunContext;
 import io.assay.testing.Fixtures;
 import io.assay.testing.SparkTest;
 import io.assay.testing.TestConf;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,9 +33,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Duplicate detection against a plain Java reading of the same lines: a valid line is a duplicate
  * when an earlier valid copy of its event id exists (earlier partition, including the lookback,
- * then smaller raw text); the first valid copy is accepted or quarantined by its references. The
- * lines are random, with many ids repeated within a file, across files and across partitions, exact
- * copies among them, and invalid copies that must not count.
+ * then the smaller 64-bit digests of the raw text, computed here by a plain XXH64); the first valid
+ * copy is accepted or quarantined by its references. The lines are random, with many ids repeated
+ * within a file, across files and across partitions, exact copies among them, and invalid copies
+ * that must not count.
  */
 @SparkTest
 class IngestTest {
@@ -72,9 +77,12 @@ class IngestTest {
 
     RunContext ctx =
         RunContext.of(conf, "ingest", io.assay.config.Location.local(logs), Optional.empty());
-    Map<String, Long> actual = new TreeMap<>();
-    for (Row r :
-        Ingest.classify(
+    // Both ways: Ingest.classify on the read rows (a shuffle join of the repeated hashes), and
+    // Classified as reconcile runs it (cached checked rows, the hashes sent to every task).
+    assertEquals(
+        expected,
+        counts(
+            Ingest.classify(
                 ExposureLogs.read(
                     spark,
                     ctx,
@@ -83,14 +91,50 @@ class IngestTest {
                     concat(List.of(LOOKBACK), SCOPE)),
                 conf.experiments(),
                 SCOPE,
-                List.of(LOOKBACK))
+                List.of(LOOKBACK))));
+    try (Classified classified =
+        Classified.of(
+            spark,
+            ctx,
+            io.assay.config.ExposureSource.files(io.assay.config.Location.local(logs), "json"),
+            SCOPE,
+            List.of(LOOKBACK))) {
+      // Only rows that may be quarantined keep their raw text: the others' is rebuilt from their
+      // fields, as line() writes it (their timestamps are valid, so the parsed one gives the text).
+      org.apache.spark.sql.Column rebuilt =
+          org.apache.spark.sql.functions.concat(
+              lit("{\"event_id\":\""),
+              col(ExposureLogs.EVENT_ID),
+              lit("\",\"ts\":\""),
+              org.apache.spark.sql.functions.date_format(
+                  col(Ingest.EVENT_TS), "yyyy-MM-dd'T'HH:mm:ss'Z'"),
+              lit("\",\"unit_id\":\""),
+              col(ExposureLogs.UNIT_ID),
+              lit("\",\"experiment\":\"checkout_button\",\"version\":\"1.0.0\",\"arm\":\""),
+              col(ExposureLogs.ARM),
+              lit("\",\"source\":\"t\"}"));
+      assertEquals(
+          expected,
+          counts(
+              classified
+                  .rows()
+                  .withColumn(
+                      ExposureLogs.RAW,
+                      org.apache.spark.sql.functions.coalesce(col(ExposureLogs.RAW), rebuilt))));
+    }
+  }
+
+  private static Map<String, Long> counts(org.apache.spark.sql.Dataset<Row> classified) {
+    Map<String, Long> actual = new TreeMap<>();
+    for (Row r :
+        classified
             .groupBy(ExposureLogs.DATE, ExposureLogs.RAW, Ingest.DISPOSITION)
             .count()
             .collectAsList()) {
       actual.merge(
           key(r.getDate(0).toLocalDate(), r.getString(1), r.getString(2)), r.getLong(3), Long::sum);
     }
-    assertEquals(expected, actual);
+    return actual;
   }
 
   /**
@@ -145,7 +189,10 @@ class IngestTest {
     List<Line> valid =
         lines.stream()
             .filter(Line::valid)
-            .sorted(Comparator.comparing(Line::date).thenComparing(Line::raw))
+            .sorted(
+                Comparator.comparing(Line::date)
+                    .thenComparingLong(l -> digest(l.raw()))
+                    .thenComparingLong(l -> digest2(l.raw())))
             .toList();
     Map<String, Integer> seen = new HashMap<>();
     Map<String, Long> out = new TreeMap<>();
@@ -162,6 +209,17 @@ class IngestTest {
       }
     }
     return out;
+  }
+
+  /** Spark's {@code xxhash64(raw)}: XXH64 of the UTF-8 bytes with seed 42. */
+  private static long digest(String raw) {
+    return Xxh64.hashUtf8(raw);
+  }
+
+  /** Spark's {@code xxhash64(raw, raw)}: the second value hashed with the first as its seed. */
+  private static long digest2(String raw) {
+    byte[] b = raw.getBytes(StandardCharsets.UTF_8);
+    return Xxh64.hash(b, 0, b.length, digest(raw));
   }
 
   private static String key(LocalDate date, String raw, String disposition) {
