@@ -95,7 +95,11 @@ public final class Enrollments {
             col(Recompute.RECOMPUTED_ARM).as("arm"),
             col(ATTRIBUTES).as("attributes"),
             col(SOURCE).as("source"));
+    // Shuffled by unit before the aggregation, so it sorts its rows once: a unit-day has one or
+    // two exposures, and a partial aggregation before the shuffle would sort every row only to
+    // merge almost nothing.
     return classified
+        .repartition(col(UNIT_ID))
         .groupBy(
             sortKey(col(UNIT_ID)),
             col(EXPERIMENT),
@@ -130,7 +134,8 @@ public final class Enrollments {
             col("first_assigned").isNotNull(),
             struct(col("first_assigned.ts"), col("logged_arm"), col(DATE)));
     Dataset<Row> units =
-        days.groupBy(sortKey(col("unit_key")), col(EXPERIMENT), col(VERSION), col("unit_key"))
+        days.repartition(col("unit_key"))
+            .groupBy(sortKey(col("unit_key")), col(EXPERIMENT), col(VERSION), col("unit_key"))
             .agg(
                 min("first_ts").as("first_exposure_ts"),
                 min_by(col("logged_arm"), earliest).as("first_logged_arm"),
