@@ -271,9 +271,10 @@ public final class Ingest {
   /**
    * Gives checked rows in scope their disposition. Valid rows whose id hash is in {@code repeated}
    * are ordered exactly: per event id, a copy after the first valid one, or any copy of an earlier
-   * id, is a duplicate; only these rows are shuffled. Every other valid row is the only valid copy
-   * of its id. Adds {@link #DISPOSITION}, {@link #REASON} and {@link #DETAIL}; drops the columns
-   * {@link #check} added, {@link #EVENT_TS} aside.
+   * id, is a duplicate. With {@code broadcast} only these rows are shuffled (without it, the join
+   * with {@code repeated} shuffles every row). Every other valid row is the only valid copy of its
+   * id. Adds {@link #DISPOSITION}, {@link #REASON} and {@link #DETAIL}; drops the columns {@link
+   * #check} added, {@link #EVENT_TS} aside.
    *
    * @param repeated {@link #repeatedHashes}
    * @param earlierIds {@link #earlierIds}, or null without a lookback
