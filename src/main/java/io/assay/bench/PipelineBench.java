@@ -99,7 +99,6 @@ public final class PipelineBench {
       boolean quick) {
     List<Timing> out = new ArrayList<>();
     List<LocalDate> dates = from.datesUntil(to.plusDays(1)).toList();
-    List<ExperimentDefinition> defs = ctx.conf().experiments();
 
     // Warm the JVM and the file listing cache once, untimed.
     ExposureLogs.read(spark, ctx, logs, dates).limit(1).count();

@@ -104,9 +104,11 @@ public final class Classified implements AutoCloseable {
       memory += r.memSize();
       disk += r.diskSize();
     }
+    // Spark reports storage per RDD, not per cached query: this is the session's whole cache,
+    // which during reconcile is these rows and the small frames beside them.
     LOG.info(
-        "classified: {} repeated event id hash(es), their rows ordered by event id; cached rows"
-            + " {} MiB in memory, {} MiB on disk",
+        "classified: {} repeated event id hash(es), their rows ordered by event id; Spark's cache"
+            + " now holds {} MiB in memory, {} MiB on disk",
         n,
         memory >> 20,
         disk >> 20);

@@ -111,7 +111,9 @@ public final class Ingest {
 
   /**
    * Classifies the rows of {@link io.assay.io.ExposureLogs#read} and keeps those in {@code scope}.
-   * Adds {@link #DISPOSITION}, {@link #REASON}, {@link #DETAIL} and {@link #EVENT_TS}.
+   * Adds {@link #DISPOSITION}, {@link #REASON}, {@link #DETAIL} and {@link #EVENT_TS}. The steps
+   * composed without a cache, so {@code raw} is read twice (for the repeated hashes, then for the
+   * rows); reconcile composes the same steps over cached rows ({@link Classified}).
    *
    * @param scope the dates whose rows are classified and returned
    * @param earlier the lookback dates read (all before {@code scope}): their valid event ids make

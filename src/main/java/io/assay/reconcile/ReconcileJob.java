@@ -136,7 +136,6 @@ public final class ReconcileJob {
   public static Result run(
       SparkSession spark, RunContext ctx, ExposureSource logs, LocalDate from, LocalDate to) {
     AssayConfig site = ctx.conf().assay();
-    List<ExperimentDefinition> defs = ctx.conf().experiments();
     List<LocalDate> scope = dates(from, to);
     // Partition directories are listed only for JSON and Parquet files; Delta logs and catalog
     // sources are read with a filter on the date, and an absent date reads nothing.
