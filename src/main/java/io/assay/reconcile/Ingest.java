@@ -53,8 +53,8 @@ import org.apache.spark.sql.types.DataTypes;
  * Duplicate detection shuffles 64-bit hashes of the event ids, not rows ({@link #repeatedHashes}):
  * only the valid rows whose id hash occurs more than once (a few percent of a real log) are
  * shuffled and ordered by event id ({@link #dispose}); with a lookback, the lookback partitions'
- * distinct valid event ids are shuffled once too. A caller that caches the checked rows ({@link
- * ReconcileJob}) reads the logs once.
+ * distinct valid event ids are shuffled once too. {@link Classified} caches the checked rows, so
+ * reconcile reads the logs once.
  */
 public final class Ingest {
   public static final String DISPOSITION = "disposition";
