@@ -1,11 +1,16 @@
 package io.assay.cli;
 
 import io.assay.config.Conf;
+import io.assay.config.ConfigLoader;
+import io.assay.config.DefinitionLock;
+import io.assay.generate.OutputFiles;
+import io.assay.generate.ScaleConfiguration;
 import io.assay.generate.WorldGenerator;
 import io.assay.generate.WorldSpec;
 import io.assay.io.SparkSessions;
 import io.assay.pipeline.Definitions;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +34,9 @@ import picocli.CommandLine.Spec;
       "Deterministic: the same seed gives the same files. See docs/generator.md."
     })
 public final class GenerateCommand implements Callable<Integer> {
+  /** Where --experiments writes its configuration, under the world's directory. */
+  static final String SCALE_CONF = "conf";
+
   @Mixin ConfOption conf;
   @Spec CommandSpec spec;
 
@@ -69,19 +77,67 @@ public final class GenerateCommand implements Callable<Integer> {
   WorldSpec.LogFormat format;
 
   @Option(
+      names = "--experiments",
+      paramLabel = "N",
+      description = {
+        "Instead of conf/'s experiments, write a synthetic configuration to DIR/conf with N",
+        "concurrent A/A experiments in up to 5 namespace layers (each unit in one experiment per",
+        "layer, so the log has the same rows for every N) and generate the world for it.",
+        "--conf is not read then. See docs/generator.md."
+      })
+  Integer experiments;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "M",
+      description =
+          "With --experiments: M synthetic metrics per source (4 sources; every experiment"
+              + " lists all of them). Default: 10.")
+  Integer metrics;
+
+  @Option(
       names = "--overwrite",
       description = "Replace the outputs of an earlier world in DIR (other files are kept).")
   boolean overwrite;
 
+  /** The configuration to generate for: conf/, or the synthetic one written by --experiments. */
+  private Path confDir() {
+    if (experiments == null) {
+      if (metrics != null) {
+        throw new UsageProblem("--metrics needs --experiments (it sets the synthetic catalog)");
+      }
+      return conf.dir();
+    }
+    if (spec.commandLine().getParseResult().hasMatchedOption("--conf")) {
+      throw new UsageProblem(
+          "--conf and --experiments exclude each other: --experiments writes its own"
+              + " configuration to DIR/conf");
+    }
+    Path dir = out.resolve(SCALE_CONF);
+    if (Files.exists(dir) && !overwrite) {
+      throw new UsageProblem(dir + " exists already; pass --overwrite to replace it");
+    }
+    try {
+      OutputFiles.delete(dir);
+      ScaleConfiguration.write(dir, experiments, metrics == null ? 10 : metrics);
+    } catch (IllegalArgumentException e) {
+      throw new UsageProblem(e.getMessage());
+    }
+    // Locked as written, so later commands validate the definitions against the lock.
+    DefinitionLock.appendNew(
+        dir, Definitions.load(dir, ConfigLoader.LockMode.ALLOW_NEW).experiments());
+    return dir;
+  }
+
   @Override
   public Integer call() {
-    Conf c = Definitions.load(conf.dir());
     WorldSpec world;
     try {
       world = new WorldSpec(out, units, days, seed, faults, format);
     } catch (IllegalArgumentException e) {
       throw new UsageProblem(e.getMessage());
     }
+    Conf c = Definitions.load(confDir());
     SparkSession spark = SparkSessions.getOrCreate("assay-generate", "local[*]", Map.of());
     WorldGenerator generator = new WorldGenerator(spark, c, world);
     List<Path> existing = generator.existingOutputs();
@@ -99,6 +155,11 @@ public final class GenerateCommand implements Callable<Integer> {
     WorldGenerator.Result r = generator.generate();
     PrintWriter o = spec.commandLine().getOut();
     o.printf("world written to %s (%d units, %d days, seed %d)%n", out, units, days, seed);
+    if (experiments != null) {
+      o.printf(
+          "  %-12s %d experiments, %d metrics (run every command with --conf %s)%n",
+          SCALE_CONF, c.keys().size(), c.catalog().all().size(), out.resolve(SCALE_CONF));
+    }
     o.printf("  %-12s %,d lines%n", WorldGenerator.LOGS, r.logLines());
     r.rows().forEach((name, n) -> o.printf("  %-12s %,d rows%n", name, n));
     o.printf(

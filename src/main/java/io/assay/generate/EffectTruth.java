@@ -99,6 +99,20 @@ final class EffectTruth {
     this.maxArms = online.experiments().stream().mapToInt(d -> d.arms().size()).max().orElse(0);
   }
 
+  /** Whether an arm of a served experiment changes a rate: false in an A/A world. */
+  private boolean anyEffect() {
+    for (ExperimentDefinition d : online.experiments()) {
+      for (String a : d.armKeys()) {
+        for (Channel c : Channel.values()) {
+          if (effects.effect(d.key(), a, c) != 0.0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   /** The measures of every catalog metric that have a model, for which {@code φ} is needed. */
   static List<MeasureModel> filteredMeasures(MetricCatalog catalog) {
     List<MeasureModel> out = new ArrayList<>();
@@ -135,14 +149,17 @@ final class EffectTruth {
                 col("e").getField(Enrollment.EXPERIMENT).as(E),
                 col("e").getField(Enrollment.ARM).as(A),
                 unix_millis(col("e").getField(Enrollment.TS)).as(F));
-    Column armKeys = online.armKeys(col(E));
+    // Units per arm: one sum per distinct arm key of the served experiments (a handful), not a
+    // lookup of the row's experiment among all of them.
+    Column armIndex = online.armIndex(col(A));
     List<Column> aggs = new ArrayList<>();
-    for (int j = 0; j < maxArms; j++) {
-      aggs.add(sum(when(col(A).equalTo(get(armKeys, lit(j))), 1).otherwise(0)).as(armUnits(j)));
+    for (int g = 0; g < online.armNames().size(); g++) {
+      aggs.add(sum(when(armIndex.equalTo(g), 1L).otherwise(0L)).as(armUnits(g)));
     }
     Map<String, MetricDefinition> modelled = new LinkedHashMap<>();
     List<MetricDefinition> quantiles = new ArrayList<>();
-    for (MetricDefinition m : catalog.all()) {
+    // Without any effect every relative effect is 0 exactly, and no sum is needed.
+    for (MetricDefinition m : anyEffect() ? catalog.all() : List.<MetricDefinition>of()) {
       if (m.kind() == MetricKind.QUANTILE) {
         if (quantileModel(m).isPresent()) {
           modelled.put(m.name(), m);
@@ -203,7 +220,7 @@ final class EffectTruth {
       Channel c = mm.channel();
       Column ownRate = effects.multiplier(col(E), col(A), c);
       Column ownValue = effects.multiplier(col(E), col(A), Channel.ORDER_VALUE);
-      for (int r = 0; r <= online.experiments().size(); r++) {
+      for (int r = 0; r <= online.maxEnrollments(); r++) {
         Column s = get(col(Segments.SEGMENTS), lit(r));
         Column orders =
             MetricEvents.dailyRate(c)
@@ -281,8 +298,9 @@ final class EffectTruth {
       long n = r == null ? 0 : r.getLong(r.fieldIndex(N));
       exp.put("units", n);
       ObjectNode served = exp.putObject("units_by_arm");
-      for (int j = 0; j < d.arms().size(); j++) {
-        served.put(d.armKeys().get(j), r == null ? 0 : r.getLong(r.fieldIndex(armUnits(j))));
+      for (String a : d.armKeys()) {
+        int g = online.armNames().indexOf(a);
+        served.put(a, r == null ? 0 : r.getLong(r.fieldIndex(armUnits(g))));
       }
       ObjectNode arms = effectsNode.putObject(d.key());
       int control = d.armIndex(d.control());
@@ -291,6 +309,12 @@ final class EffectTruth {
         for (MetricDefinition m : catalog.all()) {
           ObjectNode metric = arm.putObject(m.name());
           metric.put("kind", m.kind().yaml);
+          if (!anyEffect()) {
+            metric.put("absolute", 0.0);
+            metric.put("relative", 0.0);
+            metric.put("note", "no arm of a served experiment changes any rate (an A/A world)");
+            continue;
+          }
           if (!modelled.containsKey(m.name())) {
             metric.putNull("relative");
             metric.put("note", "no closed form: " + reason(m));
@@ -383,7 +407,7 @@ final class EffectTruth {
     // Unrolled over the segment slots (a null slot contributes 0): plain expressions are code
     // generated, a lambda would be interpreted.
     Column integral = lit(0.0);
-    for (int r = 0; r <= online.experiments().size(); r++) {
+    for (int r = 0; r <= online.maxEnrollments(); r++) {
       Column s = get(col(Segments.SEGMENTS), lit(r));
       Column overlap = overlap(s, w);
       Column m = s.getField(Segments.multiplier(c));

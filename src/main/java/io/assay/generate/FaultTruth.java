@@ -1,6 +1,5 @@
 package io.assay.generate;
 
-import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -57,8 +56,8 @@ final class FaultTruth {
     // and whether the SRM fault dropped its events. The rows arrive clustered by unit, so the first
     // aggregation needs no shuffle; integer buffers keep it hash-based.
     Column accepted = col(ExposureLog.WRITTEN).and(col(ExposureLog.QUARANTINE).isNull());
-    Column arm =
-        array_position(online.armKeys(col(ExposureLog.SERVED_EXPERIMENT)), col(ExposureLog.ARM));
+    // The index among every served arm key: arms of one experiment get distinct indices.
+    Column arm = online.armIndex(col(ExposureLog.ARM));
     List<Row> perExperiment =
         tagged
             .groupBy(

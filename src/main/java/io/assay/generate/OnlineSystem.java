@@ -1,9 +1,14 @@
 package io.assay.generate;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.assay.assignment.AssignmentPlan;
@@ -16,6 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,6 +39,9 @@ import org.apache.spark.sql.types.DataTypes;
 public final class OnlineSystem {
   public static final String EXPERIMENT = "experiment";
   public static final String VERSION = "version";
+
+  private static final String CANDIDATE = "online_candidate";
+  private static final String NAMESPACE_POSITION = "online_namespace_position_";
 
   /** The twin's decision struct: {@code status, arm, position, traffic}. */
   public static final String DECISION = "decision";
@@ -66,16 +77,148 @@ public final class OnlineSystem {
   }
 
   /**
-   * One row per visit and served experiment, with the twin's decision in {@link #DECISION} and the
-   * served version in {@link #VERSION}. Narrow: one {@code explode}, hashes per row.
+   * One row per visit and candidate experiment, with the twin's decision in {@link #DECISION} and
+   * the served version in {@link #VERSION}. Narrow: one {@code explode}, hashes per row.
+   *
+   * <p>The candidates of a visit ({@link #candidates}) are every served experiment outside a
+   * namespace and, per namespace, the experiments whose slice holds the unit plus the next one
+   * (which gives the namespace-conflict fault its rows). A visit of a world with hundreds of
+   * experiments in a few namespaces is decided a few times, not once per experiment. Candidates
+   * come in key order, as the served experiments did before namespaces pruned them.
    */
   public Dataset<Row> decide(Dataset<Row> visits, Column unit, Column attributes, Column at) {
-    Column keys = array(served.stream().map(d -> lit(d.key())).toArray(Column[]::new));
-    Dataset<Row> rows =
-        visits
-            .withColumn(EXPERIMENT, explode(keys))
-            .withColumn(VERSION, byExperiment(col(EXPERIMENT), d -> lit(d.version().toString())));
+    Dataset<Row> rows = visits;
+    List<String> positions = new ArrayList<>();
+    List<Column> parts = new ArrayList<>();
+    List<Column> outside = new ArrayList<>();
+    for (AssignmentPlan p : plans) {
+      if (p.namespace().isEmpty()) {
+        outside.add(candidate(p.definition()));
+      }
+    }
+    if (!outside.isEmpty()) {
+      parts.add(array(outside.toArray(Column[]::new)));
+    }
+    for (List<AssignmentPlan> layer : namespaces().values()) {
+      String position = NAMESPACE_POSITION + positions.size();
+      positions.add(position);
+      // One namespace hash per namespace (checked by the configuration loader), so the first
+      // plan's position is every plan's.
+      rows = rows.withColumn(position, SparkAssignment.namespacePosition(layer.get(0), unit));
+      parts.add(candidates(layer, col(position)));
+    }
+    Column all = parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
+    rows =
+        rows.withColumn(CANDIDATE, explode(array_sort(all)))
+            .withColumn(EXPERIMENT, col(CANDIDATE).getField(EXPERIMENT))
+            .withColumn(VERSION, col(CANDIDATE).getField(VERSION))
+            .drop(CANDIDATE)
+            .drop(positions.toArray(String[]::new));
     return decide(rows, plans, lit(true), unit, attributes, at, DECISION);
+  }
+
+  /**
+   * The most experiments a unit can be enrolled in at once: every one outside a namespace, plus per
+   * namespace the most slices that hold one position.
+   */
+  public int maxEnrollments() {
+    int n = (int) plans.stream().filter(p -> p.namespace().isEmpty()).count();
+    for (List<AssignmentPlan> layer : namespaces().values()) {
+      int deepest = 0;
+      for (double[] interval : intervals(layer)) {
+        deepest = Math.max(deepest, holders(layer, interval[0]).size());
+      }
+      n += deepest;
+    }
+    return n;
+  }
+
+  /** Every arm key of the served experiments, sorted and distinct. */
+  public List<String> armNames() {
+    return served.stream().flatMap(d -> d.armKeys().stream()).distinct().sorted().toList();
+  }
+
+  /**
+   * The arm's 0-based index in {@link #armNames} (-1 for an arm no served experiment has): one
+   * lookup in a constant array, however many experiments are served.
+   */
+  public Column armIndex(Column arm) {
+    Column names = array(armNames().stream().map(a -> lit(a)).toArray(Column[]::new));
+    return array_position(names, arm).minus(1);
+  }
+
+  /** The arm of {@link #armIndex}. */
+  public Column armName(Column index) {
+    Column names = array(armNames().stream().map(a -> lit(a)).toArray(Column[]::new));
+    return get(names, index.cast(DataTypes.IntegerType));
+  }
+
+  /** The served plans in a namespace, by namespace name, each list by slice start then key. */
+  private Map<String, List<AssignmentPlan>> namespaces() {
+    Map<String, List<AssignmentPlan>> out = new TreeMap<>();
+    for (AssignmentPlan p : plans) {
+      p.namespace().ifPresent(ns -> out.computeIfAbsent(ns.name(), k -> new ArrayList<>()).add(p));
+    }
+    Comparator<AssignmentPlan> bySlice =
+        Comparator.comparingDouble((AssignmentPlan p) -> p.namespace().orElseThrow().start())
+            .thenComparing(p -> p.definition().key());
+    out.values().forEach(l -> l.sort(bySlice));
+    return out;
+  }
+
+  /**
+   * A namespace's candidates as a {@code CASE} over the position: on each interval between slice
+   * bounds, the slices holding it and the first slice starting above it (the first slice of all
+   * when none does).
+   */
+  private static Column candidates(List<AssignmentPlan> layer, Column position) {
+    List<double[]> intervals = intervals(layer);
+    Column out = null;
+    for (int i = 0; i < intervals.size(); i++) {
+      double[] interval = intervals.get(i);
+      List<AssignmentPlan> in = new ArrayList<>(holders(layer, interval[0]));
+      AssignmentPlan next =
+          layer.stream()
+              .filter(p -> p.namespace().orElseThrow().start() > interval[0])
+              .findFirst()
+              .orElse(layer.get(0));
+      if (!in.contains(next)) {
+        in.add(next);
+      }
+      Column value = array(in.stream().map(p -> candidate(p.definition())).toArray(Column[]::new));
+      if (i == intervals.size() - 1) {
+        out = out == null ? value : out.otherwise(value);
+      } else {
+        Column below = position.lt(lit(interval[1]));
+        out = out == null ? when(below, value) : out.when(below, value);
+      }
+    }
+    return out;
+  }
+
+  /** The intervals {@code [lo, hi)} of [0, 1) between the bounds of a namespace's slices. */
+  private static List<double[]> intervals(List<AssignmentPlan> layer) {
+    TreeSet<Double> bounds = new TreeSet<>(List.of(0.0, 1.0));
+    for (AssignmentPlan p : layer) {
+      var ns = p.namespace().orElseThrow();
+      bounds.add(Math.max(0.0, Math.min(1.0, ns.start())));
+      bounds.add(Math.max(0.0, Math.min(1.0, ns.end())));
+    }
+    List<Double> b = new ArrayList<>(bounds);
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i + 1 < b.size(); i++) {
+      out.add(new double[] {b.get(i), b.get(i + 1)});
+    }
+    return out;
+  }
+
+  /** The plans whose slice holds a position. */
+  private static List<AssignmentPlan> holders(List<AssignmentPlan> layer, double position) {
+    return layer.stream().filter(p -> p.namespace().orElseThrow().contains(position)).toList();
+  }
+
+  private static Column candidate(ExperimentDefinition d) {
+    return struct(lit(d.key()).as(EXPERIMENT), lit(d.version().toString()).as(VERSION));
   }
 
   /**
@@ -166,12 +309,16 @@ public final class OnlineSystem {
               ? when(platform.equalTo(e.getKey()), lit(e.getValue()))
               : sdk.when(platform.equalTo(e.getKey()), lit(e.getValue()));
     }
-    Column growthBook = lit(false);
-    for (ExperimentDefinition d : served) {
-      if (d.hash() == HashScheme.GROWTHBOOK_V1 || d.hash() == HashScheme.GROWTHBOOK_V2) {
-        growthBook = growthBook.or(experiment.equalTo(d.key()));
-      }
+    Object[] growthBook =
+        served.stream()
+            .filter(
+                d -> d.hash() == HashScheme.GROWTHBOOK_V1 || d.hash() == HashScheme.GROWTHBOOK_V2)
+            .map(ExperimentDefinition::key)
+            .toArray();
+    if (growthBook.length == 0) {
+      return sdk;
     }
-    return when(growthBook, lit(WorldModel.GROWTHBOOK_SDK)).otherwise(sdk);
+    // isin over many literals is a hash-set lookup (InSet), not one comparison per experiment.
+    return when(experiment.isin(growthBook), lit(WorldModel.GROWTHBOOK_SDK)).otherwise(sdk);
   }
 }

@@ -132,7 +132,7 @@ public final class WorldGenerator {
     Dataset<Row> unitRows =
         Segments.withSegments(
                 Units.withAttributes(Enrollment.enrollments(decided, online), spec, draws),
-                online.experiments().size(),
+                online.maxEnrollments(),
                 timeline,
                 effects)
             .persist(StorageLevel.MEMORY_AND_DISK());

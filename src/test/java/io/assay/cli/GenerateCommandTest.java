@@ -24,7 +24,17 @@ class GenerateCommandTest {
   void helpListsTheOptions() {
     StringWriter out = new StringWriter();
     assertEquals(0, run(out, new StringWriter(), "generate", "--help"));
-    for (String o : new String[] {"--out", "--units", "--days", "--seed", "--faults", "--format"}) {
+    for (String o :
+        new String[] {
+          "--out",
+          "--units",
+          "--days",
+          "--seed",
+          "--faults",
+          "--format",
+          "--experiments",
+          "--metrics"
+        }) {
       assertTrue(out.toString().contains(o), o + " missing from\n" + out);
     }
   }
@@ -55,6 +65,61 @@ class GenerateCommandTest {
             "--faults",
             "some"));
     assertTrue(err.toString().contains("--faults"), err.toString());
-    assertTrue(!Files.exists(world));
+
+    String w = world.toString();
+    err = new StringWriter();
+    assertEquals(
+        2, run(new StringWriter(), err, "generate", "--out", w, "--units", "10", "--metrics", "5"));
+    assertTrue(err.toString().contains("--metrics needs --experiments"), err.toString());
+
+    err = new StringWriter();
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            err,
+            "generate",
+            "--conf",
+            "conf",
+            "--out",
+            w,
+            "--units",
+            "10",
+            "--experiments",
+            "5"));
+    assertTrue(err.toString().contains("--conf and --experiments exclude"), err.toString());
+
+    err = new StringWriter();
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            err,
+            "generate",
+            "--out",
+            w,
+            "--units",
+            "10",
+            "--experiments",
+            "0"));
+    assertTrue(err.toString().contains("experiments must be in [1, 999]"), err.toString());
+
+    err = new StringWriter();
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            err,
+            "generate",
+            "--out",
+            w,
+            "--units",
+            "0",
+            "--experiments",
+            "5",
+            "--metrics",
+            "2"));
+    assertTrue(err.toString().contains("units must be in [1,"), err.toString());
+    assertTrue(!Files.exists(world), "nothing is written on bad usage");
   }
 }
