@@ -188,6 +188,31 @@ public final class PipelineBench {
     return new Report(out, rows[0], peakHeap());
   }
 
+  /**
+   * Times the analyze stage alone for {@code date}, over the enrollments an earlier reconcile left
+   * under the output root: {@code warmup} untimed runs, then the median of {@code repeat}. The note
+   * says how many {@code metric_stats} rows (the sufficient statistics the driver collects) the run
+   * wrote for the date. For comparing configurations of many experiments and metrics on the same
+   * rows ({@code jobs/bench-scale.sh}).
+   */
+  public static Report analyzeOnly(
+      SparkSession spark, RunContext ctx, LocalDate date, int warmup, int repeat) {
+    if (!Inputs.upstreamExists(spark, ctx, OutputTables.ENROLLMENTS)) {
+      throw new io.assay.io.InputProblem(
+          ctx.input(OutputTables.ENROLLMENTS).toString(),
+          "no enrollments table; run jobs/assay reconcile first");
+    }
+    Map<String, Supplier<String>> one = new LinkedHashMap<>();
+    one.put("analyze", () -> AnalyzeJob.run(spark, ctx, date).size() + " experiment version(s)");
+    List<Timing> out = new ArrayList<>(medians(one, warmup, repeat));
+    long statRows =
+        Inputs.upstream(spark, ctx, OutputTables.METRIC_STATS)
+            .filter(col("date").equalTo(lit(java.sql.Date.valueOf(date))))
+            .count();
+    out.add(new Timing("metric_stats_rows", 0, statRows + " rows collected to the driver"));
+    return new Report(out, 0, peakHeap());
+  }
+
   /** Recomputes the rows and counts them by category (one action); the number of categories. */
   private static int categories(Dataset<Row> rows, RunContext ctx) {
     return Recompute.classify(rows, ctx.conf().experiments(), ctx.conf().assay())

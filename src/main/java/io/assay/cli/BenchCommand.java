@@ -74,6 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
               + " not the stages with their Delta writes.")
   boolean quick;
 
+  @Option(
+      names = "--analyze-only",
+      description =
+          "Time only the analyze stage for the last date (--repeat times, median), over the"
+              + " enrollments of an earlier reconcile under --out; also reports the metric_stats"
+              + " rows the driver collected. jobs/bench-scale.sh uses it.")
+  boolean analyzeOnly;
+
   @Override
   public Integer call() {
     if (repeat < 1) {
@@ -88,22 +96,26 @@ public final class BenchCommand implements Callable<Integer> {
     SparkSession spark = StageSetup.spark("bench", range.from() + ".." + range.to());
     StageSetup.checkCatalog(spark, ctx, logs, true);
     PipelineBench.Report r =
-        PipelineBench.run(spark, ctx, logs, range.from(), range.to(), warmup, repeat, quick);
+        analyzeOnly
+            ? PipelineBench.analyzeOnly(spark, ctx, range.to(), warmup, repeat)
+            : PipelineBench.run(spark, ctx, logs, range.from(), range.to(), warmup, repeat, quick);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
-        "bench %s..%s: %d log rows, cores %d, peak heap %.0f MiB%n",
+        "bench %s..%s: %s, cores %d, peak heap %.0f MiB%n",
         range.from(),
         range.to(),
-        r.logRows(),
+        analyzeOnly ? "analyze only" : r.logRows() + " log rows",
         spark.sparkContext().defaultParallelism(),
         r.peakHeapBytes() / 1048576.0);
     for (var t : r.timings()) {
       o.printf("  %-20s %8.1f s  %s%n", t.stage(), t.seconds(), t.note());
     }
-    o.printf(
-        "  recompute / scan = %.2f (without duplicate detection %.2f)",
-        r.seconds("recompute") / r.seconds("scan"),
-        r.seconds("recompute_no_dedup") / r.seconds("scan"));
+    if (r.has("recompute")) {
+      o.printf(
+          "  recompute / scan = %.2f (without duplicate detection %.2f)",
+          r.seconds("recompute") / r.seconds("scan"),
+          r.seconds("recompute_no_dedup") / r.seconds("scan"));
+    }
     if (r.has("metrics_hand_query")) {
       o.printf(
           "   metrics framework / hand query = %.2f",

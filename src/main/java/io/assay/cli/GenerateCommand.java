@@ -96,6 +96,13 @@ public final class GenerateCommand implements Callable<Integer> {
   Integer metrics;
 
   @Option(
+      names = "--conf-only",
+      description =
+          "With --experiments: write DIR/conf and stop (no data). The data of a world of the"
+              + " same N and any M ≥ 9 is the same, so one world serves every M.")
+  boolean confOnly;
+
+  @Option(
       names = "--overwrite",
       description = "Replace the outputs of an earlier world in DIR (other files are kept).")
   boolean overwrite;
@@ -137,7 +144,19 @@ public final class GenerateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageProblem(e.getMessage());
     }
+    if (confOnly && experiments == null) {
+      throw new UsageProblem("--conf-only needs --experiments");
+    }
     Conf c = Definitions.load(confDir());
+    if (confOnly) {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "configuration written to %s (%d experiments, %d metrics)%n",
+              out.resolve(SCALE_CONF), c.keys().size(), c.catalog().all().size());
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
     SparkSession spark = SparkSessions.getOrCreate("assay-generate", "local[*]", Map.of());
     WorldGenerator generator = new WorldGenerator(spark, c, world);
     List<Path> existing = generator.existingOutputs();

@@ -175,6 +175,9 @@ public final class AnalyzeJob {
       Map<String, Quantile> quantiles = quantileMetrics(conf.catalog(), experiments);
       List<Row> bucketRows = quantileBuckets(spark, ctx, date, values, quantiles);
 
+      // Each experiment's rows, found once: the loop below reads only its own.
+      Map<String, List<Row>> statsOf = byExperiment(statRows);
+      Map<String, List<Row>> bucketsOf = byExperiment(bucketRows);
       Validity validity = Validity.read(spark, ctx, date);
       List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
@@ -191,8 +194,8 @@ public final class AnalyzeJob {
                   date,
                   asOf,
                   units,
-                  statRows,
-                  bucketRows,
+                  statsOf.getOrDefault(e.id(), List.of()),
+                  bucketsOf.getOrDefault(e.id(), List.of()),
                   quantiles,
                   caps,
                   validity,
@@ -317,6 +320,16 @@ public final class AnalyzeJob {
     return new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts, null);
   }
 
+  /** Collected rows by their experiment version's id ({@code key@version}). */
+  private static Map<String, List<Row>> byExperiment(List<Row> rows) {
+    Map<String, List<Row>> out = new java.util.HashMap<>();
+    for (Row r : rows) {
+      String id = r.<String>getAs("experiment") + "@" + r.<String>getAs("version");
+      out.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
   /** The collected sufficient statistics of one experiment version, grouped into cells. */
   static List<MetricResults.Cell> cells(ExperimentDefinition e, List<Row> statRows) {
     return cells(e, statRows, List.of(), Map.of());
@@ -374,21 +387,26 @@ public final class AnalyzeJob {
           .computeIfAbsent(List.of(metric, segmentKey, segmentValue), k -> new ArrayList<>())
           .add(new MetricResults.ArmStats(arm, moments, sketch));
     }
+    // Cells by metric, so that each metric's cells are found without scanning all of them.
+    Map<String, List<Map.Entry<List<String>, List<MetricResults.ArmStats>>>> ofMetric =
+        new java.util.HashMap<>();
+    for (var x : byCell.entrySet()) {
+      ofMetric.computeIfAbsent(x.getKey().get(0), k -> new ArrayList<>()).add(x);
+    }
     List<MetricResults.Cell> out = new ArrayList<>();
     // Whole-experiment cells first, in the definition's metric order; then strata segments; then
     // the cumulative series: for each enrollment day, the units enrolled through that day (sums of
     // the per-day cells, which is why sufficient statistics are kept additive).
     for (String m : e.metrics().all()) {
-      byCell.entrySet().stream()
-          .filter(x -> x.getKey().get(0).equals(m) && x.getKey().get(1).equals("all"))
+      ofMetric.getOrDefault(m, List.of()).stream()
+          .filter(x -> x.getKey().get(1).equals("all"))
           .forEach(x -> out.add(new MetricResults.Cell(m, "all", "all", x.getValue())));
     }
     for (String m : e.metrics().all()) {
-      byCell.entrySet().stream()
+      ofMetric.getOrDefault(m, List.of()).stream()
           .filter(
               x ->
-                  x.getKey().get(0).equals(m)
-                      && !x.getKey().get(1).equals("all")
+                  !x.getKey().get(1).equals("all")
                       && !x.getKey().get(1).equals(MetricStats.ENROLLED_DATE))
           .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Object::toString)))
           .forEach(
@@ -403,11 +421,8 @@ public final class AnalyzeJob {
       }
       Map<String, MetricMoments> running = new LinkedHashMap<>();
       List<Map.Entry<List<String>, List<MetricResults.ArmStats>>> days =
-          byCell.entrySet().stream()
-              .filter(
-                  x ->
-                      x.getKey().get(0).equals(m)
-                          && x.getKey().get(1).equals(MetricStats.ENROLLED_DATE))
+          ofMetric.getOrDefault(m, List.of()).stream()
+              .filter(x -> x.getKey().get(1).equals(MetricStats.ENROLLED_DATE))
               .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(k -> k.get(2))))
               .toList();
       for (var day : days) {

@@ -4,6 +4,7 @@ import static io.assay.metrics.UnitMetrics.METRIC;
 import static io.assay.metrics.UnitMetrics.P;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
@@ -12,6 +13,7 @@ import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
@@ -45,12 +47,15 @@ public final class MetricStats {
 
   /**
    * The caps of every capped metric. Percentile caps are computed over the pooled per-unit values
-   * of all arms (one aggregation, a few numbers to the driver); fixed caps need no data.
+   * of all arms: one aggregation grouped by experiment, version and metric over the rows of capped
+   * metrics only, with one {@code percentile_approx} per distinct percentile (a few numbers per
+   * capped experiment × metric reach the driver). Fixed caps need no data.
    */
   public static Map<CapKey, Caps> caps(
       Dataset<Row> unitValues, MetricCatalog catalog, List<ExperimentDefinition> experiments) {
     Map<CapKey, Caps> out = new LinkedHashMap<>();
-    List<Column> percentileAggs = new ArrayList<>();
+    // Metrics with a percentile cap, by percentile (the cap is the metric's, whatever experiment).
+    Map<Double, java.util.Set<String>> byPercentile = new java.util.TreeMap<>();
     List<CapKey> percentileKeys = new ArrayList<>();
     for (ExperimentDefinition e : experiments) {
       for (String name : e.metrics().all()) {
@@ -64,56 +69,93 @@ public final class MetricStats {
           double v = cap.value().getAsDouble();
           out.put(key, new Caps(v, m.cupedWindow().isPresent() ? v : null));
         } else {
-          double q = cap.percentile().getAsDouble();
-          Column mine =
-              col("experiment")
-                  .equalTo(key.experiment())
-                  .and(col("version").equalTo(key.version()))
-                  .and(col(METRIC).equalTo(name));
-          percentileAggs.add(percentile_approx(when(mine, col(Y)), lit(q), lit(100_000)));
-          percentileAggs.add(percentile_approx(when(mine, col(P)), lit(q), lit(100_000)));
+          byPercentile
+              .computeIfAbsent(cap.percentile().getAsDouble(), q -> new java.util.TreeSet<>())
+              .add(name);
           percentileKeys.add(key);
         }
       }
     }
-    if (!percentileAggs.isEmpty()) {
-      Row r =
-          unitValues
-              .agg(
-                  percentileAggs.get(0),
-                  percentileAggs.subList(1, percentileAggs.size()).toArray(Column[]::new))
-              .first();
-      for (int i = 0; i < percentileKeys.size(); i++) {
-        out.put(
-            percentileKeys.get(i),
-            new Caps(
-                r.isNullAt(2 * i) ? null : r.getDouble(2 * i),
-                r.isNullAt(2 * i + 1) ? null : r.getDouble(2 * i + 1)));
-      }
+    if (percentileKeys.isEmpty()) {
+      return out;
+    }
+    List<Column> aggs = new ArrayList<>();
+    List<Object> capped = new ArrayList<>();
+    for (var e : byPercentile.entrySet()) {
+      Column mine = col(METRIC).isin(e.getValue().toArray());
+      aggs.add(percentile_approx(when(mine, col(Y)), lit(e.getKey()), lit(100_000)));
+      aggs.add(percentile_approx(when(mine, col(P)), lit(e.getKey()), lit(100_000)));
+      capped.addAll(e.getValue());
+    }
+    Map<CapKey, Row> rows = new LinkedHashMap<>();
+    for (Row r :
+        unitValues
+            .filter(col(METRIC).isin(capped.toArray()))
+            .groupBy(col("experiment"), col("version"), col(METRIC))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+            .collectAsList()) {
+      rows.put(new CapKey(r.getString(0), r.getString(1), r.getString(2)), r);
+    }
+    List<Double> percentiles = new ArrayList<>(byPercentile.keySet());
+    for (CapKey key : percentileKeys) {
+      Row r = rows.get(key);
+      double q = catalog.metric(key.metric()).orElseThrow().cap().get().percentile().getAsDouble();
+      int at = 3 + 2 * percentiles.indexOf(q);
+      out.put(
+          key,
+          new Caps(
+              r == null || r.isNullAt(at) ? null : r.getDouble(at),
+              r == null || r.isNullAt(at + 1) ? null : r.getDouble(at + 1)));
     }
     return out;
   }
 
-  /** Applies the caps (values above a cap are set to it). */
+  /**
+   * Applies the caps (values above a cap are set to it): a broadcast join with the small table of
+   * caps by experiment, version and metric, so the cost per row does not grow with the number of
+   * capped experiment × metric pairs.
+   */
   public static Dataset<Row> applyCaps(Dataset<Row> unitValues, Map<CapKey, Caps> caps) {
-    Column y = col(Y);
-    Column p = col(P);
+    if (caps.isEmpty()) {
+      return unitValues;
+    }
+    List<Row> rows = new ArrayList<>();
     for (Map.Entry<CapKey, Caps> e : caps.entrySet()) {
       CapKey k = e.getKey();
-      Column mine =
-          col("experiment")
-              .equalTo(k.experiment())
-              .and(col("version").equalTo(k.version()))
-              .and(col(METRIC).equalTo(k.metric()));
-      if (e.getValue().y() != null) {
-        y = when(mine, least(col(Y), lit(e.getValue().y()))).otherwise(y);
-      }
-      if (e.getValue().p() != null) {
-        p = when(mine, least(col(P), lit(e.getValue().p()))).otherwise(p);
-      }
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              k.experiment(), k.version(), k.metric(), e.getValue().y(), e.getValue().p()));
     }
-    return unitValues.withColumn(Y, y).withColumn(P, p);
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("experiment", DataTypes.StringType)
+            .add("version", DataTypes.StringType)
+            .add(METRIC, DataTypes.StringType)
+            .add(CAP_Y, DataTypes.DoubleType)
+            .add(CAP_P, DataTypes.DoubleType);
+    Dataset<Row> table = unitValues.sparkSession().createDataFrame(rows, schema);
+    List<Column> out = new ArrayList<>();
+    for (String c : unitValues.columns()) {
+      // least skips nulls: an uncapped value (no cap row, or a null cap) is kept as it is.
+      out.add(
+          c.equals(Y)
+              ? least(col("v." + Y), col("c." + CAP_Y)).as(Y)
+              : c.equals(P) ? least(col("v." + P), col("c." + CAP_P)).as(P) : col("v." + c).as(c));
+    }
+    return unitValues
+        .as("v")
+        .join(
+            org.apache.spark.sql.functions.broadcast(table.as("c")),
+            col("v.experiment")
+                .equalTo(col("c.experiment"))
+                .and(col("v.version").equalTo(col("c.version")))
+                .and(col("v." + METRIC).equalTo(col("c." + METRIC))),
+            "left")
+        .select(out.toArray(Column[]::new));
   }
+
+  private static final String CAP_Y = "cap_y";
+  private static final String CAP_P = "cap_p";
 
   /** The segment of the units enrolled on one day; the driver accumulates them over days. */
   public static final String ENROLLED_DATE = "enrolled_date";
@@ -122,22 +164,33 @@ public final class MetricStats {
    * Sufficient statistics per experiment, version, arm, metric and segment. Segments: {@code all},
    * each strata attribute's values, and {@value #ENROLLED_DATE} (the units enrolled on each day),
    * from which cumulative results over time are summed without another pass.
+   *
+   * <p>Two aggregations: the per-unit values are summed per cell (experiment, version, arm, metric,
+   * enrollment day and the unit's strata values), then each cell is added to each of its segments.
+   * Every sum is additive, so this equals summing every unit into every segment, but each unit ×
+   * metric row is aggregated once instead of once per segment.
    */
   public static Dataset<Row> sufficientStats(Dataset<Row> unitValues) {
-    Column day =
-        struct(
-            lit(ENROLLED_DATE).as("key"),
-            org.apache
-                .spark
-                .sql
-                .functions
-                .to_date(col("enrolled_ts"))
-                .cast(DataTypes.StringType)
-                .as("value"));
-    Column segments = segments(day);
-    List<Column> aggregates = new ArrayList<>(MomentColumns.aggregates());
-    aggregates.add(sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
-    return unitValues
+    Column day = to_date(col("enrolled_ts")).cast(DataTypes.StringType);
+    List<Column> perCell = new ArrayList<>(MomentColumns.aggregates());
+    perCell.add(sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
+    Dataset<Row> cells =
+        unitValues
+            .groupBy(
+                col("experiment"),
+                col("version"),
+                col("arm"),
+                col(METRIC),
+                day.as(ENROLLED_DATE),
+                // A map cannot be grouped by; its entries, sorted, can.
+                array_sort(map_entries(col("strata"))).as("strata"))
+            .agg(perCell.get(0), perCell.subList(1, perCell.size()).toArray(Column[]::new));
+    Column segments =
+        segments(
+            col("strata"), struct(lit(ENROLLED_DATE).as("key"), col(ENROLLED_DATE).as("value")));
+    List<Column> perSegment = new ArrayList<>(MomentColumns.sums());
+    perSegment.add(sum(col("dropped_values")).as("dropped_values"));
+    return cells
         .withColumn("segment", explode(segments))
         .groupBy(
             col("experiment"),
@@ -146,23 +199,23 @@ public final class MetricStats {
             col(METRIC),
             col("segment.key").as("segment_key"),
             col("segment.value").as("segment_value"))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+        .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new));
   }
 
   /**
-   * A unit's segments, as {@code (key, value)} structs: {@code all}, then {@code more} (or none),
-   * then each strata attribute's value.
+   * A row's segments, as {@code (key, value)} structs: {@code all}, then {@code more} (or none),
+   * then each strata attribute's value, from {@code entries} (the strata's entries, null without
+   * strata).
    */
-  private static Column segments(Column... more) {
+  private static Column segments(Column entries, Column... more) {
     List<Column> first = new ArrayList<>();
     first.add(struct(lit("all").as("key"), lit("all").as("value")));
     first.addAll(List.of(more));
     Column fixed = array(first.toArray(Column[]::new));
     Column strata =
         transform(
-            map_entries(col("strata")),
-            e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
-    return when(col("strata").isNull(), fixed)
+            entries, e -> struct(e.getField("key").as("key"), e.getField("value").as("value")));
+    return when(entries.isNull(), fixed)
         .otherwise(org.apache.spark.sql.functions.concat(fixed, strata));
   }
 
@@ -186,7 +239,7 @@ public final class MetricStats {
                 org.apache.spark.sql.expressions.Window.unboundedPreceding(),
                 org.apache.spark.sql.expressions.Window.currentRow());
     Column before = sum(c).over(lower).minus(c);
-    Column segments = segments();
+    Column segments = segments(map_entries(col("strata")));
     return unitValues
         .filter(col(UnitMetrics.KEYS).isNotNull())
         .select(

@@ -60,6 +60,16 @@ public final class MomentColumns {
     return out;
   }
 
+  /** The same columns summed again: partial results (say per cell) combined into totals. */
+  public static List<Column> sums() {
+    List<Column> out = new ArrayList<>();
+    out.add(sum(col(N)).as(N));
+    for (Term t : TERMS) {
+      out.add(sum(col(t.column())).as(t.column()));
+    }
+    return out;
+  }
+
   /** The moments in an aggregated row (a sum that is null, as for an unused variable, is 0). */
   public static MetricMoments read(Row r) {
     double[] s = new double[TERMS.size()];

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -188,13 +189,19 @@ public final class UnitMetrics {
                     .computeIfAbsent(p.metric().name(), k -> new LinkedHashMap<>())
                     .put(p.role(), p));
     // Then one row per enrolled unit × metric of its experiment: 0 where no row qualified.
-    Column metricsOf = null;
+    // Experiments that list the same metrics share one branch, chosen by a set lookup of the
+    // row's experiment version (not one comparison per experiment).
+    Map<List<String>, List<Object>> byMetrics = new LinkedHashMap<>();
     for (ExperimentDefinition d : experiments) {
-      Column applies =
-          col("experiment").equalTo(d.key()).and(col("version").equalTo(d.version().toString()));
+      byMetrics.computeIfAbsent(d.metrics().all(), k -> new ArrayList<>()).add(d.id());
+    }
+    Column id = concat_ws("@", col("experiment"), col("version"));
+    Column metricsOf = null;
+    for (Map.Entry<List<String>, List<Object>> e : byMetrics.entrySet()) {
+      Column applies = id.isin(e.getValue().toArray());
       Column values =
           array(
-              d.metrics().all().stream()
+              e.getKey().stream()
                   .map(m -> metricValue(catalog.metric(m).orElseThrow(), parts.get(m)))
                   .toArray(Column[]::new));
       metricsOf = metricsOf == null ? when(applies, values) : metricsOf.when(applies, values);
