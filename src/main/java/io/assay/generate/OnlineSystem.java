@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_position;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
@@ -21,9 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,7 +37,6 @@ public final class OnlineSystem {
   public static final String VERSION = "version";
 
   private static final String CANDIDATE = "online_candidate";
-  private static final String NAMESPACE_POSITION = "online_namespace_position_";
 
   /** The twin's decision struct: {@code status, arm, position, traffic}. */
   public static final String DECISION = "decision";
@@ -87,33 +82,14 @@ public final class OnlineSystem {
    * come in key order, as the served experiments did before namespaces pruned them.
    */
   public Dataset<Row> decide(Dataset<Row> visits, Column unit, Column attributes, Column at) {
-    Dataset<Row> rows = visits;
-    List<String> positions = new ArrayList<>();
-    List<Column> parts = new ArrayList<>();
-    List<Column> outside = new ArrayList<>();
-    for (AssignmentPlan p : plans) {
-      if (p.namespace().isEmpty()) {
-        outside.add(candidate(p.definition()));
-      }
-    }
-    if (!outside.isEmpty()) {
-      parts.add(array(outside.toArray(Column[]::new)));
-    }
-    for (List<AssignmentPlan> layer : namespaces().values()) {
-      String position = NAMESPACE_POSITION + positions.size();
-      positions.add(position);
-      // One namespace hash per namespace (checked by the configuration loader), so the first
-      // plan's position is every plan's.
-      rows = rows.withColumn(position, SparkAssignment.namespacePosition(layer.get(0), unit));
-      parts.add(candidates(layer, col(position)));
-    }
-    Column all = parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
+    Dataset<Row> rows =
+        SparkAssignment.withCandidates(
+            visits, plans, unit, true, p -> candidate(p.definition()), CANDIDATE);
     rows =
-        rows.withColumn(CANDIDATE, explode(array_sort(all)))
+        rows.withColumn(CANDIDATE, explode(array_sort(col(CANDIDATE))))
             .withColumn(EXPERIMENT, col(CANDIDATE).getField(EXPERIMENT))
             .withColumn(VERSION, col(CANDIDATE).getField(VERSION))
-            .drop(CANDIDATE)
-            .drop(positions.toArray(String[]::new));
+            .drop(CANDIDATE);
     return decide(rows, plans, lit(true), unit, attributes, at, DECISION);
   }
 
@@ -122,15 +98,7 @@ public final class OnlineSystem {
    * namespace the most slices that hold one position.
    */
   public int maxEnrollments() {
-    int n = (int) plans.stream().filter(p -> p.namespace().isEmpty()).count();
-    for (List<AssignmentPlan> layer : namespaces().values()) {
-      int deepest = 0;
-      for (double[] interval : intervals(layer)) {
-        deepest = Math.max(deepest, holders(layer, interval[0]).size());
-      }
-      n += deepest;
-    }
-    return n;
+    return SparkAssignment.maxCandidates(plans);
   }
 
   /** Every arm key of the served experiments, sorted and distinct. */
@@ -151,70 +119,6 @@ public final class OnlineSystem {
   public Column armName(Column index) {
     Column names = array(armNames().stream().map(a -> lit(a)).toArray(Column[]::new));
     return get(names, index.cast(DataTypes.IntegerType));
-  }
-
-  /** The served plans in a namespace, by namespace name, each list by slice start then key. */
-  private Map<String, List<AssignmentPlan>> namespaces() {
-    Map<String, List<AssignmentPlan>> out = new TreeMap<>();
-    for (AssignmentPlan p : plans) {
-      p.namespace().ifPresent(ns -> out.computeIfAbsent(ns.name(), k -> new ArrayList<>()).add(p));
-    }
-    Comparator<AssignmentPlan> bySlice =
-        Comparator.comparingDouble((AssignmentPlan p) -> p.namespace().orElseThrow().start())
-            .thenComparing(p -> p.definition().key());
-    out.values().forEach(l -> l.sort(bySlice));
-    return out;
-  }
-
-  /**
-   * A namespace's candidates as a {@code CASE} over the position: on each interval between slice
-   * bounds, the slices holding it and the first slice starting above it (the first slice of all
-   * when none does).
-   */
-  private static Column candidates(List<AssignmentPlan> layer, Column position) {
-    List<double[]> intervals = intervals(layer);
-    Column out = null;
-    for (int i = 0; i < intervals.size(); i++) {
-      double[] interval = intervals.get(i);
-      List<AssignmentPlan> in = new ArrayList<>(holders(layer, interval[0]));
-      AssignmentPlan next =
-          layer.stream()
-              .filter(p -> p.namespace().orElseThrow().start() > interval[0])
-              .findFirst()
-              .orElse(layer.get(0));
-      if (!in.contains(next)) {
-        in.add(next);
-      }
-      Column value = array(in.stream().map(p -> candidate(p.definition())).toArray(Column[]::new));
-      if (i == intervals.size() - 1) {
-        out = out == null ? value : out.otherwise(value);
-      } else {
-        Column below = position.lt(lit(interval[1]));
-        out = out == null ? when(below, value) : out.when(below, value);
-      }
-    }
-    return out;
-  }
-
-  /** The intervals {@code [lo, hi)} of [0, 1) between the bounds of a namespace's slices. */
-  private static List<double[]> intervals(List<AssignmentPlan> layer) {
-    TreeSet<Double> bounds = new TreeSet<>(List.of(0.0, 1.0));
-    for (AssignmentPlan p : layer) {
-      var ns = p.namespace().orElseThrow();
-      bounds.add(Math.max(0.0, Math.min(1.0, ns.start())));
-      bounds.add(Math.max(0.0, Math.min(1.0, ns.end())));
-    }
-    List<Double> b = new ArrayList<>(bounds);
-    List<double[]> out = new ArrayList<>();
-    for (int i = 0; i + 1 < b.size(); i++) {
-      out.add(new double[] {b.get(i), b.get(i + 1)});
-    }
-    return out;
-  }
-
-  /** The plans whose slice holds a position. */
-  private static List<AssignmentPlan> holders(List<AssignmentPlan> layer, double position) {
-    return layer.stream().filter(p -> p.namespace().orElseThrow().contains(position)).toList();
   }
 
   private static Column candidate(ExperimentDefinition d) {

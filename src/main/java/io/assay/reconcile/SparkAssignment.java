@@ -1,5 +1,6 @@
 package io.assay.reconcile;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -24,7 +25,10 @@ import io.assay.config.Condition;
 import io.assay.config.ExperimentDefinition;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -210,6 +214,125 @@ public final class SparkAssignment {
       out = when(at.geq(lit(Timestamp.from(s.at()))), armAtStep).otherwise(out);
     }
     return out;
+  }
+
+  /**
+   * Adds {@code out}, each row's candidate plans as an array of {@code candidate(plan)} values in
+   * the order of {@code plans}: every plan outside a namespace and, per namespace, the plans whose
+   * slice holds the unit's namespace position (plus, with {@code withNext}, the first slice
+   * starting above it, the first of all when none does). Plans it leaves out would decide {@code
+   * not_in_namespace}; deciding only the candidates keeps the work per row bounded by how many
+   * experiments a unit can be in, not how many there are. One namespace position per namespace (one
+   * namespace hash per namespace, checked by the configuration loader).
+   */
+  public static Dataset<Row> withCandidates(
+      Dataset<Row> rows,
+      List<AssignmentPlan> plans,
+      Column unit,
+      boolean withNext,
+      java.util.function.Function<AssignmentPlan, Column> candidate,
+      String out) {
+    Map<AssignmentPlan, Integer> order = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < plans.size(); i++) {
+      order.put(plans.get(i), i);
+    }
+    Comparator<AssignmentPlan> inOrder = Comparator.comparing(order::get);
+    List<Column> parts = new ArrayList<>();
+    List<Column> outside =
+        plans.stream().filter(p -> p.namespace().isEmpty()).map(candidate).toList();
+    if (!outside.isEmpty()) {
+      parts.add(array(outside.toArray(Column[]::new)));
+    }
+    Dataset<Row> staged = rows;
+    List<String> positions = new ArrayList<>();
+    for (List<AssignmentPlan> layer : byNamespace(plans).values()) {
+      String position = "__assay_candidates_ns_" + positions.size();
+      positions.add(position);
+      staged = staged.withColumn(position, namespacePosition(layer.get(0), unit));
+      List<double[]> intervals = intervals(layer);
+      Column chosen = null;
+      for (int i = 0; i < intervals.size(); i++) {
+        double[] interval = intervals.get(i);
+        List<AssignmentPlan> in = new ArrayList<>(holders(layer, interval[0]));
+        if (withNext) {
+          AssignmentPlan next =
+              layer.stream()
+                  .filter(p -> p.namespace().orElseThrow().start() > interval[0])
+                  .findFirst()
+                  .orElse(layer.get(0));
+          if (!in.contains(next)) {
+            in.add(next);
+          }
+        }
+        in.sort(inOrder);
+        Column value =
+            in.isEmpty()
+                ? org.apache.spark.sql.functions.slice(array(candidate.apply(layer.get(0))), 1, 0)
+                : array(in.stream().map(candidate).toArray(Column[]::new));
+        if (i == intervals.size() - 1) {
+          chosen = chosen == null ? value : chosen.otherwise(value);
+        } else {
+          Column below = col(position).lt(lit(interval[1]));
+          chosen = chosen == null ? when(below, value) : chosen.when(below, value);
+        }
+      }
+      parts.add(chosen);
+    }
+    Column all =
+        parts.size() == 1
+            ? parts.get(0)
+            : org.apache.spark.sql.functions.concat(parts.toArray(Column[]::new));
+    return staged.withColumn(out, all).drop(positions.toArray(String[]::new));
+  }
+
+  /**
+   * The most plans a unit can be assigned to at once: every one outside a namespace, plus per
+   * namespace the most slices that hold one position.
+   */
+  public static int maxCandidates(List<AssignmentPlan> plans) {
+    int n = (int) plans.stream().filter(p -> p.namespace().isEmpty()).count();
+    for (List<AssignmentPlan> layer : byNamespace(plans).values()) {
+      int deepest = 0;
+      for (double[] interval : intervals(layer)) {
+        deepest = Math.max(deepest, holders(layer, interval[0]).size());
+      }
+      n += deepest;
+    }
+    return n;
+  }
+
+  /** The plans in a namespace, by namespace name, each list by slice start then key. */
+  private static Map<String, List<AssignmentPlan>> byNamespace(List<AssignmentPlan> plans) {
+    Map<String, List<AssignmentPlan>> out = new java.util.TreeMap<>();
+    for (AssignmentPlan p : plans) {
+      p.namespace().ifPresent(ns -> out.computeIfAbsent(ns.name(), k -> new ArrayList<>()).add(p));
+    }
+    Comparator<AssignmentPlan> bySlice =
+        Comparator.comparingDouble((AssignmentPlan p) -> p.namespace().orElseThrow().start())
+            .thenComparing(p -> p.definition().key());
+    out.values().forEach(l -> l.sort(bySlice));
+    return out;
+  }
+
+  /** The intervals {@code [lo, hi)} of [0, 1) between the bounds of a namespace's slices. */
+  private static List<double[]> intervals(List<AssignmentPlan> layer) {
+    java.util.TreeSet<Double> bounds = new java.util.TreeSet<>(List.of(0.0, 1.0));
+    for (AssignmentPlan p : layer) {
+      var ns = p.namespace().orElseThrow();
+      bounds.add(Math.max(0.0, Math.min(1.0, ns.start())));
+      bounds.add(Math.max(0.0, Math.min(1.0, ns.end())));
+    }
+    List<Double> b = new ArrayList<>(bounds);
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i + 1 < b.size(); i++) {
+      out.add(new double[] {b.get(i), b.get(i + 1)});
+    }
+    return out;
+  }
+
+  /** The plans whose slice holds a position. */
+  private static List<AssignmentPlan> holders(List<AssignmentPlan> layer, double position) {
+    return layer.stream().filter(p -> p.namespace().orElseThrow().contains(position)).toList();
   }
 
   /** A plan and the rows it applies to (e.g. {@code experiment = k AND version = v}). */

@@ -6,8 +6,8 @@ import static io.assay.io.ExposureLogs.EVENT_ID;
 import static io.assay.io.ExposureLogs.EXPERIMENT;
 import static io.assay.io.ExposureLogs.UNIT_ID;
 import static io.assay.io.ExposureLogs.VERSION;
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
@@ -27,6 +27,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Inputs of the exposure-share check: per date and experiment version, how many of the units seen
@@ -37,8 +40,9 @@ import org.apache.spark.sql.Row;
  * <p>The units seen across all logs are the traffic base, which assumes a visiting unit reaches
  * every experiment's surface; where that is not so, the observed share measures coverage rather
  * than a fault. Computed in reconciliation because it needs raw unit ids to recompute positions.
- * Cost: one aggregation to units per day, one projection evaluating every definition, one
- * aggregation; no collect.
+ * Cost: one aggregation to units per day, one projection deciding each unit-day for its candidate
+ * definitions ({@link SparkAssignment#withCandidates}: a few, however many experiments share
+ * namespaces), one aggregation; no collect.
  */
 final class TrafficDaily {
   private TrafficDaily() {}
@@ -53,38 +57,71 @@ final class TrafficDaily {
                         struct(col(Ingest.EVENT_TS).as("ts"), col(ATTRIBUTES).as("attributes")),
                         struct(col(Ingest.EVENT_TS), col(EVENT_ID))) // ties: by event id
                     .as("first"));
-    List<Column> perExperiment = new ArrayList<>();
-    for (int i = 0; i < defs.size(); i++) {
-      ExperimentDefinition d = defs.get(i);
-      String name = "d" + i;
-      unitsSeen =
-          SparkAssignment.withDecision(
-              unitsSeen,
-              AssignmentPlan.of(d, site),
-              col(UNIT_ID),
-              col("first.attributes"),
-              col("first.ts"),
-              name);
-      perExperiment.add(
-          struct(
-              lit(d.key()).as(EXPERIMENT),
-              lit(d.version().toString()).as(VERSION),
-              col(name + ".status").as("status"),
-              col(name + ".traffic").as("traffic")));
+    // Each unit-day is decided only for the definitions whose namespace slice holds the unit (and
+    // those outside a namespace): the others would decide not_in_namespace, which adds to
+    // units_seen only, and units_seen is the same count for every definition of the date.
+    List<AssignmentPlan> plans = defs.stream().map(d -> AssignmentPlan.of(d, site)).toList();
+    List<SparkAssignment.Keyed> keyed = new ArrayList<>();
+    for (AssignmentPlan p : plans) {
+      ExperimentDefinition d = p.definition();
+      keyed.add(
+          new SparkAssignment.Keyed(
+              col(EXPERIMENT).equalTo(d.key()).and(col(VERSION).equalTo(d.version().toString())),
+              p));
     }
+    Dataset<Row> candidates =
+        SparkAssignment.withCandidates(
+                unitsSeen,
+                plans,
+                col(UNIT_ID),
+                false,
+                p ->
+                    struct(
+                        lit(p.definition().key()).as(EXPERIMENT),
+                        lit(p.definition().version().toString()).as(VERSION)),
+                "candidates")
+            .withColumn("candidate", explode(col("candidates")))
+            .withColumn(EXPERIMENT, col("candidate." + EXPERIMENT))
+            .withColumn(VERSION, col("candidate." + VERSION));
     Column status = col("x.status");
     Column eligible = status.isin(Status.ASSIGNED.code(), Status.NOT_IN_TRAFFIC.code());
-    Dataset<Row> expected =
-        unitsSeen
-            .select(col(DATE), explode(array(perExperiment.toArray(Column[]::new))).as("x"))
-            .groupBy(
-                col(DATE), col("x." + EXPERIMENT).as(EXPERIMENT), col("x." + VERSION).as(VERSION))
+    Dataset<Row> decided =
+        SparkAssignment.withDecision(
+                candidates, keyed, col(UNIT_ID), col("first.attributes"), col("first.ts"), "x")
+            .groupBy(col(DATE), col(EXPERIMENT), col(VERSION))
             .agg(
-                count(lit(1)).as("units_seen"),
-                sum(when(eligible, 1).otherwise(0)).as("eligible_units"),
-                sum(when(status.equalTo(Status.ASSIGNED.code()), 1).otherwise(0))
+                sum(when(eligible, 1L).otherwise(0L)).as("eligible_units"),
+                sum(when(status.equalTo(Status.ASSIGNED.code()), 1L).otherwise(0L))
                     .as("assigned_units"),
                 avg(when(eligible, col("x.traffic"))).as("intended_traffic"));
+    List<Row> definitions = new ArrayList<>();
+    for (ExperimentDefinition d : defs) {
+      definitions.add(RowFactory.create(d.key(), d.version().toString()));
+    }
+    Dataset<Row> everyDefinition =
+        unitsSeen
+            .sparkSession()
+            .createDataFrame(
+                definitions,
+                new StructType()
+                    .add(EXPERIMENT, DataTypes.StringType)
+                    .add(VERSION, DataTypes.StringType));
+    Dataset<Row> expected =
+        unitsSeen
+            .groupBy(col(DATE))
+            .agg(count(lit(1)).as("units_seen"))
+            .crossJoin(broadcast(everyDefinition))
+            .join(decided, new String[] {DATE, EXPERIMENT, VERSION}, "left")
+            .na()
+            .fill(0L, new String[] {"eligible_units", "assigned_units"})
+            .select(
+                col(DATE),
+                col(EXPERIMENT),
+                col(VERSION),
+                col("units_seen"),
+                col("eligible_units"),
+                col("assigned_units"),
+                col("intended_traffic"));
     Dataset<Row> logged =
         recomputed
             .groupBy(col(DATE), col(EXPERIMENT), col(VERSION))
