@@ -65,5 +65,5 @@ for n in $EXPERIMENTS; do
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$UNITS" "$DAYS" "$n" "$m" "$s" "$rows" >> "$RESULTS"
   done
 done
-echo "== analyze seconds by experiments (rows) and metrics per source (columns): $RESULTS"
+echo "== analyze seconds by experiments and metrics per source: $RESULTS"
 column -t "$RESULTS"

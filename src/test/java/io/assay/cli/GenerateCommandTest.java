@@ -20,6 +20,16 @@ class GenerateCommandTest {
     return cl.execute(args);
   }
 
+  /** {@code generate ARGS} exits 2 with {@code message} on stderr. */
+  private static void usage(String message, String... args) {
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 1];
+    all[0] = "generate";
+    System.arraycopy(args, 0, all, 1, args.length);
+    assertEquals(2, run(new StringWriter(), err, all), String.join(" ", all));
+    assertTrue(err.toString().contains(message), err.toString());
+  }
+
   @Test
   void helpListsTheOptions() {
     StringWriter out = new StringWriter();
@@ -67,59 +77,21 @@ class GenerateCommandTest {
     assertTrue(err.toString().contains("--faults"), err.toString());
 
     String w = world.toString();
-    err = new StringWriter();
-    assertEquals(
-        2, run(new StringWriter(), err, "generate", "--out", w, "--units", "10", "--metrics", "5"));
-    assertTrue(err.toString().contains("--metrics needs --experiments"), err.toString());
-
-    err = new StringWriter();
-    assertEquals(
-        2,
-        run(
-            new StringWriter(),
-            err,
-            "generate",
-            "--conf",
-            "conf",
-            "--out",
-            w,
-            "--units",
-            "10",
-            "--experiments",
-            "5"));
-    assertTrue(err.toString().contains("--conf and --experiments exclude"), err.toString());
-
-    err = new StringWriter();
-    assertEquals(
-        2,
-        run(
-            new StringWriter(),
-            err,
-            "generate",
-            "--out",
-            w,
-            "--units",
-            "10",
-            "--experiments",
-            "0"));
-    assertTrue(err.toString().contains("experiments must be in [1, 999]"), err.toString());
-
-    err = new StringWriter();
-    assertEquals(
-        2,
-        run(
-            new StringWriter(),
-            err,
-            "generate",
-            "--out",
-            w,
-            "--units",
-            "0",
-            "--experiments",
-            "5",
-            "--metrics",
-            "2"));
-    assertTrue(err.toString().contains("units must be in [1,"), err.toString());
+    usage("--metrics needs --experiments", "--out", w, "--units", "10", "--metrics", "5");
+    usage(
+        "--conf and --experiments exclude",
+        "--conf",
+        "conf",
+        "--out",
+        w,
+        "--units",
+        "10",
+        "--experiments",
+        "5");
+    usage("experiments must be in [1, 999]", "--out", w, "--units", "10", "--experiments", "0");
+    usage("--conf-only needs --experiments", "--out", w, "--units", "10", "--conf-only");
+    usage(
+        "units must be in [1,", "--out", w, "--units", "0", "--experiments", "5", "--metrics", "2");
     assertTrue(!Files.exists(world), "nothing is written on bad usage");
   }
 }
