@@ -83,6 +83,7 @@ final class EffectTruth {
   private final MetricCatalog catalog;
   private final Map<MeasureModel, Double> shares;
   private final int maxArms;
+  private final boolean anyEffect;
 
   /**
    * @param shares {@code φ} per measure with a filter: the share of the source's events passing it
@@ -97,10 +98,11 @@ final class EffectTruth {
     this.catalog = catalog;
     this.shares = Map.copyOf(shares);
     this.maxArms = online.experiments().stream().mapToInt(d -> d.arms().size()).max().orElse(0);
+    this.anyEffect = anyEffect(online, effects);
   }
 
   /** Whether an arm of a served experiment changes a rate: false in an A/A world. */
-  private boolean anyEffect() {
+  private static boolean anyEffect(OnlineSystem online, Effects effects) {
     for (ExperimentDefinition d : online.experiments()) {
       for (String a : d.armKeys()) {
         for (Channel c : Channel.values()) {
@@ -159,7 +161,7 @@ final class EffectTruth {
     Map<String, MetricDefinition> modelled = new LinkedHashMap<>();
     List<MetricDefinition> quantiles = new ArrayList<>();
     // Without any effect every relative effect is 0 exactly, and no sum is needed.
-    for (MetricDefinition m : anyEffect() ? catalog.all() : List.<MetricDefinition>of()) {
+    for (MetricDefinition m : anyEffect ? catalog.all() : List.<MetricDefinition>of()) {
       if (m.kind() == MetricKind.QUANTILE) {
         if (quantileModel(m).isPresent()) {
           modelled.put(m.name(), m);
@@ -309,7 +311,7 @@ final class EffectTruth {
         for (MetricDefinition m : catalog.all()) {
           ObjectNode metric = arm.putObject(m.name());
           metric.put("kind", m.kind().yaml);
-          if (!anyEffect()) {
+          if (!anyEffect) {
             metric.put("absolute", 0.0);
             metric.put("relative", 0.0);
             metric.put("note", "no arm of a served experiment changes any rate (an A/A world)");
