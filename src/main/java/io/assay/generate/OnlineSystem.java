@@ -75,11 +75,11 @@ public final class OnlineSystem {
    * One row per visit and candidate experiment, with the twin's decision in {@link #DECISION} and
    * the served version in {@link #VERSION}. Narrow: one {@code explode}, hashes per row.
    *
-   * <p>The candidates of a visit ({@link #candidates}) are every served experiment outside a
-   * namespace and, per namespace, the experiments whose slice holds the unit plus the next one
-   * (which gives the namespace-conflict fault its rows). A visit of a world with hundreds of
-   * experiments in a few namespaces is decided a few times, not once per experiment. Candidates
-   * come in key order, as the served experiments did before namespaces pruned them.
+   * <p>The candidates of a visit ({@link SparkAssignment#withCandidates}) are every served
+   * experiment outside a namespace and, per namespace, the experiments whose slice holds the unit
+   * plus the next one (which gives the namespace-conflict fault its rows). A visit of a world with
+   * hundreds of experiments in a few namespaces is decided a few times, not once per experiment.
+   * Candidates come in key order, as the served experiments did before namespaces pruned them.
    */
   public Dataset<Row> decide(Dataset<Row> visits, Column unit, Column attributes, Column at) {
     Dataset<Row> rows =

@@ -278,10 +278,7 @@ public final class SparkAssignment {
       }
       parts.add(chosen);
     }
-    Column all =
-        parts.size() == 1
-            ? parts.get(0)
-            : org.apache.spark.sql.functions.concat(parts.toArray(Column[]::new));
+    Column all = parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
     return staged.withColumn(out, all).drop(positions.toArray(String[]::new));
   }
 

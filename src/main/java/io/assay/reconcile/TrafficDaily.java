@@ -42,7 +42,11 @@ import org.apache.spark.sql.types.StructType;
  * than a fault. Computed in reconciliation because it needs raw unit ids to recompute positions.
  * Cost: one aggregation to units per day, one projection deciding each unit-day for its candidate
  * definitions ({@link SparkAssignment#withCandidates}: a few, however many experiments share
- * namespaces), one aggregation; no collect.
+ * namespaces), one aggregation; no collect. The units seen per date are a second aggregation of the
+ * same (date, unit) pairs, without functions (Spark prunes the first one's {@code min_by} from it,
+ * so the two do not share a shuffle): one more scan stage, 1 to 3 s of task time on the 100k-unit
+ * world against 108 s for all of reconcile, where deciding every unit-day for every definition cost
+ * minutes at 200 experiments.
  */
 final class TrafficDaily {
   private TrafficDaily() {}
