@@ -153,13 +153,13 @@ public final class AnalyzeJob {
         first,
         last);
 
-    Dataset<Row> values =
+    UnitValues values =
         UnitMetrics.compute(ctx, experiments, enrolled, asOf, new Instant[] {first, last}, sources)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<MetricStats.CapKey, MetricStats.Caps> caps =
           MetricStats.caps(values, conf.catalog(), experiments);
-      Dataset<Row> stats = MetricStats.sufficientStats(MetricStats.applyCaps(values, caps));
+      Dataset<Row> stats = MetricStats.sufficientStats(values, caps);
       List<Row> statRows = stats.collectAsList();
       warnDropped(date, statRows);
       Outputs.replaceDates(
@@ -472,7 +472,7 @@ public final class AnalyzeJob {
       SparkSession spark,
       RunContext ctx,
       LocalDate date,
-      Dataset<Row> values,
+      UnitValues values,
       Map<String, Quantile> quantiles) {
     List<Row> rows =
         quantiles.isEmpty() ? List.of() : MetricStats.quantileBuckets(values).collectAsList();

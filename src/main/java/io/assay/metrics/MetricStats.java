@@ -5,16 +5,20 @@ import static io.assay.metrics.UnitMetrics.P;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.Cap;
@@ -47,15 +51,15 @@ public final class MetricStats {
 
   /**
    * The caps of every capped metric. Percentile caps are computed over the pooled per-unit values
-   * of all arms: one aggregation grouped by experiment, version and metric over the rows of capped
-   * metrics only, with one {@code percentile_approx} per distinct percentile (a few numbers per
-   * capped experiment × metric reach the driver). Fixed caps need no data.
+   * of all arms: one aggregation of the capped metrics' rows grouped by experiment, version and
+   * metric, with one {@code percentile_approx} per distinct percentile (a few numbers per capped
+   * experiment × metric reach the driver). Fixed caps need no data.
    */
   public static Map<CapKey, Caps> caps(
-      Dataset<Row> unitValues, MetricCatalog catalog, List<ExperimentDefinition> experiments) {
+      UnitValues values, MetricCatalog catalog, List<ExperimentDefinition> experiments) {
     Map<CapKey, Caps> out = new LinkedHashMap<>();
-    // Metrics with a percentile cap, by percentile (the cap is the metric's, whatever experiment).
-    Map<Double, java.util.Set<String>> byPercentile = new java.util.TreeMap<>();
+    // Slots of metrics with a percentile cap, by percentile (the cap is the metric's).
+    Map<Double, List<Integer>> byPercentile = new java.util.TreeMap<>();
     List<CapKey> percentileKeys = new ArrayList<>();
     for (ExperimentDefinition e : experiments) {
       for (String name : e.metrics().all()) {
@@ -69,9 +73,11 @@ public final class MetricStats {
           double v = cap.value().getAsDouble();
           out.put(key, new Caps(v, m.cupedWindow().isPresent() ? v : null));
         } else {
-          byPercentile
-              .computeIfAbsent(cap.percentile().getAsDouble(), q -> new java.util.TreeSet<>())
-              .add(name);
+          List<Integer> slots =
+              byPercentile.computeIfAbsent(cap.percentile().getAsDouble(), x -> new ArrayList<>());
+          if (!slots.contains(values.slot(name))) {
+            slots.add(values.slot(name));
+          }
           percentileKeys.add(key);
         }
       }
@@ -79,22 +85,24 @@ public final class MetricStats {
     if (percentileKeys.isEmpty()) {
       return out;
     }
+    Column slot = col(UnitValues.SLOT);
     List<Column> aggs = new ArrayList<>();
-    List<Object> capped = new ArrayList<>();
+    List<Integer> capped = new ArrayList<>();
     for (var e : byPercentile.entrySet()) {
-      Column mine = col(METRIC).isin(e.getValue().toArray());
+      Column mine = slot.isin(e.getValue().toArray());
       aggs.add(percentile_approx(when(mine, col(Y)), lit(e.getKey()), lit(100_000)));
       aggs.add(percentile_approx(when(mine, col(P)), lit(e.getKey()), lit(100_000)));
       capped.addAll(e.getValue());
     }
     Map<CapKey, Row> rows = new LinkedHashMap<>();
     for (Row r :
-        unitValues
-            .filter(col(METRIC).isin(capped.toArray()))
-            .groupBy(col("experiment"), col("version"), col(METRIC))
+        values
+            .metricRows(List.of("experiment", "version"), capped::contains, false)
+            .groupBy(col("experiment"), col("version"), slot)
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
             .collectAsList()) {
-      rows.put(new CapKey(r.getString(0), r.getString(1), r.getString(2)), r);
+      rows.put(
+          new CapKey(r.getString(0), r.getString(1), values.metrics().get(r.getInt(2)).name()), r);
     }
     List<Double> percentiles = new ArrayList<>(byPercentile.keySet());
     for (CapKey key : percentileKeys) {
@@ -110,85 +118,112 @@ public final class MetricStats {
     return out;
   }
 
-  /**
-   * Applies the caps (values above a cap are set to it): a broadcast join with the small table of
-   * caps by experiment, version and metric, so the cost per row does not grow with the number of
-   * capped experiment × metric pairs.
-   */
-  public static Dataset<Row> applyCaps(Dataset<Row> unitValues, Map<CapKey, Caps> caps) {
-    if (caps.isEmpty()) {
-      return unitValues;
-    }
-    List<Row> rows = new ArrayList<>();
-    for (Map.Entry<CapKey, Caps> e : caps.entrySet()) {
-      CapKey k = e.getKey();
-      rows.add(
-          org.apache.spark.sql.RowFactory.create(
-              k.experiment(), k.version(), k.metric(), e.getValue().y(), e.getValue().p()));
-    }
-    org.apache.spark.sql.types.StructType schema =
-        new org.apache.spark.sql.types.StructType()
-            .add("experiment", DataTypes.StringType)
-            .add("version", DataTypes.StringType)
-            .add(METRIC, DataTypes.StringType)
-            .add(CAP_Y, DataTypes.DoubleType)
-            .add(CAP_P, DataTypes.DoubleType);
-    Dataset<Row> table = unitValues.sparkSession().createDataFrame(rows, schema);
-    List<Column> out = new ArrayList<>();
-    for (String c : unitValues.columns()) {
-      // least skips nulls: an uncapped value (no cap row, or a null cap) is kept as it is.
-      out.add(
-          c.equals(Y)
-              ? least(col("v." + Y), col("c." + CAP_Y)).as(Y)
-              : c.equals(P) ? least(col("v." + P), col("c." + CAP_P)).as(P) : col("v." + c).as(c));
-    }
-    return unitValues
-        .as("v")
-        .join(
-            org.apache.spark.sql.functions.broadcast(table.as("c")),
-            col("v.experiment")
-                .equalTo(col("c.experiment"))
-                .and(col("v.version").equalTo(col("c.version")))
-                .and(col("v." + METRIC).equalTo(col("c." + METRIC))),
-            "left")
-        .select(out.toArray(Column[]::new));
-  }
-
-  private static final String CAP_Y = "cap_y";
-  private static final String CAP_P = "cap_p";
-
   /** The segment of the units enrolled on one day; the driver accumulates them over days. */
   public static final String ENROLLED_DATE = "enrolled_date";
 
+  /** {@link #sufficientStats(UnitValues, Map)} without caps. */
+  public static Dataset<Row> sufficientStats(UnitValues values) {
+    return sufficientStats(values, Map.of());
+  }
+
   /**
-   * Sufficient statistics per experiment, version, arm, metric and segment. Segments: {@code all},
-   * each strata attribute's values, and {@value #ENROLLED_DATE} (the units enrolled on each day),
-   * from which cumulative results over time are summed without another pass.
+   * Sufficient statistics per experiment, version, arm, metric and segment, of the values capped by
+   * {@code caps} (values above a cap are set to it). Segments: {@code all}, each strata attribute's
+   * values, and {@value #ENROLLED_DATE} (the units enrolled on each day), from which cumulative
+   * results over time are summed without another pass.
    *
-   * <p>Two aggregations: the per-unit values are summed per cell (experiment, version, arm, metric,
-   * enrollment day and the unit's strata values), then each cell is added to each of its segments.
+   * <p>Each unit row is split into one row per metric its experiment lists ({@link
+   * UnitValues#metricRows}), capped, and summed per cell (experiment, version, arm, metric,
+   * enrollment day and the unit's strata values); then each cell is added to each of its segments.
    * Every sum is additive, so this equals summing every unit into every segment, but each unit ×
-   * metric row is aggregated once instead of once per segment.
+   * metric is aggregated once instead of once per segment. The caps are literal arrays by
+   * experiment version, looked up by the metric's slot: the cost per row does not grow with the
+   * number of capped experiment × metric pairs.
    */
-  public static Dataset<Row> sufficientStats(Dataset<Row> unitValues) {
-    Column day = to_date(col("enrolled_ts")).cast(DataTypes.StringType);
-    List<Column> perCell = new ArrayList<>(MomentColumns.aggregates());
-    perCell.add(sum(col(UnitMetrics.DROPPED)).as("dropped_values"));
+  public static Dataset<Row> sufficientStats(UnitValues values, Map<CapKey, Caps> caps) {
+    // The cell's day and strata, and the experiment's caps, are found once per unit, before its
+    // metric rows.
+    Dataset<Row> units =
+        values
+            .rows()
+            .withColumn(ENROLLED_DATE, to_date(col("enrolled_ts")).cast(DataTypes.StringType))
+            // A map cannot be grouped by; its entries, sorted, can.
+            .withColumn("strata", array_sort(map_entries(col("strata"))));
+    if (!caps.isEmpty()) {
+      units =
+          units
+              .withColumn(UnitValues.CAP_Y, capsOf(values, caps, true))
+              .withColumn(UnitValues.CAP_P, capsOf(values, caps, false));
+    }
+    List<String> cell = List.of("experiment", "version", "arm", ENROLLED_DATE, "strata");
+    // A unit whose values of a metric are all 0 adds nothing to any sum, only 1 to n, which is the
+    // same for every metric of the cell: the unit × metric rows are kept only where some value is
+    // not 0 (most units have no row of most metrics), and each cell's n comes from counting its
+    // units once. The sums are added to rows holding each cell's n for each metric its
+    // experiment lists, with 0 for every term the metric has (null for the others, as a sum over
+    // no values is): every cell × metric gets its row, whatever its units' values.
+    Dataset<Row> rows =
+        values
+            .withRows(units)
+            .metricRows(cell, k -> true, false)
+            .filter(
+                col(Y)
+                    .notEqual(0.0)
+                    .or(coalesce(col(UnitMetrics.D), lit(0.0)).notEqual(0.0))
+                    .or(coalesce(col(P), lit(0.0)).notEqual(0.0))
+                    .or(coalesce(col(UnitMetrics.Q), lit(0.0)).notEqual(0.0))
+                    .or(col(UnitMetrics.DROPPED).notEqual(0L)));
+    List<Column> perUnit = new ArrayList<>();
+    List<Column> perCellMetric = new ArrayList<>();
+    cell.forEach(c -> perUnit.add(col(c)));
+    cell.forEach(c -> perCellMetric.add(col(c)));
+    perUnit.add(col(UnitValues.SLOT));
+    perUnit.add(lit(0L).as(MomentColumns.N));
+    Column slot = col(UnitValues.SLOT);
+    perCellMetric.add(slot);
+    perCellMetric.add(col(MomentColumns.N));
+    for (MomentColumns.Term t : MomentColumns.TERMS) {
+      perUnit.add(t.perUnit(r -> col(r)).as(t.column()));
+      boolean[] has = new boolean[values.metrics().size()];
+      for (int k = 0; k < has.length; k++) {
+        MetricDefinition m = values.metrics().get(k);
+        has[k] = t.uses(r -> UnitValues.has(m, r));
+      }
+      perCellMetric.add(when(get(lit(has), slot), lit(0.0)).as(t.column()));
+    }
+    perUnit.add(col(UnitMetrics.DROPPED).as("dropped_values"));
+    perCellMetric.add(lit(0L).as("dropped_values"));
+    Dataset<Row> counts =
+        units
+            .groupBy(cell.stream().map(c -> col(c)).toArray(Column[]::new))
+            .agg(count(lit(1)).as(MomentColumns.N))
+            .withColumn(UnitValues.SLOT, explode(values.listedSlots()))
+            .select(perCellMetric.toArray(Column[]::new));
+    List<Column> perCell = new ArrayList<>();
+    perCell.add(sum(col(MomentColumns.N)).as(MomentColumns.N));
+    for (MomentColumns.Term t : MomentColumns.TERMS) {
+      perCell.add(sum(col(t.column())).as(t.column()));
+    }
+    perCell.add(sum(col("dropped_values")).as("dropped_values"));
     Dataset<Row> cells =
-        unitValues
+        rows.select(perUnit.toArray(Column[]::new))
+            .unionAll(counts)
             .groupBy(
                 col("experiment"),
                 col("version"),
                 col("arm"),
-                col(METRIC),
-                day.as(ENROLLED_DATE),
-                // A map cannot be grouped by; its entries, sorted, can.
-                array_sort(map_entries(col("strata"))).as("strata"))
+                col(UnitValues.SLOT),
+                col(ENROLLED_DATE),
+                col("strata"))
             .agg(perCell.get(0), perCell.subList(1, perCell.size()).toArray(Column[]::new));
     Column segments =
         segments(
             col("strata"), struct(lit(ENROLLED_DATE).as("key"), col(ENROLLED_DATE).as("value")));
-    List<Column> perSegment = new ArrayList<>(MomentColumns.sums());
+    List<Column> perSegment = new ArrayList<>();
+    perSegment.add(sum(col(MomentColumns.N)).as(MomentColumns.N));
+    for (MomentColumns.Term t : MomentColumns.TERMS) {
+      perSegment.add(sum(col(t.column())).as(t.column()));
+    }
     perSegment.add(sum(col("dropped_values")).as("dropped_values"));
     return cells
         .withColumn("segment", explode(segments))
@@ -196,10 +231,35 @@ public final class MetricStats {
             col("experiment"),
             col("version"),
             col("arm"),
-            col(METRIC),
+            values.metricName(col(UnitValues.SLOT)).as(METRIC),
             col("segment.key").as("segment_key"),
             col("segment.value").as("segment_value"))
         .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new));
+  }
+
+  /**
+   * The caps of a unit's experiment, of the value ({@code y}) or of the pre-period value, as an
+   * array by metric slot (null where uncapped): a literal map from experiment version to the
+   * arrays, looked up once per unit row.
+   */
+  private static Column capsOf(UnitValues values, Map<CapKey, Caps> caps, boolean value) {
+    Map<String, Double[]> byExperiment = new LinkedHashMap<>();
+    for (Map.Entry<CapKey, Caps> e : caps.entrySet()) {
+      CapKey k = e.getKey();
+      Double[] row =
+          byExperiment.computeIfAbsent(
+              k.experiment() + "@" + k.version(), x -> new Double[values.metrics().size()]);
+      row[values.slot(k.metric())] = value ? e.getValue().y() : e.getValue().p();
+    }
+    List<Column> arrays = new ArrayList<>();
+    for (Double[] row : byExperiment.values()) {
+      arrays.add(lit(row));
+    }
+    Column map =
+        map_from_arrays(
+            lit(byExperiment.keySet().toArray(String[]::new)),
+            array(arrays.toArray(Column[]::new)));
+    return try_element_at(map, UnitValues.experimentVersion());
   }
 
   /**
@@ -229,7 +289,9 @@ public final class MetricStats {
    * docs/statistics.md} §4.6). Only these rows reach the driver: a few per value bucket, never a
    * unit's values.
    */
-  public static Dataset<Row> quantileBuckets(Dataset<Row> unitValues) {
+  public static Dataset<Row> quantileBuckets(UnitValues values) {
+    Dataset<Row> unitValues =
+        values.perMetric(m -> m.quantile().isPresent()).filter(col(UnitMetrics.KEYS).isNotNull());
     Column c = col("c").cast(DataTypes.DoubleType);
     org.apache.spark.sql.expressions.WindowSpec lower =
         org.apache.spark.sql.expressions.Window.partitionBy(

@@ -12,6 +12,8 @@ import static org.apache.spark.sql.functions.sum;
 import io.assay.stats.MetricMoments;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 
@@ -27,45 +29,52 @@ public final class MomentColumns {
   /** The unit count. */
   public static final String N = "n";
 
-  /** One summed column: its name and the per-unit term. */
-  record Term(String column, Column perUnit) {}
+  /**
+   * One summed column: its name and the per-unit term, the product of two roles' values ({@link
+   * UnitMetrics#Y} and the others), or one role's value where {@code right} is null.
+   */
+  record Term(String column, String left, String right) {
+    /** The per-unit term, with each role's value from {@code role}. */
+    Column perUnit(Function<String, Column> role) {
+      Column a = role.apply(left);
+      return right == null ? a : a.multiply(role.apply(right));
+    }
+
+    /** Whether the term exists for a metric that has the roles {@code has} accepts. */
+    boolean uses(Predicate<String> has) {
+      return has.test(left) && (right == null || has.test(right));
+    }
+  }
 
   /** In the order of {@link MetricMoments}' sum components. */
   static final List<Term> TERMS =
       List.of(
-          new Term("sum_y", col(Y)),
-          new Term("sum_y2", col(Y).multiply(col(Y))),
-          new Term("sum_d", col(D)),
-          new Term("sum_d2", col(D).multiply(col(D))),
-          new Term("sum_yd", col(Y).multiply(col(D))),
-          new Term("sum_p", col(P)),
-          new Term("sum_p2", col(P).multiply(col(P))),
-          new Term("sum_yp", col(Y).multiply(col(P))),
-          new Term("sum_q", col(Q)),
-          new Term("sum_q2", col(Q).multiply(col(Q))),
-          new Term("sum_pq", col(P).multiply(col(Q))),
-          new Term("sum_yq", col(Y).multiply(col(Q))),
-          new Term("sum_dp", col(D).multiply(col(P))),
-          new Term("sum_dq", col(D).multiply(col(Q))));
+          new Term("sum_y", Y, null),
+          new Term("sum_y2", Y, Y),
+          new Term("sum_d", D, null),
+          new Term("sum_d2", D, D),
+          new Term("sum_yd", Y, D),
+          new Term("sum_p", P, null),
+          new Term("sum_p2", P, P),
+          new Term("sum_yp", Y, P),
+          new Term("sum_q", Q, null),
+          new Term("sum_q2", Q, Q),
+          new Term("sum_pq", P, Q),
+          new Term("sum_yq", Y, Q),
+          new Term("sum_dp", D, P),
+          new Term("sum_dq", D, Q));
 
   private MomentColumns() {}
 
-  /** The aggregations over per-unit values ({@link UnitMetrics}' y, d, p): n and every sum. */
+  /**
+   * The aggregations over per-unit values in their long form (columns {@code y, d, p, q}, one row
+   * per unit × metric): n and every sum (null where a role is null on every row).
+   */
   public static List<Column> aggregates() {
     List<Column> out = new ArrayList<>();
     out.add(count(lit(1)).as(N));
     for (Term t : TERMS) {
-      out.add(sum(t.perUnit()).as(t.column()));
-    }
-    return out;
-  }
-
-  /** The same columns summed again: partial results (say per cell) combined into totals. */
-  public static List<Column> sums() {
-    List<Column> out = new ArrayList<>();
-    out.add(sum(col(N)).as(N));
-    for (Term t : TERMS) {
-      out.add(sum(col(t.column())).as(t.column()));
+      out.add(sum(t.perUnit(r -> col(r))).as(t.column()));
     }
     return out;
   }

@@ -4,13 +4,9 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
@@ -43,17 +39,17 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 
 /**
- * Per-unit metric values: one row per experiment × version × enrolled unit × metric, with the
- * metric's value {@code y}, its ratio denominator {@code d} and its pre-period (CUPED covariate)
- * value {@code p}.
+ * Per-unit metric values ({@link UnitValues}): one row per experiment × version × enrolled unit,
+ * with each metric's value {@code y}, its ratio denominator {@code d} and its pre-period (CUPED
+ * covariate) values {@code p} and {@code q}.
  *
  * <p>Each source table is read <b>once</b> for every metric and experiment that uses it: its rows
  * are joined to the enrolled units (by keyed pseudonym), every measure on the source contributes a
  * column ({@code when(in window AND filter, value)}), and one aggregation per source reduces them
  * to per-unit sums. Windows are relative to each unit's {@code enrolled_ts} and truncated at the
  * as-of instant (events after it are not used). The per-source results are left-joined to the
- * enrolled units and unpivoted into one row per unit × metric of its experiment, so every enrolled
- * unit has a value: 0 for sums and counts, 0 (false) for binomial metrics.
+ * enrolled units, so every enrolled unit has a value for every metric: 0 for sums and counts, 0
+ * (false) for binomial metrics.
  *
  * <p>Cost per source: one scan (rows outside the needed time range are filtered at the scan), one
  * shuffle join with the enrolled units and one aggregation (in the join's partitions); then one
@@ -85,23 +81,32 @@ public final class UnitMetrics {
 
   private UnitMetrics() {}
 
-  /** A measure of a metric on one source: its value, denominator or pre-period part. */
-  record Part(MetricDefinition metric, String role, Measure measure, Window window) {
+  /**
+   * A measure of a metric on one source: its value, denominator or pre-period part. {@code slot} is
+   * the metric's position among the metrics computed together, which names its columns.
+   */
+  record Part(MetricDefinition metric, int slot, String role, Measure measure, Window window) {
+    /**
+     * The part's per-unit aggregate in a source pass (the names are positional, see {@link
+     * UnitValues}).
+     */
     String column() {
-      return metric.name() + "__" + role;
+      return "s" + slot + "_" + role;
     }
   }
 
   /** The parts of the given metrics, grouped by the source they read. */
   static Map<String, List<Part>> partsBySource(MetricCatalog catalog, Set<String> metricNames) {
     Map<String, List<Part>> out = new LinkedHashMap<>();
+    int slot = 0;
     for (String name : metricNames) {
       MetricDefinition m = catalog.metric(name).orElseThrow();
-      add(out, new Part(m, Y, m.numerator(), m.window()));
-      m.denominator().ifPresent(den -> add(out, new Part(m, D, den, m.window())));
-      m.cupedWindow().ifPresent(w -> add(out, new Part(m, P, m.numerator(), w)));
+      int i = slot++;
+      add(out, new Part(m, i, Y, m.numerator(), m.window()));
+      m.denominator().ifPresent(den -> add(out, new Part(m, i, D, den, m.window())));
+      m.cupedWindow().ifPresent(w -> add(out, new Part(m, i, P, m.numerator(), w)));
       m.cupedWindow()
-          .ifPresent(w -> m.denominator().ifPresent(den -> add(out, new Part(m, Q, den, w))));
+          .ifPresent(w -> m.denominator().ifPresent(den -> add(out, new Part(m, i, Q, den, w))));
     }
     return out;
   }
@@ -110,12 +115,17 @@ public final class UnitMetrics {
     out.computeIfAbsent(p.measure().source(), k -> new ArrayList<>()).add(p);
   }
 
+  /** Every metric the experiments list, in order of first use. */
+  static Set<String> metricsOf(List<ExperimentDefinition> experiments) {
+    Set<String> used = new LinkedHashSet<>();
+    experiments.forEach(e -> used.addAll(e.metrics().all()));
+    return used;
+  }
+
   /** The parts of the experiments' metrics, grouped by the source they read. */
   static Map<String, List<Part>> partsBySource(
       MetricCatalog catalog, List<ExperimentDefinition> experiments) {
-    Set<String> used = new LinkedHashSet<>();
-    experiments.forEach(e -> used.addAll(e.metrics().all()));
-    return partsBySource(catalog, used);
+    return partsBySource(catalog, metricsOf(experiments));
   }
 
   /**
@@ -129,7 +139,7 @@ public final class UnitMetrics {
    * @param timeRange [earliest enrolled_ts, latest enrolled_ts], to prune the scans
    * @throws IllegalArgumentException when {@code experiments} is empty
    */
-  public static Dataset<Row> compute(
+  public static UnitValues compute(
       SparkSession spark,
       RunContext ctx,
       List<ExperimentDefinition> experiments,
@@ -149,7 +159,7 @@ public final class UnitMetrics {
   }
 
   /** As above, on sources already opened and checked (none of them with a problem). */
-  static Dataset<Row> compute(
+  static UnitValues compute(
       RunContext ctx,
       List<ExperimentDefinition> experiments,
       Dataset<Row> enrolled,
@@ -164,10 +174,23 @@ public final class UnitMetrics {
     Dataset<Row> units =
         enrolled.select(col("experiment"), col("version"), col("unit_key"), col("enrolled_ts"));
 
-    // Every enrolled unit, with each source's per-unit sums left-joined on (experiment, version,
-    // unit_key): each per-source result is already partitioned by its aggregation, so only the
-    // enrolled units are shuffled, once, whatever the number of sources.
+    // Every enrolled unit, with each source's per-unit aggregates left-joined on (experiment,
+    // version, unit_key) as three arrays (values, dropped rows, quantile keys): each per-source
+    // result is already partitioned by its aggregation, so only the enrolled units are shuffled,
+    // once, whatever the number of sources; and the rows stay narrow, whatever the number of
+    // metrics.
     String[] key = {"experiment", "version", "unit_key"};
+    List<MetricDefinition> metrics =
+        metricsOf(experiments).stream().map(m -> catalog.metric(m).orElseThrow()).toList();
+    int n = metrics.size();
+    int[] y = filled(n);
+    int[] d = filled(n);
+    int[] p = filled(n);
+    int[] q = filled(n);
+    int[] keys = filled(n);
+    List<UnitValues.SourceArrays> arrays = new ArrayList<>();
+    int offset = 0;
+    int keyOffset = 0;
     Dataset<Row> wide = enrolled;
     for (Map.Entry<String, List<Part>> e : bySource.entrySet()) {
       MetricSource source = catalog.sources().get(e.getKey());
@@ -176,79 +199,73 @@ public final class UnitMetrics {
         throw new IllegalStateException(
             "source '" + e.getKey() + "' was not opened: " + sources.problems().get(e.getKey()));
       }
+      String prefix = "s" + arrays.size();
+      List<Column> vals = new ArrayList<>();
+      List<Column> dropped = new ArrayList<>();
+      List<Column> keyLists = new ArrayList<>();
+      for (Part part : e.getValue()) {
+        int at = offset + vals.size();
+        switch (part.role()) {
+          case Y -> y[part.slot()] = at;
+          case D -> d[part.slot()] = at;
+          case P -> p[part.slot()] = at;
+          default -> q[part.slot()] = at;
+        }
+        vals.add(col(part.column()).cast(DataTypes.DoubleType));
+        dropped.add(col(part.column() + "_dropped"));
+        if (part.role().equals(Y) && eventQuantile(part.metric())) {
+          keys[part.slot()] = keyOffset + keyLists.size();
+          keyLists.add(col(part.column() + "_keys"));
+        }
+      }
+      List<Column> packed =
+          new ArrayList<>(List.of(col("experiment"), col("version"), col("unit_key")));
+      packed.add(array(vals.toArray(Column[]::new)).as(prefix + "_vals"));
+      packed.add(array(dropped.toArray(Column[]::new)).as(prefix + "_dropped"));
+      if (!keyLists.isEmpty()) {
+        packed.add(array(keyLists.toArray(Column[]::new)).as(prefix + "_keys"));
+      }
+      arrays.add(new UnitValues.SourceArrays(prefix, vals.size(), keyLists.size()));
+      offset += vals.size();
+      keyOffset += keyLists.size();
       wide =
           wide.join(
-              sourcePass(ctx, source, table, e.getValue(), units, asOf, timeRange), key, "left");
+              sourcePass(ctx, source, table, e.getValue(), units, asOf, timeRange)
+                  .select(packed.toArray(Column[]::new)),
+              key,
+              "left");
     }
-    Map<String, Map<String, Part>> parts = new LinkedHashMap<>();
-    bySource.values().stream()
-        .flatMap(List::stream)
-        .forEach(
-            p ->
-                parts
-                    .computeIfAbsent(p.metric().name(), k -> new LinkedHashMap<>())
-                    .put(p.role(), p));
-    // Then one row per enrolled unit × metric of its experiment: 0 where no row qualified.
-    // Experiments that list the same metrics share one branch, chosen by a set lookup of the
-    // row's experiment version (not one comparison per experiment).
-    Map<List<String>, List<Object>> byMetrics = new LinkedHashMap<>();
-    for (ExperimentDefinition d : experiments) {
-      byMetrics.computeIfAbsent(d.metrics().all(), k -> new ArrayList<>()).add(d.id());
-    }
-    Column id = concat_ws("@", col("experiment"), col("version"));
-    Column metricsOf = null;
-    for (Map.Entry<List<String>, List<Object>> e : byMetrics.entrySet()) {
-      Column applies = id.isin(e.getValue().toArray());
-      Column values =
-          array(
-              e.getKey().stream()
-                  .map(m -> metricValue(catalog.metric(m).orElseThrow(), parts.get(m)))
-                  .toArray(Column[]::new));
-      metricsOf = metricsOf == null ? when(applies, values) : metricsOf.when(applies, values);
+    Map<List<String>, List<Object>> byList = new LinkedHashMap<>();
+    for (ExperimentDefinition def : experiments) {
+      byList.computeIfAbsent(def.metrics().all(), k -> new ArrayList<>()).add(def.id());
     }
     List<Column> out = new ArrayList<>();
     for (String c : enrolled.columns()) {
       out.add(col(c));
     }
-    for (String f : List.of(METRIC, Y, D, P, Q, DROPPED, KEYS)) {
-      out.add(col("m." + f).as(f));
+    // All sources' arrays concatenated once per unit, here: read per metric, they are only looked
+    // up.
+    out.add(UnitValues.allValues(arrays).as(UnitValues.VALS));
+    out.add(UnitValues.allDropped(arrays).as(UnitValues.DROPPED));
+    if (keyOffset > 0) {
+      out.add(UnitValues.allKeys(arrays).as(UnitValues.KEYS));
     }
-    return wide.withColumn("m", explode(metricsOf)).select(out.toArray(Column[]::new));
+    return new UnitValues(
+        wide.select(out.toArray(Column[]::new)),
+        List.of(enrolled.columns()),
+        metrics,
+        byList,
+        new UnitValues.Layout(y, d, p, q, keys, arrays));
   }
 
-  /** A metric's values for one unit from the wide per-unit columns of its parts. */
-  private static Column metricValue(MetricDefinition definition, Map<String, Part> parts) {
-    String metric = definition.name();
-    Column dropped = lit(0L);
-    for (Part p : parts.values()) {
-      dropped = dropped.plus(coalesce(col(p.column() + "__dropped"), lit(0L)));
-    }
-    List<Column> fields = new ArrayList<>();
-    fields.add(lit(metric).as(METRIC));
-    for (String role : List.of(Y, D, P, Q)) {
-      Part p = parts.get(role);
-      fields.add(
-          (p == null
-                  ? lit(null).cast(DataTypes.DoubleType)
-                  : coalesce(col(p.column()).cast(DataTypes.DoubleType), lit(0.0)))
-              .as(role));
-    }
-    fields.add(dropped.as(DROPPED));
-    Column keys = lit(null).cast(QuantileKeys.TYPE);
-    if (definition.quantile().isPresent()) {
-      Quantile q = definition.quantile().get();
-      Part y = parts.get(Y);
-      keys =
-          q.of() == Quantile.Of.EVENT
-              ? coalesce(col(y.column() + "__keys"), array().cast(QuantileKeys.TYPE))
-              : array(QuantileKeys.key(coalesce(col(y.column()), lit(0.0)), q.accuracy()));
-      if (q.of() == Quantile.Of.EVENT) {
-        // The unit's number of values: the ratio of Σ values / Σ count is the event-level mean.
-        fields.set(2, size(keys).cast(DataTypes.DoubleType).as(D));
-      }
-    }
-    fields.add(keys.as(KEYS));
-    return struct(fields.toArray(Column[]::new));
+  private static int[] filled(int n) {
+    int[] out = new int[n];
+    java.util.Arrays.fill(out, -1);
+    return out;
+  }
+
+  private static boolean eventQuantile(MetricDefinition m) {
+    return m.quantile().map(x -> x.of() == Quantile.Of.EVENT).orElse(false);
   }
 
   /**
@@ -315,7 +332,7 @@ public final class UnitMetrics {
       if (p.role().equals(Y)) {
         dropped = col("__ts").isNull().or(dropped);
       }
-      aggs.add(sum(when(dropped, lit(1L)).otherwise(lit(0L))).as(p.column() + "__dropped"));
+      aggs.add(sum(when(dropped, lit(1L)).otherwise(lit(0L))).as(p.column() + "_dropped"));
       p.metric()
           .quantile()
           .filter(q -> q.of() == Quantile.Of.EVENT)
@@ -326,7 +343,7 @@ public final class UnitMetrics {
                               when(
                                   qualifies.and(not(valueUnusable(p))),
                                   QuantileKeys.key(value(p), q.accuracy())))
-                          .as(p.column() + "__keys")));
+                          .as(p.column() + "_keys")));
     }
     Dataset<Row> perUnit =
         joined

@@ -122,6 +122,7 @@ class MetricSourcesTest {
     UnitMetrics.Part part =
         new UnitMetrics.Part(
             conversion,
+            0,
             UnitMetrics.Y,
             new Measure("orders", "1", Optional.of("status")),
             conversion.window());
@@ -194,11 +195,13 @@ class MetricSourcesTest {
                 Instant.parse("2026-11-20T00:00:00Z"),
                 new Instant[] {enrolled, enrolled})
             .first();
+    // Keyed metric__role: a part's column is named by its position, not its metric.
     Map<String, Double> out = new HashMap<>();
     Set<String> names = Set.of("revenue__y", "revenue__p", "conversion__y");
-    for (String f : r.schema().fieldNames()) {
-      if (names.contains(f)) {
-        out.put(f, ((Number) r.getAs(f)).doubleValue());
+    for (UnitMetrics.Part p : parts) {
+      String name = p.metric().name() + "__" + p.role();
+      if (names.contains(name)) {
+        out.put(name, ((Number) r.getAs(p.column())).doubleValue());
       }
     }
     return out;

@@ -32,7 +32,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -63,7 +62,7 @@ class NewMetricKindsTest {
   record Unit(String id, String arm, String platform, List<Double> paid, List<Double> pre) {}
 
   static final List<Unit> UNIT_ROWS = new ArrayList<>();
-  static Dataset<Row> values;
+  static UnitValues values;
 
   @BeforeAll
   static void world(SparkSession spark) throws Exception {

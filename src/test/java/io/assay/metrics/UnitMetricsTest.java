@@ -108,7 +108,7 @@ class UnitMetricsTest {
     return java.sql.Timestamp.from(i);
   }
 
-  static Dataset<Row> compute(SparkSession spark) {
+  static UnitValues compute(SparkSession spark) {
     return UnitMetrics.compute(
         spark,
         io.assay.io.RunContext.of(
@@ -125,7 +125,7 @@ class UnitMetricsTest {
   @Test
   void valuesFollowWindowsFiltersAndKinds(SparkSession spark) {
     Map<String, Row> byKey = new HashMap<>();
-    for (Row r : compute(spark).collectAsList()) {
+    for (Row r : compute(spark).perMetric().collectAsList()) {
       byKey.put(r.getAs("unit_key") + "/" + r.getAs("metric"), r);
     }
     // 3 units × 5 metrics of checkout_button: every enrolled unit has every metric.

@@ -250,7 +250,7 @@ class BadRowsTest {
             "experiment STRING, version STRING, unit_key STRING, arm STRING, enrolled_ts TIMESTAMP,"
                 + " strata MAP<STRING,STRING>",
             enrolled);
-    Dataset<Row> values =
+    io.assay.metrics.UnitValues values =
         UnitMetrics.compute(
             spark,
             RunContext.of(
@@ -276,7 +276,8 @@ class BadRowsTest {
         dropped.merge(e[1], 1L, Long::sum);
       }
     }
-    for (Row r : values.collectAsList()) { // three units: a test fixture, not unit-level data
+    for (Row r :
+        values.perMetric().collectAsList()) { // three units: a test fixture, not unit-level data
       String unit = r.getAs("unit_key");
       String metric = r.getAs(UnitMetrics.METRIC);
       double y = r.<Double>getAs(UnitMetrics.Y);
