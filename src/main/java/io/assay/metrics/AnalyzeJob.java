@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * {@code reconciliation_summary} and, when present, {@code balance_checks} for the decision's
  * validity conditions. Writes (replacing the date): {@code metric_stats} (the sufficient
  * statistics), {@code metric_results} (one row per experiment × version × metric × treatment arm ×
- * segment) and {@code experiment_decisions}. The per-unit values are cached once and read twice
- * (caps, sums); the driver receives only caps and sums.
+ * segment) and {@code experiment_decisions}. The per-unit values ({@link UnitValues}, one narrow
+ * row per enrolled unit) are cached once and read for the caps, the sums and the quantile buckets;
+ * the driver receives only caps and sums.
  */
 public final class AnalyzeJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);

@@ -136,9 +136,9 @@ public final class MetricStats {
    * UnitValues#metricRows}), capped, and summed per cell (experiment, version, arm, metric,
    * enrollment day and the unit's strata values); then each cell is added to each of its segments.
    * Every sum is additive, so this equals summing every unit into every segment, but each unit ×
-   * metric is aggregated once instead of once per segment. The caps are literal arrays by
-   * experiment version, looked up by the metric's slot: the cost per row does not grow with the
-   * number of capped experiment × metric pairs.
+   * metric is aggregated once instead of once per segment, and only where one of its values is not
+   * 0. The caps are literal arrays by metric slot, found once per unit by its experiment version:
+   * the cost per row does not grow with the number of capped experiment × metric pairs.
    */
   public static Dataset<Row> sufficientStats(UnitValues values, Map<CapKey, Caps> caps) {
     // The cell's day and strata, and the experiment's caps, are found once per unit, before its

@@ -30,26 +30,25 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Per-unit metric values: one row per enrolled unit of an experiment version, the enrolled columns
  * it came with ({@code experiment, version, unit_key, enrolled_ts}, and {@code arm}, {@code strata}
- * where given), then per metric source three arrays: the unit's aggregate of every part of every
- * metric on the source ({@code s0_vals}, doubles), its unusable rows per part ({@code s0_dropped})
- * and, for event-level quantile parts, the bucket keys of its values ({@code s0_keys}). A source
- * without a row for the unit leaves them null: no qualifying row, so 0.
+ * where given), then three arrays over the parts of every metric on every source: the unit's
+ * aggregate of each part ({@value #VALS}, doubles; null where no row qualified, read as 0), its
+ * unusable rows per part ({@value #DROPPED}) and, where some metric is an event-level quantile, the
+ * bucket keys of its values per such part ({@value #KEYS}).
  *
- * <p>Where a metric's value, denominator and pre-period values are in these arrays is held as data
- * ({@link Layout}: positions by metric slot), and the per-metric form ({@link #metricRows}) reads
- * them through array lookups driven by the slot. The width of a row and the size of the code Spark
- * generates therefore do not grow with the number of metrics: with a column per metric, hundreds of
- * metrics made rows of thousands of columns whose generated projections ran many times slower per
- * value (decision 0015).
+ * <p>Where a metric's value, denominator, pre-period values and keys are in these arrays is data
+ * ({@link Layout}: positions by metric slot), not columns, so a row's width does not grow with the
+ * number of metrics and metric names never name a column. The per-metric rows ({@link #metricRows})
+ * are made from literal positions, in chunks of metrics whose generated code stays small (decision
+ * 0016).
  *
- * <p>A metric counts for a row only when the row's experiment version lists it: the slots of each
- * experiment version's metrics are a literal map from {@code key@version}.
+ * <p>A metric counts for a row only when the row's experiment version lists it: experiment versions
+ * sharing a metric list share its branch, chosen by a set lookup of {@code key@version}.
  *
  * @param rows the unit rows
  * @param carried the enrolled columns, in their order
  * @param metrics every metric some experiment lists, by slot
  * @param experimentsByList experiment versions ({@code key@version}) by the metric list they share
- * @param layout where each metric's parts are in the per-source arrays
+ * @param layout where each metric's parts are in the arrays
  */
 public record UnitValues(
     Dataset<Row> rows,
@@ -79,11 +78,12 @@ public record UnitValues(
   public static final String SLOT = "slot";
 
   /**
-   * Positions (0-based; -1 for none) of each metric slot's parts in the concatenation of the
-   * sources' arrays: {@code y, d, p, q} in the values (and the same positions in the dropped
-   * counts), and an event-level quantile's keys in the concatenation of the key arrays.
+   * Positions (0-based; -1 for none) of each metric slot's parts in the unit's arrays: {@code y, d,
+   * p, q} in the values (and the same positions in the dropped counts), and an event-level
+   * quantile's keys in the key arrays.
    *
-   * @param sources per source, its arrays' column prefix and lengths
+   * @param sources per source, its arrays' column prefix and lengths (each source pass's arrays,
+   *     concatenated in this order into the unit's arrays)
    */
   public record Layout(
       int[] y, int[] d, int[] p, int[] q, int[] keys, List<SourceArrays> sources) {}
