@@ -199,11 +199,8 @@ public final class MetricStats {
             .agg(count(lit(1)).as(MomentColumns.N))
             .withColumn(UnitValues.SLOT, explode(values.listedSlots()))
             .select(perCellMetric.toArray(Column[]::new));
-    List<Column> perCell = new ArrayList<>();
-    perCell.add(sum(col(MomentColumns.N)).as(MomentColumns.N));
-    for (MomentColumns.Term t : MomentColumns.TERMS) {
-      perCell.add(sum(col(t.column())).as(t.column()));
-    }
+    // The same sums twice: unit × metric rows (and counts) into cells, then cells into segments.
+    List<Column> perCell = new ArrayList<>(MomentColumns.sums());
     perCell.add(sum(col("dropped_values")).as("dropped_values"));
     Dataset<Row> cells =
         rows.select(perUnit.toArray(Column[]::new))
@@ -219,12 +216,6 @@ public final class MetricStats {
     Column segments =
         segments(
             col("strata"), struct(lit(ENROLLED_DATE).as("key"), col(ENROLLED_DATE).as("value")));
-    List<Column> perSegment = new ArrayList<>();
-    perSegment.add(sum(col(MomentColumns.N)).as(MomentColumns.N));
-    for (MomentColumns.Term t : MomentColumns.TERMS) {
-      perSegment.add(sum(col(t.column())).as(t.column()));
-    }
-    perSegment.add(sum(col("dropped_values")).as("dropped_values"));
     return cells
         .withColumn("segment", explode(segments))
         .groupBy(
@@ -234,7 +225,7 @@ public final class MetricStats {
             values.metricName(col(UnitValues.SLOT)).as(METRIC),
             col("segment.key").as("segment_key"),
             col("segment.value").as("segment_value"))
-        .agg(perSegment.get(0), perSegment.subList(1, perSegment.size()).toArray(Column[]::new));
+        .agg(perCell.get(0), perCell.subList(1, perCell.size()).toArray(Column[]::new));
   }
 
   /**

@@ -5,8 +5,6 @@ import static io.assay.metrics.UnitMetrics.P;
 import static io.assay.metrics.UnitMetrics.Q;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.assay.stats.MetricMoments;
@@ -20,10 +18,10 @@ import org.apache.spark.sql.Row;
 /**
  * The {@code metric_stats} columns that hold a {@link MetricMoments}, declared once: each column's
  * name, the per-unit term it sums, and the component of {@link MetricMoments} it is, in the
- * record's order. The Spark aggregation ({@link #aggregates}) and the reading back on the driver
- * ({@link #read}, by column name, never by position in the row) both come from this list, so a
- * column added, removed or reordered cannot be misread. {@code MomentColumnsTest} checks the list
- * against the record's components.
+ * record's order. The Spark aggregation ({@link #sums}) and the reading back on the driver ({@link
+ * #read}, by column name, never by position in the row) both come from this list, so a column
+ * added, removed or reordered cannot be misread. {@code MomentColumnsTest} checks the list against
+ * the record's components.
  */
 public final class MomentColumns {
   /** The unit count. */
@@ -67,14 +65,14 @@ public final class MomentColumns {
   private MomentColumns() {}
 
   /**
-   * The aggregations over per-unit values in their long form (columns {@code y, d, p, q}, one row
-   * per unit × metric): n and every sum (null where a role is null on every row).
+   * The columns summed: n and every term, each a column of the same name holding per-unit terms
+   * (with n 1 per unit) or partial sums (say per cell) to combine into totals.
    */
-  public static List<Column> aggregates() {
+  public static List<Column> sums() {
     List<Column> out = new ArrayList<>();
-    out.add(count(lit(1)).as(N));
+    out.add(sum(col(N)).as(N));
     for (Term t : TERMS) {
-      out.add(sum(t.perUnit(r -> col(r))).as(t.column()));
+      out.add(sum(col(t.column())).as(t.column()));
     }
     return out;
   }

@@ -255,7 +255,7 @@ public final class UnitMetrics {
         List.of(enrolled.columns()),
         metrics,
         byList,
-        new UnitValues.Layout(y, d, p, q, keys, arrays));
+        new UnitValues.Layout(y, d, p, q, keys));
   }
 
   private static int[] filled(int n) {

@@ -81,12 +81,8 @@ public record UnitValues(
    * Positions (0-based; -1 for none) of each metric slot's parts in the unit's arrays: {@code y, d,
    * p, q} in the values (and the same positions in the dropped counts), and an event-level
    * quantile's keys in the key arrays.
-   *
-   * @param sources per source, its arrays' column prefix and lengths (each source pass's arrays,
-   *     concatenated in this order into the unit's arrays)
    */
-  public record Layout(
-      int[] y, int[] d, int[] p, int[] q, int[] keys, List<SourceArrays> sources) {}
+  public record Layout(int[] y, int[] d, int[] p, int[] q, int[] keys) {}
 
   /**
    * One source's arrays: {@code prefix + "_vals"} and {@code _dropped} of {@code parts}, {@code

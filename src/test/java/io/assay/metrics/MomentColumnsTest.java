@@ -50,8 +50,17 @@ class MomentColumnsTest {
                 RowFactory.create(5.0, 2.0, null, null),
                 RowFactory.create(-1.0, 4.0, 0.0, 2.0)),
             schema);
-    List<Column> aggs = MomentColumns.aggregates();
-    Dataset<Row> sums = units.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    // Per unit, n = 1 and each term (as MetricStats makes them), then the sums.
+    List<Column> terms = new ArrayList<>();
+    terms.add(org.apache.spark.sql.functions.lit(1L).as(MomentColumns.N));
+    for (MomentColumns.Term t : MomentColumns.TERMS) {
+      terms.add(t.perUnit(r -> org.apache.spark.sql.functions.col(r)).as(t.column()));
+    }
+    List<Column> aggs = MomentColumns.sums();
+    Dataset<Row> sums =
+        units
+            .select(terms.toArray(Column[]::new))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     // Hand sums: Σy = 6, Σy² = 4+25+1 = 30, Σd = 7, Σd² = 1+4+16 = 21, Σyd = 2+10-4 = 8,
     // Σp = 3, Σp² = 9, Σyp = 6 (the null p adds nothing); Σq = 3, Σq² = 1+4 = 5, Σpq = 3+0 = 3,
     // Σyq = 2-2 = 0, Σdp = 3+0 = 3, Σdq = 1+8 = 9.
