@@ -8,7 +8,10 @@
 # the metric sources are the same files for every N and M), then `assay reconcile` once. For each
 # M: `generate --conf-only` writes the configuration with M metrics per source beside it, and
 # `assay bench --analyze-only` times analyze on it (median of --repeat) and counts the metric_stats
-# rows the driver collected. Worlds go under --work (default target/bench-scale) and are reused.
+# rows the driver read back. Worlds go under --work (default target/bench-scale) and are reused.
+# --warehouse: after each analyze, the same numbers the warehouse way (one SQL query per
+# experiment × metric, as GrowthBook does), timed and compared with metric_stats (slow: use it at
+# few experiments, e.g. --experiments 5 --metrics "5 10").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSAY="$ROOT/jobs/assay"
@@ -18,6 +21,7 @@ EXPERIMENTS="5 50 200"
 METRICS="10 100"
 WORK="$ROOT/target/bench-scale"
 REPEAT=1
+WAREHOUSE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --units) UNITS="$2"; shift 2 ;;
@@ -26,7 +30,8 @@ while [ $# -gt 0 ]; do
     --metrics) METRICS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --warehouse) WAREHOUSE="--warehouse"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-scale: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +42,7 @@ echo "bench-scale: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM,
 "$ASSAY" --version >/dev/null   # builds once if needed
 MAXM=$(echo $METRICS | tr ' ' '\n' | sort -n | tail -1)
 RESULTS="$WORK/results-$UNITS-$DAYS.tsv"
-printf 'units\tdays\texperiments\tmetrics_per_source\tanalyze_s\tmetric_stats_rows\n' > "$RESULTS"
+printf 'units\tdays\texperiments\tmetrics_per_source\tanalyze_s\tmetric_stats_rows\twarehouse_s\twarehouse_equal\n' > "$RESULTS"
 for n in $EXPERIMENTS; do
   W="$WORK/world-$UNITS-$DAYS-n$n"
   if [ ! -f "$W/truth.json" ]; then
@@ -59,10 +64,12 @@ for n in $EXPERIMENTS; do
     fi
     echo "== $UNITS units, $DAYS days, $n experiments, $m metrics per source"
     "$ASSAY" bench --conf "$W/conf-m$m" --from "$first" --to "$last" --out "$W/out" \
-      --analyze-only --repeat "$REPEAT" --json "$W/bench-m$m.json" | tee "$W/bench-m$m.txt"
+      --analyze-only --repeat "$REPEAT" $WAREHOUSE --json "$W/bench-m$m.json" | tee "$W/bench-m$m.txt"
     s=$(awk '$1 == "analyze" {print $2}' "$W/bench-m$m.txt")
     rows=$(awk '$1 == "metric_stats_rows" {print $4}' "$W/bench-m$m.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$UNITS" "$DAYS" "$n" "$m" "$s" "$rows" >> "$RESULTS"
+    wh=$(awk '$1 == "warehouse" {print $2}' "$W/bench-m$m.txt")
+    eq=$(awk '$1 == "warehouse_equal" {print $4}' "$W/bench-m$m.txt")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$UNITS" "$DAYS" "$n" "$m" "$s" "$rows" "${wh:--}" "${eq:--}" >> "$RESULTS"
   done
 done
 echo "== analyze seconds by experiments and metrics per source: $RESULTS"

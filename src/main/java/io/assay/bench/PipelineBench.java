@@ -191,12 +191,19 @@ public final class PipelineBench {
   /**
    * Times the analyze stage alone for {@code date}, over the enrollments an earlier reconcile left
    * under the output root: {@code warmup} untimed runs, then the median of {@code repeat}. The note
-   * says how many {@code metric_stats} rows (the sufficient statistics the driver collects) the run
-   * wrote for the date. For comparing configurations of many experiments and metrics on the same
-   * rows ({@code jobs/bench-scale.sh}).
+   * says how many {@code metric_stats} rows (the sufficient statistics the driver reads back, one
+   * experiment at a time) the run wrote for the date. For comparing configurations of many
+   * experiments and metrics on the same rows ({@code jobs/bench-scale.sh}). With {@code warehouse},
+   * the same numbers are then computed the warehouse way ({@link WarehouseStyle}: one SQL query per
+   * experiment × metric), timed, and compared with the {@code metric_stats} rows analyze wrote.
    */
   public static Report analyzeOnly(
-      SparkSession spark, RunContext ctx, LocalDate date, int warmup, int repeat) {
+      SparkSession spark,
+      RunContext ctx,
+      LocalDate date,
+      int warmup,
+      int repeat,
+      boolean warehouse) {
     if (!Inputs.upstreamExists(spark, ctx, OutputTables.ENROLLMENTS)) {
       throw new io.assay.io.InputProblem(
           ctx.input(OutputTables.ENROLLMENTS).toString(),
@@ -209,7 +216,39 @@ public final class PipelineBench {
         Inputs.upstream(spark, ctx, OutputTables.METRIC_STATS)
             .filter(col("date").equalTo(lit(java.sql.Date.valueOf(date))))
             .count();
-    out.add(new Timing("metric_stats_rows", 0, statRows + " rows collected to the driver"));
+    out.add(
+        new Timing(
+            "metric_stats_rows",
+            0,
+            statRows + " rows, read back to the driver one experiment at a time"));
+    if (warehouse) {
+      spark().sparkContext().setJobGroup("bench warehouse", "assay bench: warehouse style", false);
+      WarehouseStyle.Result w = WarehouseStyle.run(spark, ctx, ctx.conf().experiments(), date);
+      LOG.info(
+          "bench warehouse: {} s ({} queries)", String.format("%.1f", w.seconds()), w.queries());
+      out.add(
+          new Timing(
+              "warehouse",
+              w.seconds(),
+              w.queries()
+                  + " SQL queries, one per experiment × metric ("
+                  + w.skipped()
+                  + " quantile metric(s) skipped), run one after the other"));
+      w.differences().stream().limit(20).forEach(d -> LOG.error("bench warehouse: {}", d));
+      out.add(new Timing("warehouse_equal", 0, w.differences().isEmpty() ? "equal" : "DIFFERENT"));
+      out.add(
+          new Timing(
+              "warehouse_compared",
+              0,
+              w.compared()
+                  + " per-arm rows (n and 14 sums each) compared with metric_stats"
+                  + (w.differences().isEmpty()
+                      ? ""
+                      : "; "
+                          + w.differences().size()
+                          + " difference(s), first: "
+                          + w.differences().get(0))));
+    }
     return new Report(out, 0, peakHeap());
   }
 

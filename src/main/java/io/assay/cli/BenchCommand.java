@@ -79,8 +79,17 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Time only the analyze stage for the last date (--repeat times, median), over the"
               + " enrollments of an earlier reconcile under --out; also reports the metric_stats"
-              + " rows the driver collected. jobs/bench-scale.sh uses it.")
+              + " rows the driver read back. jobs/bench-scale.sh uses it.")
   boolean analyzeOnly;
+
+  @Option(
+      names = "--warehouse",
+      description =
+          "With --analyze-only: then compute the same sufficient statistics the warehouse way"
+              + " (one SQL query per experiment × metric, as GrowthBook and others do), time"
+              + " them, and compare every number with the metric_stats rows analyze wrote (exit"
+              + " code 1 when any differs).")
+  boolean warehouse;
 
   @Override
   public Integer call() {
@@ -90,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (warmup < 0) {
       throw new UsageProblem("--warmup must be 0 or more, got " + warmup);
     }
+    if (warehouse && !analyzeOnly) {
+      throw new UsageProblem("--warehouse needs --analyze-only");
+    }
     Conf c = Definitions.load(conf.dir());
     ExposureSource logs = logsOptions.source(c);
     RunContext ctx = StageSetup.context(spec, c, out);
@@ -97,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     StageSetup.checkCatalog(spark, ctx, logs, true);
     PipelineBench.Report r =
         analyzeOnly
-            ? PipelineBench.analyzeOnly(spark, ctx, range.to(), warmup, repeat)
+            ? PipelineBench.analyzeOnly(spark, ctx, range.to(), warmup, repeat, warehouse)
             : PipelineBench.run(spark, ctx, logs, range.from(), range.to(), warmup, repeat, quick);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
@@ -120,6 +132,9 @@ public final class BenchCommand implements Callable<Integer> {
       o.printf(
           "   metrics framework / hand query = %.2f",
           r.seconds("metrics_framework") / r.seconds("metrics_hand_query"));
+    }
+    if (r.has("warehouse")) {
+      o.printf("   warehouse / analyze = %.2f", r.seconds("warehouse") / r.seconds("analyze"));
     }
     o.println();
     if (json != null) {

@@ -299,6 +299,8 @@ public class GeneratedWorldTest {
   /**
    * {@code assay bench --quick} on this world: the bare scan reads every written line, the metrics
    * stage and the hand-written query agree, and a bad {@code --repeat} stops before Spark starts.
+   * {@code bench --analyze-only --warehouse}: analyze and one SQL query per experiment × metric
+   * agree on every number.
    */
   @Test
   void benchTimesTheGoalsRatiosAndTheMetricsAgree() throws Exception {
@@ -330,6 +332,38 @@ public class GeneratedWorldTest {
           printed.matches("(?s).*\\n  " + stage + " +\\d+\\.\\d s .*"), stage + ":" + printed);
     }
     assertFalse(printed.contains("reconcile  "), "--quick runs no stage: " + printed);
+
+    // The warehouse style (one SQL query per experiment × metric, WarehouseStyle) agrees with
+    // analyze on every count and sum: every kind, caps, CUPED (a ratio's too), the injected bad
+    // rows, and a holdout.
+    text.getBuffer().setLength(0);
+    assertEquals(0, cl.execute(concat("bench", range, "--analyze-only", "--warehouse")), "" + text);
+    printed = text.toString();
+    assertTrue(printed.matches("(?s).*warehouse_equal +0\\.0 s +equal.*"), printed);
+    int pairs = 0;
+    int quantiles = 0;
+    for (var e : c.experiments()) {
+      for (String m : e.metrics().all()) {
+        boolean q = c.catalog().metric(m).orElseThrow().quantile().isPresent();
+        pairs += q ? 0 : 1;
+        quantiles += q ? 1 : 0;
+      }
+    }
+    assertTrue(pairs >= 20 && quantiles >= 2, pairs + " pairs, " + quantiles + " quantiles");
+    assertTrue(
+        printed.contains(
+            pairs
+                + " SQL queries, one per experiment × metric ("
+                + quantiles
+                + " quantile metric(s) skipped)"),
+        printed);
+    java.util.regex.Matcher compared =
+        java.util.regex.Pattern.compile("(\\d+) per-arm rows").matcher(printed);
+    assertTrue(compared.find() && Integer.parseInt(compared.group(1)) >= 2 * pairs, printed);
+    assertTrue(printed.contains("warehouse / analyze = "), printed);
+    text.getBuffer().setLength(0);
+    assertEquals(2, cl.execute(concat("bench", range, "--warehouse")));
+    assertTrue(text.toString().contains("--warehouse needs --analyze-only"), text.toString());
 
     text.getBuffer().setLength(0);
     assertEquals(2, cl.execute(concat("bench", range, "--repeat", "0")));
