@@ -3,8 +3,9 @@
 # a master and two workers bound to 127.0.0.1, SPARK_HOME laid out under target/spark-home.
 #   jobs/local-cluster.sh start     # prints the SPARK_HOME and master URL to use
 #   jobs/local-cluster.sh stop
-# ASSAY_CLUSTER_WORKERS (default 2) and ASSAY_CLUSTER_WORKER_CORES (default 1): the workers, and
-#   the cores each offers (each worker runs one executor JVM per application).
+# ASSAY_CLUSTER_WORKERS (default 2), ASSAY_CLUSTER_WORKER_CORES (default 1) and
+#   ASSAY_CLUSTER_WORKER_MEMORY (default 2g): the workers, and the cores and memory each offers
+#   (each worker runs one executor JVM per application).
 # ASSAY_CLUSTER_JARS: extra jars (comma-separated) the cluster's JVMs load after Spark's own, as a
 #   cluster's Spark has its file system connectors installed (e.g. hadoop-aws and the AWS SDK
 #   bundle): they go on SPARK_DIST_CLASSPATH, which Spark appends to the classpath of the master,
@@ -20,6 +21,7 @@ RUN="$SH/run"
 PORT="${ASSAY_CLUSTER_PORT:-7077}"
 WORKERS="${ASSAY_CLUSTER_WORKERS:-2}"
 CORES="${ASSAY_CLUSTER_WORKER_CORES:-1}"
+MEMORY="${ASSAY_CLUSTER_WORKER_MEMORY:-2g}"
 MASTER="spark://127.0.0.1:$PORT"
 export SPARK_HOME="$SH" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 export SPARK_MASTER_HOST=127.0.0.1 SPARK_WORKER_DIR="$RUN/work"
@@ -57,7 +59,7 @@ start() {
   wait_for 127.0.0.1 "$PORT"
   for i in $(seq 1 "$WORKERS"); do
     java $OPENS -Xmx512m -cp "$CP" -Dlog4j2.configurationFile="$SH/conf/log4j2.properties" \
-      org.apache.spark.deploy.worker.Worker "$MASTER" --host 127.0.0.1 --cores "$CORES" --memory 2g \
+      org.apache.spark.deploy.worker.Worker "$MASTER" --host 127.0.0.1 --cores "$CORES" --memory "$MEMORY" \
       --webui-port 0 --work-dir "$RUN/work/$i" > "$RUN/worker$i.log" 2>&1 &
     echo $! > "$RUN/worker$i.pid"
   done

@@ -19,8 +19,8 @@ import io.assay.io.OutputTables;
 import io.assay.io.Outputs;
 import io.assay.io.RunContext;
 import io.assay.io.RunLog;
+import io.assay.io.StagedRows;
 import io.assay.stats.MetricMoments;
-import io.assay.stats.QuantileBuckets;
 import io.assay.stats.QuantileSketch;
 import io.assay.stats.decision.DecisionRule;
 import io.assay.stats.decision.GuardrailResult;
@@ -72,6 +72,9 @@ public final class AnalyzeJob {
 
   /** Segment of the cumulative series: units enrolled through the date in segment_value. */
   public static final String ENROLLED_THROUGH = "enrolled_through";
+
+  /** Result rows held on the driver before they are staged ({@link StagedRows}). */
+  static final int RESULT_BATCH = 50_000;
 
   private AnalyzeJob() {}
 
@@ -160,68 +163,79 @@ public final class AnalyzeJob {
     try {
       Map<MetricStats.CapKey, MetricStats.Caps> caps =
           MetricStats.caps(values, conf.catalog(), experiments);
-      Dataset<Row> stats = MetricStats.sufficientStats(values, caps);
-      List<Row> statRows = stats.collectAsList();
-      warnDropped(date, statRows);
+      // The sufficient statistics and the quantile state go from Spark to their tables, then come
+      // back to the driver one experiment version at a time (ExperimentRows): the driver never
+      // holds
+      // every experiment's rows, and its result rows go out in batches (StagedRows).
       Outputs.replaceDates(
           ctx,
           OutputTables.METRIC_STATS,
-          spark
-              .createDataFrame(statRows, stats.schema())
-              .withColumn("date", lit(Date.valueOf(date))),
+          MetricStats.sufficientStats(values, caps).withColumn("date", lit(Date.valueOf(date))),
           date,
           date,
           null);
-
       Map<String, Quantile> quantiles = quantileMetrics(conf.catalog(), experiments);
-      List<Row> bucketRows = quantileBuckets(spark, ctx, date, values, quantiles);
+      boolean buckets = writeQuantileBuckets(spark, ctx, date, values, quantiles);
+      values.unpersist();
 
-      // Each experiment's rows, found once: the loop below reads only its own.
-      Map<String, List<Row>> statsOf = byExperiment(statRows);
-      Map<String, List<Row>> bucketsOf = byExperiment(bucketRows);
+      ExperimentRows stats =
+          new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_STATS, date));
+      ExperimentRows bucketRows =
+          buckets
+              ? new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_QUANTILES, date))
+              : null;
       Validity validity = Validity.read(spark, ctx, date);
-      List<Row> resultRows = new ArrayList<>();
       List<Row> decisionRows = new ArrayList<>();
       List<Row> covariateRows = new ArrayList<>();
-      List<Summary> summaries = new ArrayList<>(failed);
-      for (ExperimentDefinition e : experiments) {
-        long units = perExperiment.get(e.id())[0];
-        // One experiment's failure is recorded and does not stop the others.
-        try {
-          summaries.add(
-              analyseExperiment(
-                  ctx,
-                  e,
-                  date,
-                  asOf,
-                  units,
-                  statsOf.getOrDefault(e.id(), List.of()),
-                  bucketsOf.getOrDefault(e.id(), List.of()),
-                  quantiles,
-                  caps,
-                  validity,
-                  resultRows,
-                  decisionRows,
-                  covariateRows));
-          ctx.log()
-              .step(new RunLog.Step("analyze", e.key(), e.version().toString(), "succeeded", null));
-        } catch (RuntimeException ex) {
-          LOG.error("analyze {} {}: failed", date, e.id(), ex);
-          ctx.log()
-              .step(
-                  new RunLog.Step(
-                      "analyze", e.key(), e.version().toString(), "failed", ex.toString()));
-          summaries.add(
-              new Summary(e.key(), e.version().toString(), units, 0, List.of(), ex.toString()));
+      List<Summary> summaries = new ArrayList<>();
+      try (StagedRows resultRows =
+          new StagedRows(spark, ctx, OutputTables.METRIC_RESULTS, RESULT_BATCH)) {
+        for (ExperimentDefinition e : experiments.stream().sorted(ExperimentRows.ORDER).toList()) {
+          long units = perExperiment.get(e.id())[0];
+          List<Row> statRows = stats.take(e);
+          List<Row> bucketsOf = bucketRows == null ? List.of() : bucketRows.take(e);
+          warnDropped(date, statRows);
+          // One experiment's failure is recorded and does not stop the others.
+          try {
+            summaries.add(
+                analyseExperiment(
+                    ctx,
+                    e,
+                    date,
+                    asOf,
+                    units,
+                    statRows,
+                    bucketsOf,
+                    quantiles,
+                    caps,
+                    validity,
+                    resultRows,
+                    decisionRows,
+                    covariateRows));
+            ctx.log()
+                .step(
+                    new RunLog.Step("analyze", e.key(), e.version().toString(), "succeeded", null));
+          } catch (RuntimeException ex) {
+            LOG.error("analyze {} {}: failed", date, e.id(), ex);
+            ctx.log()
+                .step(
+                    new RunLog.Step(
+                        "analyze", e.key(), e.version().toString(), "failed", ex.toString()));
+            summaries.add(
+                new Summary(e.key(), e.version().toString(), units, 0, List.of(), ex.toString()));
+          }
         }
+        LOG.info(
+            "analyze {}: {} metric_stats and {} metric_quantiles row(s) read back one experiment"
+                + " at a time (at most {} at once); {} metric_results row(s){}",
+            date,
+            stats.read(),
+            bucketRows == null ? 0 : bucketRows.read(),
+            stats.largest() + (bucketRows == null ? 0 : bucketRows.largest()),
+            resultRows.count(),
+            resultRows.staged() ? ", staged in batches of " + RESULT_BATCH : "");
+        Outputs.replaceDates(ctx, OutputTables.METRIC_RESULTS, resultRows.rows(), date, date, null);
       }
-      Outputs.replaceDates(
-          ctx,
-          OutputTables.METRIC_RESULTS,
-          spark.createDataFrame(resultRows, OutputTables.METRIC_RESULTS.columns()),
-          date,
-          date,
-          null);
       Outputs.replaceDates(
           ctx,
           OutputTables.COVARIATE_BALANCE,
@@ -236,6 +250,13 @@ public final class AnalyzeJob {
           date,
           date,
           null);
+      // The failed first, then the analysed in the configuration's order (they were taken in
+      // Spark's).
+      List<String> order = conf.experiments().stream().map(ExperimentDefinition::id).toList();
+      summaries.sort(
+          java.util.Comparator.comparingInt(
+              x -> order.indexOf(x.experiment() + "@" + x.version())));
+      summaries.addAll(0, failed);
       return summaries;
     } finally {
       values.unpersist();
@@ -276,7 +297,7 @@ public final class AnalyzeJob {
       Map<String, Quantile> quantiles,
       Map<MetricStats.CapKey, MetricStats.Caps> caps,
       Validity validity,
-      List<Row> resultRows,
+      StagedRows resultRows,
       List<Row> decisionRows,
       List<Row> covariateRows) {
     List<MetricResults.Cell> cells = cells(e, statRows, bucketRows, quantiles);
@@ -319,16 +340,6 @@ public final class AnalyzeJob {
               units));
     }
     return new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts, null);
-  }
-
-  /** Collected rows by their experiment version's id ({@code key@version}). */
-  private static Map<String, List<Row>> byExperiment(List<Row> rows) {
-    Map<String, List<Row>> out = new java.util.HashMap<>();
-    for (Row r : rows) {
-      String id = r.<String>getAs("experiment") + "@" + r.<String>getAs("version");
-      out.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
-    }
-    return out;
   }
 
   /** The collected sufficient statistics of one experiment version, grouped into cells. */
@@ -465,49 +476,61 @@ public final class AnalyzeJob {
   }
 
   /**
-   * The quantile metrics' state: collected (a few rows per value bucket, never a unit's values) and
-   * written to {@code metric_quantiles} for the date. Without quantile metrics nothing is computed,
-   * and the table is written (emptied for the date) only if an earlier run created it.
+   * Writes the quantile metrics' state to {@code metric_quantiles} for the date, from Spark (a few
+   * rows per value bucket, never a unit's values); whether there is any. Without quantile metrics
+   * nothing is computed, and the table is written (emptied for the date) only if an earlier run
+   * created it.
    */
-  private static List<Row> quantileBuckets(
+  private static boolean writeQuantileBuckets(
       SparkSession spark,
       RunContext ctx,
       LocalDate date,
       UnitValues values,
       Map<String, Quantile> quantiles) {
-    List<Row> rows =
-        quantiles.isEmpty() ? List.of() : MetricStats.quantileBuckets(values).collectAsList();
-    if (quantiles.isEmpty()
-        && !io.assay.io.Storage.of(spark).exists(ctx.table(OutputTables.METRIC_QUANTILES))) {
-      return rows;
+    if (quantiles.isEmpty()) {
+      if (io.assay.io.Storage.of(spark).exists(ctx.table(OutputTables.METRIC_QUANTILES))) {
+        Outputs.replaceDates(
+            ctx,
+            OutputTables.METRIC_QUANTILES,
+            spark.createDataFrame(List.of(), OutputTables.METRIC_QUANTILES.columns()),
+            date,
+            date,
+            null);
+      }
+      return false;
     }
-    List<Row> out = new ArrayList<>();
-    for (Row r : rows) {
-      Quantile q = quantiles.get(r.<String>getAs(UnitMetrics.METRIC));
-      long bucket = r.getAs("bucket");
-      out.add(
-          RowFactory.create(
-              r.getAs("experiment"),
-              r.getAs("version"),
-              r.getAs("arm"),
-              r.getAs(UnitMetrics.METRIC),
-              r.getAs("segment_key"),
-              r.getAs("segment_value"),
-              bucket,
-              new QuantileBuckets(q.accuracy()).value(bucket),
-              r.getAs("count"),
-              r.getAs("squares"),
-              r.getAs("cross"),
-              Date.valueOf(date)));
+    // Each bucket's value, by the accuracy of its metric.
+    Map<Double, List<String>> byAccuracy = new LinkedHashMap<>();
+    quantiles.forEach(
+        (m, q) -> byAccuracy.computeIfAbsent(q.accuracy(), k -> new ArrayList<>()).add(m));
+    org.apache.spark.sql.Column bucketValue = null;
+    for (var e : byAccuracy.entrySet()) {
+      org.apache.spark.sql.Column mine = col(UnitMetrics.METRIC).isin(e.getValue().toArray());
+      org.apache.spark.sql.Column v = QuantileKeys.value(col("bucket"), e.getKey());
+      bucketValue = bucketValue == null ? when(mine, v) : bucketValue.when(mine, v);
     }
+    Dataset<Row> buckets =
+        MetricStats.quantileBuckets(values)
+            .withColumn("bucket_value", bucketValue)
+            .withColumn("date", lit(Date.valueOf(date)));
     Outputs.replaceDates(
         ctx,
         OutputTables.METRIC_QUANTILES,
-        spark.createDataFrame(out, OutputTables.METRIC_QUANTILES.columns()),
+        buckets.select(
+            java.util.Arrays.stream(OutputTables.METRIC_QUANTILES.columns().fieldNames())
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new)),
         date,
         date,
         null);
-    return rows;
+    return true;
+  }
+
+  /** The rows of an output table this run wrote, of one date. */
+  private static Dataset<Row> ofDate(
+      SparkSession spark, RunContext ctx, io.assay.io.OutputTable table, LocalDate date) {
+    return io.assay.io.Tables.read(spark, ctx.table(table).uri(), "delta")
+        .filter(col("date").equalTo(lit(Date.valueOf(date))));
   }
 
   static Double enrollmentPerDay(ExperimentDefinition e, long units, Instant asOf) {

@@ -2,6 +2,8 @@ package io.assay.metrics;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.when;
@@ -33,5 +35,20 @@ final class QuantileKeys {
         .when(v.gt(0), k)
         .when(v.lt(0), k.multiply(lit(-1L)))
         .otherwise(lit(0L));
+  }
+
+  /**
+   * The value that stands for bucket {@code key} ({@link QuantileBuckets#value(long)} as a column:
+   * {@code sign·min(MAX, e^(j·ln γ)·2/(γ + 1))}, {@code j = |key| − OFFSET}; Spark's {@code exp} is
+   * {@code StrictMath.exp}, as there).
+   */
+  static Column value(Column key, double accuracy) {
+    QuantileBuckets b = new QuantileBuckets(accuracy);
+    Column j = abs(key).minus(lit(QuantileBuckets.OFFSET)).cast(DataTypes.DoubleType);
+    Column magnitude =
+        least(exp(j.multiply(lit(b.logGamma()))).multiply(lit(b.scale())), lit(Double.MAX_VALUE));
+    return when(key.equalTo(0L), lit(0.0))
+        .when(key.gt(0L), magnitude)
+        .otherwise(magnitude.multiply(lit(-1.0)));
   }
 }

@@ -76,6 +76,11 @@ public final class QuantileBuckets {
     return logGamma;
   }
 
+  /** {@code 2/(γ + 1)}: a bucket's value is {@code γ^j} times this ({@link #value(long)}). */
+  public double scale() {
+    return scale;
+  }
+
   /**
    * The key of the bucket holding {@code v}: 0 for 0, else {@code sign(v)·(OFFSET + ⌈ln|v|/lnγ⌉)}.
    *

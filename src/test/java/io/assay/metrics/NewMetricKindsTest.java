@@ -410,4 +410,35 @@ class NewMetricKindsTest {
     }
     assertEquals(DataTypes.LongType, QuantileKeys.TYPE.elementType());
   }
+
+  /**
+   * The bucket values metric_quantiles stores, computed in Spark, are the library's to the bit: for
+   * keys across the whole range (0, both signs, tiny and overflowing magnitudes) and two
+   * accuracies.
+   */
+  @Test
+  void sparkBucketValuesEqualTheLibrarysValues(SparkSession spark) {
+    for (double accuracy : new double[] {0.005, 0.037}) {
+      QuantileBuckets b = new QuantileBuckets(accuracy);
+      List<Long> keys = new ArrayList<>(List.of(0L, 1L, -1L, Long.MAX_VALUE / 2));
+      for (long k = -400_000; k <= 400_000; k += 997) {
+        keys.add(QuantileBuckets.OFFSET + k);
+        keys.add(-(QuantileBuckets.OFFSET + k));
+      }
+      Object[][] rows = keys.stream().map(k -> new Object[] {k}).toArray(Object[][]::new);
+      List<Row> got =
+          Fixtures.rows(spark, "k BIGINT", rows)
+              .select(
+                  org.apache.spark.sql.functions.col("k"),
+                  QuantileKeys.value(org.apache.spark.sql.functions.col("k"), accuracy).as("v"))
+              .collectAsList();
+      assertEquals(keys.size(), got.size());
+      for (Row r : got) {
+        assertEquals(
+            Double.doubleToLongBits(b.value(r.getLong(0))),
+            Double.doubleToLongBits(r.getDouble(1)),
+            "value of bucket " + r.getLong(0) + " at accuracy " + accuracy);
+      }
+    }
+  }
 }
