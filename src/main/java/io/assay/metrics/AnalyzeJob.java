@@ -165,8 +165,7 @@ public final class AnalyzeJob {
           MetricStats.caps(values, conf.catalog(), experiments);
       // The sufficient statistics and the quantile state go from Spark to their tables, then come
       // back to the driver one experiment version at a time (ExperimentRows): the driver never
-      // holds
-      // every experiment's rows, and its result rows go out in batches (StagedRows).
+      // holds every experiment's rows, and its result rows go out in batches (StagedRows).
       Outputs.replaceDates(
           ctx,
           OutputTables.METRIC_STATS,
@@ -227,11 +226,16 @@ public final class AnalyzeJob {
         }
         LOG.info(
             "analyze {}: {} metric_stats and {} metric_quantiles row(s) read back one experiment"
-                + " at a time (at most {} at once); {} metric_results row(s){}",
+                + " at a time (at most {} and {}, {} MiB, at once); {} metric_results row(s){}",
             date,
             stats.read(),
             bucketRows == null ? 0 : bucketRows.read(),
-            stats.largest() + (bucketRows == null ? 0 : bucketRows.largest()),
+            stats.largest(),
+            bucketRows == null ? 0 : bucketRows.largest(),
+            String.format(
+                "%.1f",
+                (stats.largestBytes() + (bucketRows == null ? 0 : bucketRows.largestBytes()))
+                    / 1048576.0),
             resultRows.count(),
             resultRows.staged() ? ", staged in batches of " + RESULT_BATCH : "");
         Outputs.replaceDates(ctx, OutputTables.METRIC_RESULTS, resultRows.rows(), date, date, null);

@@ -28,6 +28,7 @@ final class ExperimentRows {
   private Row next;
   private long read;
   private int largest;
+  private long largestBytes;
 
   ExperimentRows(Dataset<Row> rows) {
     this.rows = rows.orderBy(col("experiment"), col("version")).toLocalIterator();
@@ -62,7 +63,10 @@ final class ExperimentRows {
       }
       advance();
     }
-    largest = Math.max(largest, out.size());
+    if (out.size() > largest) {
+      largest = out.size();
+      largestBytes = org.apache.spark.util.SizeEstimator.estimate(out);
+    }
     return out;
   }
 
@@ -74,5 +78,10 @@ final class ExperimentRows {
   /** The most rows one experiment had. */
   int largest() {
     return largest;
+  }
+
+  /** Their size on the heap, estimated (Spark's {@code SizeEstimator}). */
+  long largestBytes() {
+    return largestBytes;
   }
 }

@@ -82,6 +82,7 @@ class StreamedRowsTest {
       assertEquals(expected, values.size(), e.key());
     }
     assertEquals(keys.size(), stream.largest(), "the largest experiment's rows");
+    assertTrue(stream.largestBytes() > 100L * keys.size(), "their size: " + stream.largestBytes());
   }
 
   @Test
