@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * statistics), {@code metric_results} (one row per experiment × version × metric × treatment arm ×
  * segment) and {@code experiment_decisions}. The per-unit values ({@link UnitValues}, one narrow
  * row per enrolled unit) are cached once and read for the caps, the sums and the quantile buckets;
- * the driver receives only caps and sums.
+ * the driver receives only caps and sums, and those one experiment version at a time: the sums are
+ * written by Spark, read back in experiment order ({@link ExperimentRows}), and the result rows go
+ * out in batches ({@link io.assay.io.StagedRows}; decision 0017).
  */
 public final class AnalyzeJob {
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeJob.class);
@@ -346,7 +348,7 @@ public final class AnalyzeJob {
     return new Summary(e.key(), e.version().toString(), units, analysed.size(), verdicts, null);
   }
 
-  /** The collected sufficient statistics of one experiment version, grouped into cells. */
+  /** The sufficient statistics of one experiment version, grouped into cells. */
   static List<MetricResults.Cell> cells(ExperimentDefinition e, List<Row> statRows) {
     return cells(e, statRows, List.of(), Map.of());
   }
