@@ -179,11 +179,12 @@ public final class AnalyzeJob {
       boolean buckets = writeQuantileBuckets(spark, ctx, date, values, quantiles);
       values.unpersist();
 
+      long pairs = experiments.stream().mapToLong(e -> e.metrics().all().size()).sum();
       ExperimentRows stats =
-          new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_STATS, date));
+          new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_STATS, date), pairs);
       ExperimentRows bucketRows =
           buckets
-              ? new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_QUANTILES, date))
+              ? new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_QUANTILES, date), pairs)
               : null;
       Validity validity = Validity.read(spark, ctx, date);
       List<Row> decisionRows = new ArrayList<>();

@@ -30,8 +30,23 @@ final class ExperimentRows {
   private int largest;
   private long largestBytes;
 
-  ExperimentRows(Dataset<Row> rows) {
-    this.rows = rows.orderBy(col("experiment"), col("version")).toLocalIterator();
+  /**
+   * Experiment × metric pairs per partition read back: at hundreds of metrics per experiment a few
+   * experiments' rows (tens of MiB), and a small night's rows in one partition, so one Spark job.
+   */
+  static final int PAIRS_PER_PARTITION = 2_000;
+
+  /**
+   * @param rows rows of the experiments, with {@code experiment} and {@code version} columns
+   * @param pairs how many experiment × metric pairs they hold, which sets how many partitions (each
+   *     read in one piece) they are read in
+   */
+  ExperimentRows(Dataset<Row> rows, long pairs) {
+    int partitions = (int) Math.max(1, (pairs + PAIRS_PER_PARTITION - 1) / PAIRS_PER_PARTITION);
+    this.rows =
+        rows.repartitionByRange(partitions, col("experiment"), col("version"))
+            .sortWithinPartitions(col("experiment"), col("version"))
+            .toLocalIterator();
     advance();
   }
 

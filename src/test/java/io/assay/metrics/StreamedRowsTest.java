@@ -59,30 +59,36 @@ class StreamedRowsTest {
     }
     rows.add(new Object[] {"alpha", "0.9.0", "other version"});
     rows.add(new Object[] {"not_analysed", "1.0.0", "skipped"});
-    ExperimentRows stream =
-        new ExperimentRows(
-            Fixtures.rows(
-                    spark,
-                    "experiment STRING, version STRING, value STRING",
-                    rows.toArray(Object[][]::new))
-                .repartition(3));
-    List<ExperimentDefinition> sorted = defs.stream().sorted(ExperimentRows.ORDER).toList();
-    assertEquals("\uD83D\uDE00", sorted.get(sorted.size() - 1).key(), "Spark's order, not Java's");
-    for (ExperimentDefinition e : sorted) {
-      List<Row> got = stream.take(e);
-      int i = keys.indexOf(e.key());
-      int expected = e.key().equals("alpha_b") ? 0 : i + 1;
-      assertEquals(expected, got.size(), e.key());
-      Set<String> values = new TreeSet<>();
-      for (Row r : got) {
-        assertEquals(e.key(), r.getAs("experiment"));
-        assertEquals("1.0.0", r.getAs("version"));
-        values.add(r.getAs("value"));
+    // Read back in one partition (a small night) and in three (as at hundreds of experiments).
+    for (long pairs : new long[] {keys.size(), 3L * ExperimentRows.PAIRS_PER_PARTITION}) {
+      ExperimentRows stream =
+          new ExperimentRows(
+              Fixtures.rows(
+                      spark,
+                      "experiment STRING, version STRING, value STRING",
+                      rows.toArray(Object[][]::new))
+                  .repartition(3),
+              pairs);
+      List<ExperimentDefinition> sorted = defs.stream().sorted(ExperimentRows.ORDER).toList();
+      assertEquals(
+          "\uD83D\uDE00", sorted.get(sorted.size() - 1).key(), "Spark's order, not Java's");
+      for (ExperimentDefinition e : sorted) {
+        List<Row> got = stream.take(e);
+        int i = keys.indexOf(e.key());
+        int expected = e.key().equals("alpha_b") ? 0 : i + 1;
+        assertEquals(expected, got.size(), e.key());
+        Set<String> values = new TreeSet<>();
+        for (Row r : got) {
+          assertEquals(e.key(), r.getAs("experiment"));
+          assertEquals("1.0.0", r.getAs("version"));
+          values.add(r.getAs("value"));
+        }
+        assertEquals(expected, values.size(), e.key());
       }
-      assertEquals(expected, values.size(), e.key());
+      assertEquals(keys.size(), stream.largest(), "the largest experiment's rows");
+      assertTrue(
+          stream.largestBytes() > 100L * keys.size(), "their size: " + stream.largestBytes());
     }
-    assertEquals(keys.size(), stream.largest(), "the largest experiment's rows");
-    assertTrue(stream.largestBytes() > 100L * keys.size(), "their size: " + stream.largestBytes());
   }
 
   @Test
