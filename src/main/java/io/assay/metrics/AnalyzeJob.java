@@ -185,7 +185,7 @@ public final class AnalyzeJob {
       ExperimentRows bucketRows =
           buckets
               ? new ExperimentRows(ofDate(spark, ctx, OutputTables.METRIC_QUANTILES, date), pairs)
-              : null;
+              : ExperimentRows.none();
       Validity validity = Validity.read(spark, ctx, date);
       List<Row> decisionRows = new ArrayList<>();
       List<Row> covariateRows = new ArrayList<>();
@@ -195,7 +195,7 @@ public final class AnalyzeJob {
         for (ExperimentDefinition e : experiments.stream().sorted(ExperimentRows.ORDER).toList()) {
           long units = perExperiment.get(e.id())[0];
           List<Row> statRows = stats.take(e);
-          List<Row> bucketsOf = bucketRows == null ? List.of() : bucketRows.take(e);
+          List<Row> bucketsOf = bucketRows.take(e);
           warnDropped(date, statRows);
           // One experiment's failure is recorded and does not stop the others.
           try {
@@ -232,13 +232,10 @@ public final class AnalyzeJob {
                 + " at a time (at most {} and {}, {} MiB, at once); {} metric_results row(s){}",
             date,
             stats.read(),
-            bucketRows == null ? 0 : bucketRows.read(),
+            bucketRows.read(),
             stats.largest(),
-            bucketRows == null ? 0 : bucketRows.largest(),
-            String.format(
-                "%.1f",
-                (stats.largestBytes() + (bucketRows == null ? 0 : bucketRows.largestBytes()))
-                    / 1048576.0),
+            bucketRows.largest(),
+            String.format("%.1f", (stats.largestBytes() + bucketRows.largestBytes()) / 1048576.0),
             resultRows.count(),
             resultRows.staged() ? ", staged in batches of " + RESULT_BATCH : "");
         Outputs.replaceDates(ctx, OutputTables.METRIC_RESULTS, resultRows.rows(), date, date, null);

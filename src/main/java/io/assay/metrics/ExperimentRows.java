@@ -50,6 +50,15 @@ final class ExperimentRows {
     advance();
   }
 
+  private ExperimentRows() {
+    this.rows = java.util.Collections.emptyIterator();
+  }
+
+  /** No rows: every experiment's are empty (a table that was not written). */
+  static ExperimentRows none() {
+    return new ExperimentRows();
+  }
+
   private void advance() {
     next = rows.hasNext() ? rows.next() : null;
     if (next != null) {

@@ -59,6 +59,7 @@ class StreamedRowsTest {
     }
     rows.add(new Object[] {"alpha", "0.9.0", "other version"});
     rows.add(new Object[] {"not_analysed", "1.0.0", "skipped"});
+    assertEquals(List.of(), ExperimentRows.none().take(defs.get(0)), "no table, no rows");
     // Read back in one partition (a small night) and in three (as at hundreds of experiments).
     for (long pairs : new long[] {keys.size(), 3L * ExperimentRows.PAIRS_PER_PARTITION}) {
       ExperimentRows stream =
