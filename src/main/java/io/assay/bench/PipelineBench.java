@@ -392,12 +392,24 @@ public final class PipelineBench {
               .agg(org.apache.spark.sql.functions.min("enrolled_ts"), max("enrolled_ts"))
               .first();
       Instant[] r = {range.getTimestamp(0).toInstant(), range.getTimestamp(1).toInstant()};
+      var values = UnitMetrics.compute(spark, ctx, List.of(def), enrolled, asOf, r);
       framework =
-          MetricStats.sufficientStats(
-                  UnitMetrics.compute(spark, ctx, List.of(def), enrolled, asOf, r))
-              .select(
-                  "arm", "metric", "segment_key", "segment_value", "n", "sum_y", "sum_y2", "sum_p")
-              .collectAsList();
+          MetricStats.withCellSums(
+              spark,
+              values,
+              Map.of(),
+              () ->
+                  MetricStats.sufficientStats(values)
+                      .select(
+                          "arm",
+                          "metric",
+                          "segment_key",
+                          "segment_value",
+                          "n",
+                          "sum_y",
+                          "sum_y2",
+                          "sum_p")
+                      .collectAsList());
       return framework.size() + " rows of sufficient statistics";
     }
 

@@ -168,13 +168,21 @@ public final class AnalyzeJob {
       // The sufficient statistics and the quantile state go from Spark to their tables, then come
       // back to the driver one experiment version at a time (ExperimentRows): the driver never
       // holds every experiment's rows, and its result rows go out in batches (StagedRows).
-      Outputs.replaceDates(
-          ctx,
-          OutputTables.METRIC_STATS,
-          MetricStats.sufficientStats(values, caps).withColumn("date", lit(Date.valueOf(date))),
-          date,
-          date,
-          null);
+      MetricStats.withCellSums(
+          spark,
+          values,
+          caps,
+          () -> {
+            Outputs.replaceDates(
+                ctx,
+                OutputTables.METRIC_STATS,
+                MetricStats.sufficientStats(values, caps)
+                    .withColumn("date", lit(Date.valueOf(date))),
+                date,
+                date,
+                null);
+            return null;
+          });
       Map<String, Quantile> quantiles = quantileMetrics(conf.catalog(), experiments);
       boolean buckets = writeQuantileBuckets(spark, ctx, date, values, quantiles);
       values.unpersist();

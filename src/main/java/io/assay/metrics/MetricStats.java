@@ -5,20 +5,17 @@ import static io.assay.metrics.UnitMetrics.P;
 import static io.assay.metrics.UnitMetrics.Y;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_entries;
-import static org.apache.spark.sql.functions.map_from_arrays;
 import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.assay.config.Cap;
@@ -121,6 +118,19 @@ public final class MetricStats {
   /** The segment of the units enrolled on one day; the driver accumulates them over days. */
   public static final String ENROLLED_DATE = "enrolled_date";
 
+  /**
+   * Runs {@code action}, which computes {@link #sufficientStats} of {@code values} (say writes or
+   * collects them), with the cells' sums held in memory where they fit ({@link
+   * CellSums#cellsInMemory}) rather than Spark sorting every unit row by cell past 128 cells.
+   */
+  public static <T> T withCellSums(
+      org.apache.spark.sql.SparkSession spark,
+      UnitValues values,
+      Map<CapKey, Caps> caps,
+      java.util.function.Supplier<T> action) {
+    return new CellSums(values, caps).run(spark, action);
+  }
+
   /** {@link #sufficientStats(UnitValues, Map)} without caps. */
   public static Dataset<Row> sufficientStats(UnitValues values) {
     return sufficientStats(values, Map.of());
@@ -132,87 +142,57 @@ public final class MetricStats {
    * values, and {@value #ENROLLED_DATE} (the units enrolled on each day), from which cumulative
    * results over time are summed without another pass.
    *
-   * <p>Each unit row is split into one row per metric its experiment lists ({@link
-   * UnitValues#metricRows}), capped, and summed per cell (experiment, version, arm, metric,
-   * enrollment day and the unit's strata values); then each cell is added to each of its segments.
-   * Every sum is additive, so this equals summing every unit into every segment, but each unit ×
-   * metric is aggregated once instead of once per segment, and only where one of its values is not
-   * 0. The caps are literal arrays by metric slot, found once per unit by its experiment version:
-   * the cost per row does not grow with the number of capped experiment × metric pairs.
+   * <p>The unit rows are summed per cell (experiment, version, arm, enrollment day and the unit's
+   * strata values) in one aggregation, every metric at once ({@link CellSums}); then each cell ×
+   * metric is added to each of its segments. Every sum is additive, so this equals summing every
+   * unit into every segment, but each unit row is read once, whatever the number of metrics and
+   * segments.
    */
   public static Dataset<Row> sufficientStats(UnitValues values, Map<CapKey, Caps> caps) {
-    // The cell's day and strata, and the experiment's caps, are found once per unit, before its
-    // metric rows.
+    CellSums sums = new CellSums(values, caps);
+    // The cell's day and strata, and the experiment's position, are found once per unit.
     Dataset<Row> units =
         values
             .rows()
             .withColumn(ENROLLED_DATE, to_date(col("enrolled_ts")).cast(DataTypes.StringType))
             // A map cannot be grouped by; its entries, sorted, can.
-            .withColumn("strata", array_sort(map_entries(col("strata"))));
-    if (!caps.isEmpty()) {
-      units =
-          units
-              .withColumn(UnitValues.CAP_Y, capsOf(values, caps, true))
-              .withColumn(UnitValues.CAP_P, capsOf(values, caps, false));
-    }
+            .withColumn("strata", array_sort(map_entries(col("strata"))))
+            .withColumn(CellSums.EXPERIMENT, sums.experiment());
     List<String> cell = List.of("experiment", "version", "arm", ENROLLED_DATE, "strata");
-    // A unit whose values of a metric are all 0 adds nothing to any sum, only 1 to n, which is the
-    // same for every metric of the cell: the unit × metric rows are kept only where some value is
-    // not 0 (most units have no row of most metrics), and each cell's n comes from counting its
-    // units once. The sums are added to rows holding each cell's n for each metric its
-    // experiment lists, with 0 for every term the metric has (null for the others, as a sum over
-    // no values is): every cell × metric gets its row, whatever its units' values.
-    Dataset<Row> rows =
-        values
-            .withRows(units)
-            .metricRows(cell, k -> true, false)
-            .filter(
-                col(Y)
-                    .notEqual(0.0)
-                    .or(coalesce(col(UnitMetrics.D), lit(0.0)).notEqual(0.0))
-                    .or(coalesce(col(P), lit(0.0)).notEqual(0.0))
-                    .or(coalesce(col(UnitMetrics.Q), lit(0.0)).notEqual(0.0))
-                    .or(col(UnitMetrics.DROPPED).notEqual(0L)));
-    List<Column> perUnit = new ArrayList<>();
-    List<Column> perCellMetric = new ArrayList<>();
-    cell.forEach(c -> perUnit.add(col(c)));
-    cell.forEach(c -> perCellMetric.add(col(c)));
-    perUnit.add(col(UnitValues.SLOT));
-    perUnit.add(lit(0L).as(MomentColumns.N));
+    List<Column> perCell = new ArrayList<>();
+    cell.forEach(c -> perCell.add(col(c)));
+    perCell.add(posexplode(col("s.slots")).as(new String[] {"i", UnitValues.SLOT}));
+    perCell.add(col("s.n").as(MomentColumns.N));
+    perCell.add(col("s.sums").as("sums"));
+    perCell.add(col("s.dropped").as("dropped"));
+    // Each listed metric's row of the cell: its terms (null where the metric has no such term, as a
+    // sum over no values is) and unusable rows.
     Column slot = col(UnitValues.SLOT);
-    perCellMetric.add(slot);
-    perCellMetric.add(col(MomentColumns.N));
-    for (MomentColumns.Term t : MomentColumns.TERMS) {
-      perUnit.add(t.perUnit(r -> col(r)).as(t.column()));
+    Column i = col("i");
+    List<Column> perMetric = new ArrayList<>();
+    cell.forEach(c -> perMetric.add(col(c)));
+    perMetric.add(slot);
+    perMetric.add(col(MomentColumns.N));
+    int terms = MomentColumns.TERMS.size();
+    for (int t = 0; t < terms; t++) {
+      MomentColumns.Term term = MomentColumns.TERMS.get(t);
       boolean[] has = new boolean[values.metrics().size()];
       for (int k = 0; k < has.length; k++) {
         MetricDefinition m = values.metrics().get(k);
-        has[k] = t.uses(r -> UnitValues.has(m, r));
+        has[k] = term.uses(r -> UnitValues.has(m, r));
       }
-      perCellMetric.add(when(get(lit(has), slot), lit(0.0)).as(t.column()));
+      perMetric.add(
+          when(get(lit(has), slot), get(col("sums"), i.multiply(terms).plus(t))).as(term.column()));
     }
-    perUnit.add(col(UnitMetrics.DROPPED).as("dropped_values"));
-    perCellMetric.add(lit(0L).as("dropped_values"));
-    Dataset<Row> counts =
+    perMetric.add(get(col("dropped"), i).as("dropped_values"));
+    Dataset<Row> cells =
         units
             .groupBy(cell.stream().map(c -> col(c)).toArray(Column[]::new))
-            .agg(count(lit(1)).as(MomentColumns.N))
-            .withColumn(UnitValues.SLOT, explode(values.listedSlots()))
-            .select(perCellMetric.toArray(Column[]::new));
-    // The same sums twice: unit × metric rows (and counts) into cells, then cells into segments.
-    List<Column> perCell = new ArrayList<>(MomentColumns.sums());
-    perCell.add(sum(col("dropped_values")).as("dropped_values"));
-    Dataset<Row> cells =
-        rows.select(perUnit.toArray(Column[]::new))
-            .unionAll(counts)
-            .groupBy(
-                col("experiment"),
-                col("version"),
-                col("arm"),
-                col(UnitValues.SLOT),
-                col(ENROLLED_DATE),
-                col("strata"))
-            .agg(perCell.get(0), perCell.subList(1, perCell.size()).toArray(Column[]::new));
+            .agg(sums.apply().as("s"))
+            .select(perCell.toArray(Column[]::new))
+            .select(perMetric.toArray(Column[]::new));
+    List<Column> total = new ArrayList<>(MomentColumns.sums());
+    total.add(sum(col("dropped_values")).as("dropped_values"));
     Column segments =
         segments(
             col("strata"), struct(lit(ENROLLED_DATE).as("key"), col(ENROLLED_DATE).as("value")));
@@ -222,35 +202,10 @@ public final class MetricStats {
             col("experiment"),
             col("version"),
             col("arm"),
-            values.metricName(col(UnitValues.SLOT)).as(METRIC),
+            values.metricName(slot).as(METRIC),
             col("segment.key").as("segment_key"),
             col("segment.value").as("segment_value"))
-        .agg(perCell.get(0), perCell.subList(1, perCell.size()).toArray(Column[]::new));
-  }
-
-  /**
-   * The caps of a unit's experiment, of the value ({@code y}) or of the pre-period value, as an
-   * array by metric slot (null where uncapped): a literal map from experiment version to the
-   * arrays, looked up once per unit row.
-   */
-  private static Column capsOf(UnitValues values, Map<CapKey, Caps> caps, boolean value) {
-    Map<String, Double[]> byExperiment = new LinkedHashMap<>();
-    for (Map.Entry<CapKey, Caps> e : caps.entrySet()) {
-      CapKey k = e.getKey();
-      Double[] row =
-          byExperiment.computeIfAbsent(
-              k.experiment() + "@" + k.version(), x -> new Double[values.metrics().size()]);
-      row[values.slot(k.metric())] = value ? e.getValue().y() : e.getValue().p();
-    }
-    List<Column> arrays = new ArrayList<>();
-    for (Double[] row : byExperiment.values()) {
-      arrays.add(lit(row));
-    }
-    Column map =
-        map_from_arrays(
-            lit(byExperiment.keySet().toArray(String[]::new)),
-            array(arrays.toArray(Column[]::new)));
-    return try_element_at(map, UnitValues.experimentVersion());
+        .agg(total.get(0), total.subList(1, total.size()).toArray(Column[]::new));
   }
 
   /**

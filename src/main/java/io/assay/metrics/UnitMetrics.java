@@ -211,17 +211,28 @@ public final class UnitMetrics {
           case P -> p[part.slot()] = at;
           default -> q[part.slot()] = at;
         }
-        vals.add(col(part.column()).cast(DataTypes.DoubleType));
-        dropped.add(col(part.column() + "_dropped"));
+        // 0 where no row qualified: every reader reads a missing value as 0.
+        vals.add(coalesce(col(part.column()).cast(DataTypes.DoubleType), lit(0.0)));
+        dropped.add(coalesce(col(part.column() + "_dropped"), lit(0L)));
         if (part.role().equals(Y) && eventQuantile(part.metric())) {
           keys[part.slot()] = keyOffset + keyLists.size();
           keyLists.add(col(part.column() + "_keys"));
+          // An event-level quantile's d, the unit's number of values, is a part of its own (its
+          // unusable rows are counted with y's).
+          d[part.slot()] = offset + vals.size();
+          vals.add(coalesce(col(part.column() + "_values"), lit(0.0)));
+          dropped.add(lit(0L));
         }
       }
       List<Column> packed =
           new ArrayList<>(List.of(col("experiment"), col("version"), col("unit_key")));
       packed.add(array(vals.toArray(Column[]::new)).as(prefix + "_vals"));
-      packed.add(array(dropped.toArray(Column[]::new)).as(prefix + "_dropped"));
+      // Null where the unit has no unusable row in the source (most units): nothing to store.
+      Column most =
+          dropped.size() == 1
+              ? dropped.get(0)
+              : org.apache.spark.sql.functions.greatest(dropped.toArray(Column[]::new));
+      packed.add(when(most.gt(0L), array(dropped.toArray(Column[]::new))).as(prefix + "_dropped"));
       if (!keyLists.isEmpty()) {
         packed.add(array(keyLists.toArray(Column[]::new)).as(prefix + "_keys"));
       }
@@ -243,10 +254,12 @@ public final class UnitMetrics {
     for (String c : enrolled.columns()) {
       out.add(col(c));
     }
-    // All sources' arrays concatenated once per unit, here: read per metric, they are only looked
-    // up.
-    out.add(UnitValues.allValues(arrays).as(UnitValues.VALS));
-    out.add(UnitValues.allDropped(arrays).as(UnitValues.DROPPED));
+    // Each source's arrays as they came (null where the unit has no row in the source): read per
+    // metric, they are only looked up.
+    for (UnitValues.SourceArrays a : arrays) {
+      out.add(col(a.values()));
+      out.add(col(a.dropped()));
+    }
     if (keyOffset > 0) {
       out.add(UnitValues.allKeys(arrays).as(UnitValues.KEYS));
     }
@@ -255,7 +268,7 @@ public final class UnitMetrics {
         List.of(enrolled.columns()),
         metrics,
         byList,
-        new UnitValues.Layout(y, d, p, q, keys));
+        new UnitValues.Layout(y, d, p, q, keys, List.copyOf(arrays)));
   }
 
   private static int[] filled(int n) {
@@ -337,13 +350,14 @@ public final class UnitMetrics {
           .quantile()
           .filter(q -> q.of() == Quantile.Of.EVENT)
           .ifPresent(
-              q ->
-                  aggs.add(
-                      collect_list(
-                              when(
-                                  qualifies.and(not(valueUnusable(p))),
-                                  QuantileKeys.key(value(p), q.accuracy())))
-                          .as(p.column() + "_keys")));
+              q -> {
+                Column usable = qualifies.and(not(valueUnusable(p)));
+                aggs.add(
+                    collect_list(when(usable, QuantileKeys.key(value(p), q.accuracy())))
+                        .as(p.column() + "_keys"));
+                aggs.add(
+                    sum(when(usable, lit(1.0)).otherwise(lit(0.0))).as(p.column() + "_values"));
+              });
     }
     Dataset<Row> perUnit =
         joined

@@ -8,9 +8,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.inline;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -30,10 +28,13 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Per-unit metric values: one row per enrolled unit of an experiment version, the enrolled columns
  * it came with ({@code experiment, version, unit_key, enrolled_ts}, and {@code arm}, {@code strata}
- * where given), then three arrays over the parts of every metric on every source: the unit's
- * aggregate of each part ({@value #VALS}, doubles; null where no row qualified, read as 0), its
- * unusable rows per part ({@value #DROPPED}) and, where some metric is an event-level quantile, the
- * bucket keys of its values per such part ({@value #KEYS}).
+ * where given), then, for each source, two arrays over the parts of its metrics ({@link
+ * SourceArrays}): the unit's aggregate of each part (doubles; 0 where no row qualified; an
+ * event-level quantile's number of values is a part of its own, its {@code d}), and its unusable
+ * rows per part. Either array is null where it would hold only zeros because the unit has no row in
+ * the source, or no unusable row: a source few units have rows in takes little room in the cached
+ * unit rows. Where some metric is an event-level quantile, the bucket keys of its values per such
+ * part ({@value #KEYS}).
  *
  * <p>Where a metric's value, denominator, pre-period values and keys are in these arrays is data
  * ({@link Layout}: positions by metric slot), not columns, so a row's width does not grow with the
@@ -57,38 +58,74 @@ public record UnitValues(
     Map<List<String>, List<Object>> experimentsByList,
     Layout layout) {
 
-  /** The unit's values of every part of every metric, all sources together (null: no row). */
-  static final String VALS = "vals";
-
-  /** The unit's unusable rows, per part as {@link #VALS}. */
-  static final String DROPPED = "dropped_rows";
-
   /** The bucket keys of the unit's values, per event-level quantile part (absent without any). */
   static final String KEYS = "quantile_keys";
-
-  /**
-   * Optional unit columns: the caps of the unit's experiment by metric slot (null: uncapped), of
-   * the value and of the pre-period value; {@link #metricRows} applies them where present.
-   */
-  static final String CAP_Y = "cap_y";
-
-  static final String CAP_P = "cap_p";
 
   /** The metric slot's column in {@link #metricRows}. */
   public static final String SLOT = "slot";
 
   /**
-   * Positions (0-based; -1 for none) of each metric slot's parts in the unit's arrays: {@code y, d,
-   * p, q} in the values (and the same positions in the dropped counts), and an event-level
-   * quantile's keys in the key arrays.
+   * Positions (0-based; -1 for none) of each metric slot's parts: {@code y, d, p, q} among all
+   * sources' parts, numbered source after source in the order of {@code sources} (the same
+   * positions in the dropped counts), and an event-level quantile's keys in the key arrays.
    */
-  public record Layout(int[] y, int[] d, int[] p, int[] q, int[] keys) {}
+  public record Layout(int[] y, int[] d, int[] p, int[] q, int[] keys, List<SourceArrays> sources) {
+    /** The number of parts, all sources together. */
+    int parts() {
+      return sources.stream().mapToInt(SourceArrays::parts).sum();
+    }
+
+    /** The source holding part {@code at}, by index in {@link #sources}. */
+    int sourceOf(int at) {
+      int start = 0;
+      for (int i = 0; i < sources.size(); i++) {
+        start += sources.get(i).parts();
+        if (at < start) {
+          return i;
+        }
+      }
+      throw new IllegalArgumentException("no part " + at);
+    }
+
+    /** Where the source of part {@code at} starts. */
+    int startOf(int source) {
+      int start = 0;
+      for (int i = 0; i < source; i++) {
+        start += sources.get(i).parts();
+      }
+      return start;
+    }
+  }
 
   /**
-   * One source's arrays: {@code prefix + "_vals"} and {@code _dropped} of {@code parts}, {@code
-   * _keys} of {@code keyParts}.
+   * One source's columns in a unit row: {@code prefix + "_vals"}, the unit's aggregate of each of
+   * its {@code parts} (0 where no row qualified; the column null where the unit has no row in the
+   * source), {@code _dropped}, its unusable rows per part (null where there are none), and {@code
+   * _keys}, its {@code keyParts} event-level quantiles' bucket keys.
    */
-  public record SourceArrays(String prefix, int parts, int keyParts) {}
+  public record SourceArrays(String prefix, int parts, int keyParts) {
+    String values() {
+      return prefix + "_vals";
+    }
+
+    String dropped() {
+      return prefix + "_dropped";
+    }
+  }
+
+  /** Part {@code at}'s value in a unit row (0 where the unit has no row in its source). */
+  private Column valueOf(int at) {
+    SourceArrays s = layout.sources().get(layout.sourceOf(at));
+    int local = at - layout.startOf(layout.sourceOf(at));
+    return coalesce(get(col(s.values()), lit(local)), lit(0.0));
+  }
+
+  /** Part {@code at}'s unusable rows in a unit row. */
+  private Column droppedOf(int at) {
+    SourceArrays s = layout.sources().get(layout.sourceOf(at));
+    int local = at - layout.startOf(layout.sourceOf(at));
+    return coalesce(get(col(s.dropped()), lit(local)), lit(0L));
+  }
 
   int slot(String metric) {
     for (int i = 0; i < metrics.size(); i++) {
@@ -138,26 +175,6 @@ public record UnitValues(
 
   private static Column concatenated(List<Column> parts) {
     return parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
-  }
-
-  /** Every source's values, one array (a source without a row for the unit: its parts null). */
-  static Column allValues(List<SourceArrays> sources) {
-    List<Column> parts = new ArrayList<>();
-    for (SourceArrays s : sources) {
-      parts.add(
-          coalesce(
-              col(s.prefix() + "_vals"),
-              array_repeat(lit(null).cast(DataTypes.DoubleType), s.parts())));
-    }
-    return concatenated(parts);
-  }
-
-  static Column allDropped(List<SourceArrays> sources) {
-    List<Column> parts = new ArrayList<>();
-    for (SourceArrays s : sources) {
-      parts.add(coalesce(col(s.prefix() + "_dropped"), array_repeat(lit(0L), s.parts())));
-    }
-    return concatenated(parts);
   }
 
   static Column allKeys(List<SourceArrays> sources) {
@@ -235,37 +252,26 @@ public record UnitValues(
 
   /** The metric in slot {@code k}: its values in a unit row, as a struct. */
   private Column metricStruct(int k, boolean withKeys) {
-    Column vals = col(VALS);
-    Column drops = col(DROPPED);
     MetricDefinition m = metrics.get(k);
-    List<String> columns = List.of(rows.columns());
-    Column y = coalesce(get(vals, lit(layout.y()[k])), lit(0.0));
-    Column p = valueAt(vals, layout.p()[k]);
-    if (columns.contains(CAP_Y)) {
-      // least skips nulls: an uncapped value (no cap, or a null cap) is kept as it is.
-      y = least(y, get(col(CAP_Y), lit(k)));
-      p = least(p, get(col(CAP_P), lit(k)));
-    }
+    Column y = valueOf(layout.y()[k]);
+    Column p = valueAt(layout.p()[k]);
     Column dropped = lit(0L);
     for (int[] positions : List.of(layout.y(), layout.d(), layout.p(), layout.q())) {
       if (positions[k] >= 0) {
-        dropped = dropped.plus(coalesce(get(drops, lit(positions[k])), lit(0L)));
+        dropped = dropped.plus(droppedOf(positions[k]));
       }
     }
     Column eventKeys =
         layout.keys()[k] >= 0
             ? coalesce(get(col(KEYS), lit(layout.keys()[k])), array().cast(QuantileKeys.TYPE))
             : null;
-    Column d =
-        eventKeys != null
-            ? size(eventKeys).cast(DataTypes.DoubleType)
-            : valueAt(vals, layout.d()[k]);
+    Column d = valueAt(layout.d()[k]);
     List<Column> fields = new ArrayList<>();
     fields.add(lit(k).as(SLOT));
     fields.add(y.as(UnitMetrics.Y));
     fields.add(d.as(UnitMetrics.D));
     fields.add(p.as(UnitMetrics.P));
-    fields.add(valueAt(vals, layout.q()[k]).as(UnitMetrics.Q));
+    fields.add(valueAt(layout.q()[k]).as(UnitMetrics.Q));
     fields.add(dropped.as(UnitMetrics.DROPPED));
     if (withKeys) {
       Column keys = lit(null).cast(QuantileKeys.TYPE);
@@ -280,10 +286,8 @@ public record UnitValues(
   }
 
   /** A role's value at a position of the values: 0 where no row qualified; null for no role. */
-  private static Column valueAt(Column vals, int position) {
-    return position < 0
-        ? lit(null).cast(DataTypes.DoubleType)
-        : coalesce(get(vals, lit(position)), lit(0.0));
+  private Column valueAt(int position) {
+    return position < 0 ? lit(null).cast(DataTypes.DoubleType) : valueOf(position);
   }
 
   /** The metric name of a slot column. */

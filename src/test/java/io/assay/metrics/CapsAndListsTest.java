@@ -73,11 +73,22 @@ class CapsAndListsTest {
             value: revenue
             window: "[0d, 7d)"
             cap: {value: 6}
+          revenue_negative_cap:
+            kind: mean
+            source: orders
+            value: revenue
+            window: "[0d, 7d)"
+            cap: {value: -1}
         """
             .formatted(CAPPED));
     conf = ConfigLoader.load(dir);
     ExperimentDefinition c = conf.resolve("checkout_button");
-    a = listing(c, "exp_a", List.of(CAPPED), List.of("Revenue", "revenue_fixed_cap"));
+    a =
+        listing(
+            c,
+            "exp_a",
+            List.of(CAPPED),
+            List.of("Revenue", "revenue_fixed_cap", "revenue_negative_cap"));
     b = listing(c, "exp_b", List.of("revenue_fixed_cap"), List.of());
     Fixtures.rows(
             spark,
@@ -155,6 +166,8 @@ class CapsAndListsTest {
             new MetricStats.CapKey("exp_a", "1.0.0", CAPPED), new MetricStats.Caps(4.0, 1.0),
             new MetricStats.CapKey("exp_a", "1.0.0", "revenue_fixed_cap"),
                 new MetricStats.Caps(6.0, null),
+            new MetricStats.CapKey("exp_a", "1.0.0", "revenue_negative_cap"),
+                new MetricStats.Caps(-1.0, null),
             new MetricStats.CapKey("exp_b", "1.0.0", "revenue_fixed_cap"),
                 new MetricStats.Caps(6.0, null)),
         caps);
@@ -171,8 +184,8 @@ class CapsAndListsTest {
             .collectAsList()) {
       all.put(r.getAs("experiment") + "/" + r.getAs("metric") + "/" + r.getAs("arm"), r);
     }
-    // Five metrics × arms for exp_a (3 metrics × 2 arms), one metric × 2 arms for exp_b.
-    assertEquals(8, all.size(), all.keySet().toString());
+    // 4 metrics × 2 arms for exp_a, 1 metric × 2 arms for exp_b.
+    assertEquals(10, all.size(), all.keySet().toString());
     // Capped at 4 (pre-period at 1): control a 4 (p 1), b 2 (p 0); treatment c 4 (p 1), d 0.
     check(all.get("exp_a/" + CAPPED + "/control"), 2, 6, 20, 1.0, 1.0, 4.0);
     check(all.get("exp_a/" + CAPPED + "/treatment"), 2, 4, 16, 1.0, 1.0, 4.0);
@@ -184,6 +197,10 @@ class CapsAndListsTest {
     check(all.get("exp_a/revenue_fixed_cap/treatment"), 2, 4, 16, null, null, null);
     check(all.get("exp_b/revenue_fixed_cap/control"), 1, 6, 36, null, null, null);
     check(all.get("exp_b/revenue_fixed_cap/treatment"), 1, 6, 36, null, null, null);
+    // Fixed cap -1, below every value, 0 included: a 13, b 2; c 4 and d, without orders, 0: each
+    // unit's value is -1.
+    check(all.get("exp_a/revenue_negative_cap/control"), 2, -2, 2, null, null, null);
+    check(all.get("exp_a/revenue_negative_cap/treatment"), 2, -2, 2, null, null, null);
   }
 
   static void check(
