@@ -200,8 +200,8 @@ public final class GeneratedWorld {
       throw new UncheckedIOException(e);
     }
     Map<String, String> env = env(Map.of());
-    env.put("DEMO_UNITS", "30000");
-    env.put("DEMO_DAYS", "6");
+    env.put("DEMO_UNITS", "20000");
+    env.put("DEMO_DAYS", "5");
     demo =
         Launcher.run(List.of(root.resolve("jobs/demo.sh").toString()), env, Duration.ofMinutes(40));
     check(demo);
