@@ -12,6 +12,8 @@
 # --warehouse: after each analyze, the same numbers the warehouse way (one SQL query per
 # experiment × metric, as GrowthBook does), timed and compared with metric_stats (slow: use it at
 # few experiments, e.g. --experiments 5 --metrics "5 10").
+# --warmup N: N untimed analyze runs first in the same JVM (the warehouse's queries, after
+# analyze, run warm; analyze's first run pays the JIT compilation of its plans).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSAY="$ROOT/jobs/assay"
@@ -21,6 +23,7 @@ EXPERIMENTS="5 50 200"
 METRICS="10 100"
 WORK="$ROOT/target/bench-scale"
 REPEAT=1
+WARMUP=0
 WAREHOUSE=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,8 +33,9 @@ while [ $# -gt 0 ]; do
     --metrics) METRICS="$2"; shift 2 ;;
     --work) WORK="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --warehouse) WAREHOUSE="--warehouse"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench-scale: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -64,7 +68,7 @@ for n in $EXPERIMENTS; do
     fi
     echo "== $UNITS units, $DAYS days, $n experiments, $m metrics per source"
     "$ASSAY" bench --conf "$W/conf-m$m" --from "$first" --to "$last" --out "$W/out" \
-      --analyze-only --repeat "$REPEAT" $WAREHOUSE --json "$W/bench-m$m.json" | tee "$W/bench-m$m.txt"
+      --analyze-only --warmup "$WARMUP" --repeat "$REPEAT" $WAREHOUSE --json "$W/bench-m$m.json" | tee "$W/bench-m$m.txt"
     s=$(awk '$1 == "analyze" {print $2}' "$W/bench-m$m.txt")
     rows=$(awk '$1 == "metric_stats_rows" {print $4}' "$W/bench-m$m.txt")
     wh=$(awk '$1 == "warehouse" {print $2}' "$W/bench-m$m.txt")
