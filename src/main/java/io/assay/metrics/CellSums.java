@@ -360,23 +360,14 @@ final class CellSums extends Aggregator<CellSums.In, CellSums.Buffer, CellSums.O
   }
 
   /**
-   * A cell's running sums: Σv of each part, then Σv² of each, then the cross products; the unusable
-   * rows by part; the units.
+   * What a cell's running sums and its statistics hold alike: the units, the sums (laid out as each
+   * says) and the unusable rows.
    */
-  public static final class Buffer implements Serializable {
+  public static class Sums implements Serializable {
     private static final long serialVersionUID = 1L;
-    private int experiment;
-    private long n;
-    private double[] sums;
-    private long[] dropped;
-
-    public int getExperiment() {
-      return experiment;
-    }
-
-    public void setExperiment(int experiment) {
-      this.experiment = experiment;
-    }
+    long n;
+    double[] sums;
+    long[] dropped;
 
     public long getN() {
       return n;
@@ -404,15 +395,29 @@ final class CellSums extends Aggregator<CellSums.In, CellSums.Buffer, CellSums.O
   }
 
   /**
-   * A cell's statistics: the listed metrics' slots; the units; the {@link MomentColumns#TERMS} sums
-   * of the i-th listed metric at {@code i * T .. i * T + T - 1}; its unusable rows.
+   * A cell's running sums: the experiment's position; Σv of each part, then Σv² of each, then the
+   * cross products; the unusable rows by part.
    */
-  public static final class Out implements Serializable {
+  public static final class Buffer extends Sums {
+    private static final long serialVersionUID = 1L;
+    private int experiment;
+
+    public int getExperiment() {
+      return experiment;
+    }
+
+    public void setExperiment(int experiment) {
+      this.experiment = experiment;
+    }
+  }
+
+  /**
+   * A cell's statistics: the listed metrics' slots; the {@link MomentColumns#TERMS} sums of the
+   * i-th listed metric at {@code i * T .. i * T + T - 1}; its unusable rows.
+   */
+  public static final class Out extends Sums {
     private static final long serialVersionUID = 1L;
     private int[] slots;
-    private long n;
-    private double[] sums;
-    private long[] dropped;
 
     public int[] getSlots() {
       return slots;
@@ -420,30 +425,6 @@ final class CellSums extends Aggregator<CellSums.In, CellSums.Buffer, CellSums.O
 
     public void setSlots(int[] slots) {
       this.slots = slots;
-    }
-
-    public long getN() {
-      return n;
-    }
-
-    public void setN(long n) {
-      this.n = n;
-    }
-
-    public double[] getSums() {
-      return sums;
-    }
-
-    public void setSums(double[] sums) {
-      this.sums = sums;
-    }
-
-    public long[] getDropped() {
-      return dropped;
-    }
-
-    public void setDropped(long[] dropped) {
-      this.dropped = dropped;
     }
   }
 }
