@@ -394,12 +394,12 @@ public final class PipelineBench {
       Instant[] r = {range.getTimestamp(0).toInstant(), range.getTimestamp(1).toInstant()};
       var values = UnitMetrics.compute(spark, ctx, List.of(def), enrolled, asOf, r);
       framework =
-          MetricStats.withCellSums(
+          MetricStats.withSufficientStats(
               spark,
               values,
               Map.of(),
-              () ->
-                  MetricStats.sufficientStats(values)
+              stats ->
+                  stats
                       .select(
                           "arm",
                           "metric",

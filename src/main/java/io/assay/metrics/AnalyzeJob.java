@@ -168,16 +168,15 @@ public final class AnalyzeJob {
       // The sufficient statistics and the quantile state go from Spark to their tables, then come
       // back to the driver one experiment version at a time (ExperimentRows): the driver never
       // holds every experiment's rows, and its result rows go out in batches (StagedRows).
-      MetricStats.withCellSums(
+      MetricStats.withSufficientStats(
           spark,
           values,
           caps,
-          () -> {
+          stats -> {
             Outputs.replaceDates(
                 ctx,
                 OutputTables.METRIC_STATS,
-                MetricStats.sufficientStats(values, caps)
-                    .withColumn("date", lit(Date.valueOf(date))),
+                stats.withColumn("date", lit(Date.valueOf(date))),
                 date,
                 date,
                 null);

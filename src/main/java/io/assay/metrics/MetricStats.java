@@ -119,16 +119,17 @@ public final class MetricStats {
   public static final String ENROLLED_DATE = "enrolled_date";
 
   /**
-   * Runs {@code action}, which computes {@link #sufficientStats} of {@code values} (say writes or
-   * collects them), with the cells' sums held in memory where they fit ({@link
-   * CellSums#cellsInMemory}) rather than Spark sorting every unit row by cell past 128 cells.
+   * Runs {@code action} on the {@link #sufficientStats} of {@code values} (say writes or collects
+   * them) with the cells' sums held in memory where they fit ({@link CellSums#cellsInMemory})
+   * rather than Spark sorting every unit row by cell past 128 cells.
    */
-  public static <T> T withCellSums(
+  public static <T> T withSufficientStats(
       org.apache.spark.sql.SparkSession spark,
       UnitValues values,
       Map<CapKey, Caps> caps,
-      java.util.function.Supplier<T> action) {
-    return new CellSums(values, caps).run(spark, action);
+      java.util.function.Function<Dataset<Row>, T> action) {
+    CellSums sums = new CellSums(values, caps);
+    return sums.run(spark, () -> action.apply(sufficientStats(values, sums)));
   }
 
   /** {@link #sufficientStats(UnitValues, Map)} without caps. */
@@ -149,7 +150,10 @@ public final class MetricStats {
    * segments.
    */
   public static Dataset<Row> sufficientStats(UnitValues values, Map<CapKey, Caps> caps) {
-    CellSums sums = new CellSums(values, caps);
+    return sufficientStats(values, new CellSums(values, caps));
+  }
+
+  private static Dataset<Row> sufficientStats(UnitValues values, CellSums sums) {
     // The cell's day and strata, and the experiment's position, are found once per unit.
     Dataset<Row> units =
         values
