@@ -202,8 +202,8 @@ final class CellSums extends Aggregator<CellSums.In, CellSums.Buffer, CellSums.O
   }
 
   /**
-   * The unit row's experiment version as its position among the experiments (null for another): a
-   * lookup in a literal map, once per unit row.
+   * The unit row's experiment version as its position among the experiments (-1 for another, whose
+   * rows the aggregation skips): a lookup in a literal map, once per unit row.
    */
   Column experiment() {
     Integer[] at = new Integer[experiments.length];

@@ -224,19 +224,21 @@ public final class UnitMetrics {
           dropped.add(lit(0L));
         }
       }
+      UnitValues.SourceArrays names =
+          new UnitValues.SourceArrays(prefix, vals.size(), keyLists.size());
       List<Column> packed =
           new ArrayList<>(List.of(col("experiment"), col("version"), col("unit_key")));
-      packed.add(array(vals.toArray(Column[]::new)).as(prefix + "_vals"));
+      packed.add(array(vals.toArray(Column[]::new)).as(names.values()));
       // Null where the unit has no unusable row in the source (most units): nothing to store.
       Column most =
           dropped.size() == 1
               ? dropped.get(0)
               : org.apache.spark.sql.functions.greatest(dropped.toArray(Column[]::new));
-      packed.add(when(most.gt(0L), array(dropped.toArray(Column[]::new))).as(prefix + "_dropped"));
+      packed.add(when(most.gt(0L), array(dropped.toArray(Column[]::new))).as(names.dropped()));
       if (!keyLists.isEmpty()) {
         packed.add(array(keyLists.toArray(Column[]::new)).as(prefix + "_keys"));
       }
-      arrays.add(new UnitValues.SourceArrays(prefix, vals.size(), keyLists.size()));
+      arrays.add(names);
       offset += vals.size();
       keyOffset += keyLists.size();
       wide =

@@ -87,7 +87,7 @@ public record UnitValues(
       throw new IllegalArgumentException("no part " + at);
     }
 
-    /** Where the source of part {@code at} starts. */
+    /** Where the parts of the source at index {@code source} start among all parts. */
     int startOf(int source) {
       int start = 0;
       for (int i = 0; i < source; i++) {
@@ -115,16 +115,20 @@ public record UnitValues(
 
   /** Part {@code at}'s value in a unit row (0 where the unit has no row in its source). */
   private Column valueOf(int at) {
-    SourceArrays s = layout.sources().get(layout.sourceOf(at));
-    int local = at - layout.startOf(layout.sourceOf(at));
-    return coalesce(get(col(s.values()), lit(local)), lit(0.0));
+    return partOf(at, SourceArrays::values, lit(0.0));
   }
 
   /** Part {@code at}'s unusable rows in a unit row. */
   private Column droppedOf(int at) {
-    SourceArrays s = layout.sources().get(layout.sourceOf(at));
-    int local = at - layout.startOf(layout.sourceOf(at));
-    return coalesce(get(col(s.dropped()), lit(local)), lit(0L));
+    return partOf(at, SourceArrays::dropped, lit(0L));
+  }
+
+  /** Part {@code at} in its source's array {@code column} ({@code zero} where that is null). */
+  private Column partOf(
+      int at, java.util.function.Function<SourceArrays, String> column, Column zero) {
+    int source = layout.sourceOf(at);
+    Column array = col(column.apply(layout.sources().get(source)));
+    return coalesce(get(array, lit(at - layout.startOf(source))), zero);
   }
 
   int slot(String metric) {
@@ -152,25 +156,6 @@ public record UnitValues(
   /** The row's experiment version as {@code key@version}. */
   static Column experimentVersion() {
     return concat_ws("@", col("experiment"), col("version"));
-  }
-
-  /** The slots of the metrics the row's experiment version lists (null for another experiment). */
-  Column listedSlots() {
-    List<String> ids = new ArrayList<>();
-    List<Column> slots = new ArrayList<>();
-    experimentsByList.forEach(
-        (list, experiments) -> {
-          int[] s = list.stream().mapToInt(this::slot).toArray();
-          for (Object id : experiments) {
-            ids.add((String) id);
-            slots.add(lit(s));
-          }
-        });
-    // All literals: the optimizer folds the map into one constant.
-    return org.apache.spark.sql.functions.try_element_at(
-        org.apache.spark.sql.functions.map_from_arrays(
-            lit(ids.toArray(String[]::new)), array(slots.toArray(Column[]::new))),
-        experimentVersion());
   }
 
   private static Column concatenated(List<Column> parts) {
